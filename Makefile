@@ -1,0 +1,36 @@
+# The targets README and CI run. Every target sets up what it needs first.
+VENV := .venv
+PY := $(VENV)/bin/python
+SEED := samples/seed.py
+
+.PHONY: setup run check lint format types test bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+## The main job: watch the seed example build.
+run: setup
+	@$(VENV)/bin/buildtrace run $(SEED)
+
+## What CI runs: lint, types, tests.
+check: setup lint types test
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format:
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+types:
+	$(PY) -m mypy
+
+test:
+	$(PY) -m pytest
+
+bench: setup
+	$(PY) bench/instrumentation.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,513 @@
+"""The ``Layer``: the class every layer and model derives from.
+
+Mirrors: ``keras/engine/base_layer.py::Layer`` of Keras 2, simplified. The path a layer
+takes the first time it is called on a symbolic tensor is the heart of every build::
+
+    Layer.__call__                      # 1. symbolic input? -> functional construction
+      _functional_construction_call     # 2. infer the output, then record a Node
+        _keras_tensor_symbolic_call
+          _infer_output_signature       # 3. build if needed, then run `call` for shapes
+            _maybe_build                #    check input_spec, then build(input_shape)
+              assert_input_compatibility
+              Dense.build -> add_weight  #   the layer's own build creates its weights
+              Layer.build               #    ...and built = True (written twice: see below)
+            Dense.call                  # 4. the output shape comes from really calling
+        _set_connectivity_metadata -> Node
+
+Called on real data (numpy arrays) instead, ``__call__`` checks the input, builds if
+needed, and returns ``call``'s result.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Any
+
+import numpy as np
+
+from buildtrace.keras import backend, initializers
+from buildtrace.keras.engine import input_spec as input_spec_module
+from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
+from buildtrace.keras.engine.node import Node
+from buildtrace.keras.utils.nest import flatten, map_structure
+from buildtrace.trace import emit, emit_set, suspended, traced
+
+#: Attributes whose every write is reported as a ``set`` event.
+TRACED_FLAGS = frozenset({"built", "_graph_initialized"})
+
+_ALLOWED_KWARGS = frozenset(
+    {
+        "input_dim",
+        "input_shape",
+        "batch_input_shape",
+        "batch_size",
+        "weights",
+        "activity_regularizer",
+        "autocast",
+        "implementation",
+    }
+)
+
+
+def default(method: Any) -> Any:
+    """Mark a ``build`` as the default one, so ``_maybe_build`` skips calling it.
+
+    Mirrors: ``keras/utils/generic_utils.py::default``.
+    """
+    method._is_default = True
+    return method
+
+
+def to_snake_case(name: str) -> str:
+    """``MaxPooling2D`` -> ``max_pooling2d``: how Keras turns class names into layer names.
+
+    Mirrors: ``keras/utils/generic_utils.py::to_snake_case``.
+    """
+    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
+    return insecure if insecure[0] != "_" else "private" + insecure
+
+
+def shapes_of(structure: Any) -> Any:
+    """The shape (a tuple) of each tensor in a structure: a tuple, or a list of tuples."""
+    if isinstance(structure, list | tuple):
+        return [shapes_of(x) for x in structure]
+    return tuple(structure.shape)
+
+
+def _shape_details(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Extra event fields for ``Layer.__call__``: the shapes it was called on."""
+    inputs = args[1] if len(args) > 1 else kwargs.get("inputs")
+    try:
+        return {"input_shape": shapes_of(inputs)}
+    except AttributeError:
+        return {}
+
+
+def _build_details(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    """Extra event fields for ``build``: the ``input_shape`` it received."""
+    shape = args[1] if len(args) > 1 else kwargs.get("input_shape")
+    return {"input_shape": shape}
+
+
+def _output_details(outputs: Any) -> dict[str, Any]:
+    """Extra event fields for a return: the output shape(s)."""
+    try:
+        return {"output_shape": shapes_of(outputs)}
+    except AttributeError:
+        return {}
+
+
+class Layer:
+    """A layer: configuration in ``__init__``, weights in ``build``, maths in ``call``.
+
+    Example:
+        >>> from buildtrace import keras
+        >>> layer = keras.layers.Dense(3)
+        >>> layer.built
+        False
+        >>> _ = layer(np.ones((2, 4), "float32"))  # builds on first call
+        >>> layer.built, [w.shape for w in layer.weights]
+        (True, [(4, 3), (3,)])
+    """
+
+    @traced
+    def __init__(
+        self,
+        trainable: bool = True,
+        name: str | None = None,
+        dtype: str | None = None,
+        dynamic: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        for kwarg in kwargs:
+            if kwarg not in _ALLOWED_KWARGS:
+                raise TypeError("Keyword argument not understood:", kwarg)
+        self.built = False
+        self._init_set_name(name)
+        self._trainable = trainable
+        self._dtype = dtype or backend.floatx()
+        self._dynamic = dynamic
+        self.input_spec: Any = None
+        self.supports_masking = False
+        self._build_input_shape: Any = None
+        self._trainable_weights: list[backend.Variable] = []
+        self._non_trainable_weights: list[backend.Variable] = []
+        self._inbound_nodes: list[Node] = []
+        self._outbound_nodes: list[Node] = []
+        self._expects_training_arg = "training" in inspect.signature(self.call).parameters
+        if "input_dim" in kwargs and "input_shape" not in kwargs:
+            kwargs["input_shape"] = (kwargs["input_dim"],)
+        if "batch_input_shape" in kwargs:
+            self._batch_input_shape: Shape = tuple(kwargs["batch_input_shape"])
+        elif "input_shape" in kwargs:
+            batch_size = kwargs.get("batch_size")
+            self._batch_input_shape = (batch_size, *tuple(kwargs["input_shape"]))
+        self._initial_weights = kwargs.get("weights")
+
+    def _init_set_name(self, name: str | None, zero_based: bool = True) -> None:
+        if not name:
+            self._name = backend.unique_object_name(
+                to_snake_case(type(self).__name__), zero_based=zero_based
+            )
+        elif not isinstance(name, str):
+            raise TypeError(f"Expected `name` argument to be a string, but got: {name}")
+        else:
+            self._name = name
+
+    def __setattr__(self, attr: str, value: Any) -> None:
+        # The flags a student watches are reported on every write, with the line that
+        # wrote them, exactly where Keras writes them.
+        if attr in TRACED_FLAGS:
+            emit_set(self, attr, self.__dict__.get(attr), value)
+        object.__setattr__(self, attr, value)
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def name(self) -> str:
+        """The layer's unique name (``dense``, ``dense_1``...)."""
+        return self._name
+
+    @property
+    def dtype(self) -> str:
+        """The dtype of the layer's weights, ``"float32"``."""
+        return self._dtype
+
+    @property
+    def dynamic(self) -> bool:
+        """Whether the layer can only run eagerly (never, here)."""
+        return self._dynamic
+
+    @property
+    def trainable(self) -> bool:
+        """Whether the layer's weights are updated by training."""
+        return self._trainable
+
+    @trainable.setter
+    def trainable(self, value: bool) -> None:
+        self._trainable = bool(value)
+
+    @property
+    def trainable_weights(self) -> list[backend.Variable]:
+        """The weights training updates (none when the layer is frozen)."""
+        return list(self._trainable_weights) if self.trainable else []
+
+    @property
+    def non_trainable_weights(self) -> list[backend.Variable]:
+        """The weights training leaves alone."""
+        if self.trainable:
+            return list(self._non_trainable_weights)
+        return self._trainable_weights + self._non_trainable_weights
+
+    @property
+    def weights(self) -> list[backend.Variable]:
+        """All weights: trainable ones first, as Keras orders them."""
+        return self.trainable_weights + self.non_trainable_weights
+
+    @property
+    def variables(self) -> list[backend.Variable]:
+        """Same as ``weights``."""
+        return self.weights
+
+    # --------------------------------------------------------------- the call path
+    @traced(details=_shape_details, result=_output_details)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the layer on symbolic tensors (to build a graph) or on data.
+
+        Mirrors: ``Layer.__call__``. Step 1 decides which path to take.
+        """
+        if "_name" not in self.__dict__:
+            raise RuntimeError("You must call `super().__init__()` in the layer constructor.")
+        if args:
+            inputs, args = args[0], args[1:]
+        elif "inputs" in kwargs:
+            inputs = kwargs.pop("inputs")
+        else:
+            raise TypeError(f"{self.name}.__call__() missing 1 required positional argument")
+        input_list = flatten(inputs)
+        if _in_functional_construction_mode(input_list):
+            return self._functional_construction_call(inputs, args, kwargs, input_list)
+        # Eager path: real data. Keras converts numpy inputs to tensors of its dtype.
+        inputs = map_structure(self._convert_input, inputs)
+        input_spec_module.assert_input_compatibility(self.input_spec, inputs, self.name)
+        if not self.built:
+            self._maybe_build(inputs)
+        return self.call(inputs, *args, **self._call_kwargs(kwargs))
+
+    def _convert_input(self, x: Any) -> Any:
+        if isinstance(x, np.ndarray) and x.dtype == self.dtype:
+            return x
+        array = np.asarray(x)
+        if array.dtype.kind in "fiub":
+            return array.astype(self.dtype)
+        return array
+
+    def _call_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        """Pass ``training`` only to layers whose ``call`` accepts it."""
+        if not self._expects_training_arg:
+            kwargs = {k: v for k, v in kwargs.items() if k != "training"}
+        return kwargs
+
+    @traced
+    def _functional_construction_call(
+        self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any], input_list: list[Any]
+    ) -> Any:
+        """Call on symbolic tensors: infer the outputs, then wire a ``Node``.
+
+        Mirrors: ``Layer._functional_construction_call``.
+        """
+        if any(not isinstance(x, KerasTensor) for x in input_list):
+            raise ValueError(
+                f"Layer {self.name} was called with a mix of symbolic tensors and data "
+                f"({[type(x).__name__ for x in input_list]}). buildtrace builds graphs only "
+                "from `keras.Input` tensors."
+            )
+        outputs = self._keras_tensor_symbolic_call(inputs, None, args, kwargs)
+        if outputs is None:
+            raise ValueError(
+                "A layer's `call` method should return a Tensor or a list of Tensors, "
+                f"not None (layer: {self.name})."
+            )
+        return self._set_connectivity_metadata((inputs, *args), kwargs, outputs)
+
+    @traced
+    def _keras_tensor_symbolic_call(
+        self, inputs: Any, input_masks: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
+        """Mirrors: ``Layer._keras_tensor_symbolic_call`` (dynamic layers don't exist here)."""
+        return self._infer_output_signature(inputs, args, kwargs, input_masks)
+
+    @traced(result=_output_details)
+    def _infer_output_signature(
+        self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any], input_masks: Any
+    ) -> Any:
+        """Build the layer if needed, then find the output shape by running ``call``.
+
+        Mirrors: ``Layer._infer_output_signature``. Keras runs ``call`` on placeholders in
+        a scratch graph. We run it on zeros, with 1 for each unknown (None) dimension,
+        and once more (untraced) with 2, so any output dimension that follows an unknown
+        input dimension is itself reported as unknown.
+        """
+        self._maybe_build(inputs)
+        call_kwargs = self._call_kwargs(dict(kwargs))
+        first = self.call(_scratch(inputs, 1), *args, **call_kwargs)
+        if not any(d is None for t in flatten(inputs) for d in t.shape):
+            return map_structure(lambda y: KerasTensor(y.shape, str(y.dtype), self.name), first)
+        with suspended():
+            second = self.call(_scratch(inputs, 2), *args, **call_kwargs)
+        flat = [
+            KerasTensor(
+                tuple(d1 if d1 == d2 else None for d1, d2 in zip(a.shape, b.shape)),
+                str(a.dtype),
+                self.name,
+            )
+            for a, b in zip(flatten(first), flatten(second))
+        ]
+        return _pack_like(first, flat)
+
+    @traced
+    def _maybe_build(self, inputs: Any) -> None:
+        """Build the layer on the first call: check the input, then ``build``.
+
+        Mirrors: ``Layer._maybe_build``. It calls the layer's own ``build`` (unless that
+        is the default one) and then ``Layer.build`` again, because a user's ``build``
+        might forget ``super().build``: that is why Keras writes ``built = True`` twice.
+        """
+        if self.built:
+            return
+        input_spec_module.assert_input_compatibility(self.input_spec, inputs, self.name)
+        input_shapes = shapes_of(inputs)
+        if not getattr(self.build, "_is_default", False):
+            self.build(input_shapes)
+        Layer.build(self, input_shapes)
+        if self._initial_weights is not None:
+            self.set_weights(self._initial_weights)
+            self._initial_weights = None
+
+    @default
+    @traced(details=_build_details)
+    def build(self, input_shape: Any) -> None:
+        """Create the layer's weights; the base version only marks the layer built.
+
+        Mirrors: ``Layer.build``.
+        """
+        self._build_input_shape = input_shape
+        self.built = True
+
+    def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
+        """The layer's computation. The base layer returns its input unchanged."""
+        return inputs
+
+    @traced
+    def _set_connectivity_metadata(
+        self, args: tuple[Any, ...], kwargs: dict[str, Any], outputs: Any
+    ) -> Any:
+        """Record this call as a ``Node`` of the graph. Mirrors the Keras 2 method."""
+        Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
+        return outputs
+
+    @traced
+    def add_weight(
+        self,
+        name: str | None = None,
+        shape: Any = None,
+        dtype: str | None = None,
+        initializer: Any = None,
+        regularizer: Any = None,
+        trainable: bool | None = None,
+        constraint: Any = None,
+        **kwargs: Any,
+    ) -> backend.Variable:
+        """Create a weight, initialise it, and track it on the layer.
+
+        Mirrors: ``Layer.add_weight``. Keras's default initializer for float weights is
+        ``glorot_uniform``; the variable is named ``<layer>/<weight>:0``.
+        """
+        shape = tuple(int(d) for d in (shape or ()))
+        dtype = dtype or self.dtype
+        trainable = True if trainable is None else trainable
+        init = initializers.get(initializer) or initializers.GlorotUniform()
+        value = np.asarray(init(shape, dtype=dtype), dtype=dtype)
+        variable = backend.Variable(value, name=f"{self.name}/{name}:0", trainable=trainable)
+        (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
+        emit(
+            "add_weight",
+            "add_weight",
+            self.name,
+            cls=type(self).__name__,
+            weight=name,
+            shape=list(shape),
+            dtype=dtype,
+            initializer=type(init).__name__,
+            trainable=trainable,
+            variable=variable.name,
+            params=int(np.prod(shape)) if shape else 1,
+        )
+        return variable
+
+    # ------------------------------------------------------------- shapes & config
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        """The output shape for an input shape, found by a scratch call like Keras's."""
+        placeholders = map_structure(lambda s: KerasTensor(s), input_shape)
+        with suspended():
+            self._maybe_build(placeholders)
+            out = self.call(_scratch(placeholders, 1))
+        return shapes_of(out)
+
+    def get_config(self) -> dict[str, Any]:
+        """The constructor arguments; ``from_config`` rebuilds an equal layer from them."""
+        config: dict[str, Any] = {"name": self.name, "trainable": self.trainable}
+        config["dtype"] = self.dtype
+        if hasattr(self, "_batch_input_shape"):
+            config["batch_input_shape"] = self._batch_input_shape
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Layer:
+        """A new layer from ``get_config()``'s output."""
+        return cls(**config)
+
+    def count_params(self) -> int:
+        """Number of scalars in the layer's weights."""
+        if not self.built:
+            raise ValueError(
+                f"You tried to call `count_params` on layer {self.name}, but the layer isn't "
+                f"built. You can build it manually via: `{self.name}.build(batch_input_shape)`."
+            )
+        return sum(int(np.prod(w.shape)) for w in self.weights)
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the weights' values, in ``weights`` order."""
+        return [w.numpy() for w in self.weights]
+
+    def set_weights(self, weights: list[Any]) -> None:
+        """Overwrite the weights' values, checking count and shapes as Keras does."""
+        params = self.weights
+        if len(params) != len(weights):
+            raise ValueError(
+                f'You called `set_weights(weights)` on layer "{self.name}" with a weight list '
+                f"of length {len(weights)}, but the layer was expecting {len(params)} weights. "
+                f"Provided weights: {str(weights)[:50]}..."
+            )
+        for param, value in zip(params, weights):
+            value = np.asarray(value)
+            if param.shape != value.shape:
+                raise ValueError(
+                    f"Layer {self.name} weight shape {param.shape} is not compatible with "
+                    f"provided weight shape {value.shape}."
+                )
+        for param, value in zip(params, weights):
+            param.assign(value)
+
+    # --------------------------------------------------------- graph introspection
+    def _single_node_attribute(self, attr: str, what: str) -> Any:
+        """``attr`` of the layer's inbound node(s); Keras refuses when they disagree."""
+        if not self._inbound_nodes:
+            raise AttributeError(
+                f"The layer {self.name} has never been called and thus has no defined {what}."
+            )
+        values = [getattr(node, attr) for node in self._inbound_nodes]
+        # Tensors differ per call by nature; shapes may agree across calls.
+        ambiguous = len(values) > 1 and (
+            not attr.endswith("shapes") or any(v != values[0] for v in values[1:])
+        )
+        if ambiguous:
+            raise AttributeError(
+                f'Layer "{self.name}" has multiple inbound nodes, hence the notion of '
+                f'"layer {what}" is ill-defined. Use `get_{what.replace(" ", "_")}_at'
+                "(node_index)` instead."
+            )
+        return values[0]
+
+    @property
+    def input(self) -> Any:
+        """The symbolic input of the layer's only call."""
+        return self._single_node_attribute("input_tensors", "input")
+
+    @property
+    def output(self) -> Any:
+        """The symbolic output of the layer's only call."""
+        return self._single_node_attribute("outputs", "output")
+
+    @property
+    def input_shape(self) -> Any:
+        """The input shape of the layer's calls (all must agree)."""
+        return _tuple_shapes(self._single_node_attribute("input_shapes", "input shape"))
+
+    @property
+    def output_shape(self) -> Any:
+        """The output shape of the layer's calls (all must agree)."""
+        return _tuple_shapes(self._single_node_attribute("output_shapes", "output shape"))
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r} built={self.__dict__.get('built')}>"
+
+
+def _in_functional_construction_mode(input_list: list[Any]) -> bool:
+    """True when the layer is called on symbolic tensors. Mirrors the Keras function."""
+    return any(isinstance(x, KerasTensor) for x in input_list)
+
+
+def _scratch(structure: Any, unknown: int) -> Any:
+    """Zeros shaped like each symbolic tensor, ``unknown`` standing in for None sizes."""
+
+    def make(x: Any) -> Any:
+        if not isinstance(x, KerasTensor):
+            return x
+        shape = tuple(unknown if d is None else d for d in x.shape)
+        return np.zeros(shape, dtype=x.dtype)
+
+    return map_structure(make, structure)
+
+
+def _pack_like(structure: Any, flat: list[Any]) -> Any:
+    """Put ``flat`` back into the nesting of ``structure``."""
+    items = iter(flat)
+    return map_structure(lambda _: next(items), structure)
+
+
+def _tuple_shapes(shapes: Any) -> Any:
+    if isinstance(shapes, list) and len(shapes) == 1:
+        return shapes[0]
+    return shapes

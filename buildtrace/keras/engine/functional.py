@@ -1,0 +1,343 @@
+"""Functional models: a graph of layers from ``Input`` tensors to output tensors.
+
+Mirrors: ``keras/engine/functional.py``. ``Model(inputs, outputs)`` does not call any
+layer: the layers were already called on symbolic tensors, leaving ``Node``s behind.
+``_init_graph_network`` walks those nodes backwards from the outputs
+(``_map_graph_network -> _build_map -> _build_map_helper``), sorts them by depth, and
+that ordering is what the model runs when called on data (``_run_internal_graph``).
+A ``Sequential`` model, once it knows its input shape, is one of these too.
+"""
+
+from __future__ import annotations
+
+import collections
+from typing import Any
+
+from buildtrace.keras import backend
+from buildtrace.keras.engine import input_spec as input_spec_module
+from buildtrace.keras.engine.base_layer import Layer
+from buildtrace.keras.engine.input_layer import InputLayer
+from buildtrace.keras.engine.keras_tensor import KerasTensor
+from buildtrace.keras.engine.node import Node
+from buildtrace.keras.engine.training import Model
+from buildtrace.keras.utils.nest import flatten
+from buildtrace.trace import traced
+
+
+class Functional(Model):
+    """A model defined by its input and output tensors.
+
+    Example:
+        >>> from buildtrace import keras
+        >>> x = keras.Input(shape=(4,))
+        >>> y = keras.layers.Dense(2)(x)
+        >>> model = keras.Model(x, y)
+        >>> [layer.name for layer in model.layers]  # doctest: +ELLIPSIS
+        ['input_...', 'dense...']
+    """
+
+    @traced
+    def __init__(
+        self, inputs: Any, outputs: Any, name: str | None = None, trainable: bool = True, **kw: Any
+    ) -> None:
+        if kw:
+            raise TypeError(f"Keyword argument not understood: {next(iter(kw))}")
+        super().__init__(name=name, trainable=trainable)
+        self._init_graph_network(inputs, outputs)
+
+    def _init_set_name(self, name: str | None, zero_based: bool = True) -> None:
+        # keras.Model(inputs, outputs) makes a Functional, yet names it "model", "model_1"...
+        if not name and type(self) is Functional:
+            name = backend.unique_object_name("model", zero_based=zero_based)
+        super()._init_set_name(name, zero_based)
+
+    @property
+    def input_spec(self) -> Any:
+        """One spec per input, from the input layers' shapes (batch size left free)."""
+        manual = self.__dict__.get("_manual_input_spec")
+        if manual is not None or not self._is_graph_network:
+            return manual
+        specs = []
+        for tensor in self.inputs:
+            shape = (None, *tensor.shape[1:])
+            specs.append(input_spec_module.InputSpec(shape=shape, allow_last_axis_squeeze=True))
+        return specs[0] if len(specs) == 1 else specs
+
+    @input_spec.setter
+    def input_spec(self, value: Any) -> None:
+        self.__dict__["_manual_input_spec"] = value
+
+    @traced
+    def _init_graph_network(self, inputs: Any, outputs: Any) -> None:
+        """Turn input and output tensors into a runnable graph of layers.
+
+        Mirrors: ``Functional._init_graph_network``. Note where ``built`` becomes True:
+        right after the inputs and outputs are validated, before the graph is mapped.
+        """
+        self._is_graph_network = True
+        if isinstance(inputs, list) and len(flatten(inputs)) == 1:
+            inputs = inputs[0]
+        if isinstance(outputs, list) and len(flatten(outputs)) == 1:
+            outputs = outputs[0]
+        self._nested_inputs = inputs
+        self._nested_outputs = outputs
+        self.inputs = flatten(inputs)
+        self.outputs = flatten(outputs)
+        self._validate_graph_inputs_and_outputs()
+        self.built = True
+        self._build_input_shape = [x.shape for x in self.inputs]
+        if len(self._build_input_shape) == 1:
+            self._build_input_shape = self._build_input_shape[0]
+        self._input_layers = [x._keras_history.layer for x in self.inputs]
+        self._output_layers = [x._keras_history.layer for x in self.outputs]
+        nodes, nodes_by_depth, layers, _ = _map_graph_network(self.inputs, self.outputs)
+        self._network_nodes = nodes
+        self._nodes_by_depth = nodes_by_depth
+        self._self_tracked_trackables = layers
+        self._set_output_names()
+        self.input_names = [layer.name for layer in self._input_layers]
+        self._compute_tensor_usage_count()
+
+    @traced
+    def _validate_graph_inputs_and_outputs(self) -> None:
+        """Inputs must be distinct ``Input`` tensors; outputs must come from layers.
+
+        Mirrors: ``Functional._validate_graph_inputs_and_outputs`` and its messages.
+        """
+        cls_name = type(self).__name__
+        if len({id(i) for i in self.inputs}) != len(self.inputs):
+            raise ValueError(
+                "The list of inputs passed to the model contains the same input multiple "
+                f"times. All inputs should only appear once. Received inputs={self.inputs}"
+            )
+        for x in self.inputs:
+            if getattr(x, "_keras_history", None) is None:
+                raise ValueError(
+                    f"Input tensors to a {cls_name} model must come from `tf.keras.Input`. "
+                    f"Received inputs={x} (missing previous layer metadata)."
+                )
+            layer = x._keras_history.layer
+            if not isinstance(layer, InputLayer):
+                raise ValueError(
+                    f"{cls_name} model inputs must come from `tf.keras.Input` (thus holding "
+                    "past layer metadata). They cannot be the output of a previous non-Input "
+                    f"layer. Here, a tensor specified as input to {self.name} was not an "
+                    f"Input tensor, it was generated by layer {layer.name}."
+                )
+        for x in self.outputs:
+            if getattr(x, "_keras_history", None) is None:
+                raise ValueError(
+                    f"Output tensors of a {cls_name} model must be the output of a "
+                    f"TensorFlow `Layer` (thus holding past layer metadata). Found: {x}"
+                )
+
+    @traced
+    def _set_output_names(self) -> None:
+        """Name the outputs after their layers, suffixing repeats (``dense``, ``dense_1``)."""
+        uniquified: list[str] = []
+        taken: set[str] = set()
+        counts: dict[str, int] = {}
+        for layer in self._output_layers:
+            proposal = layer.name
+            while proposal in taken:
+                count = counts.get(layer.name, 1)
+                proposal = f"{layer.name}_{count}"
+                counts[layer.name] = count + 1
+            taken.add(proposal)
+            uniquified.append(proposal)
+        self.output_names = uniquified
+
+    @traced
+    def _compute_tensor_usage_count(self) -> None:
+        """Count how many times each tensor is consumed, so a run can free it after.
+
+        Mirrors: ``Functional._compute_tensor_usage_count``.
+        """
+        usage: collections.Counter[int] = collections.Counter()
+        available = {id(x) for x in self.inputs}
+        for depth in sorted(self._nodes_by_depth, reverse=True)[1:]:
+            for node in self._nodes_by_depth[depth]:
+                inputs = {id(x) for x in node.keras_inputs}
+                if inputs.issubset(available):
+                    for x in node.keras_inputs:
+                        usage[id(x)] += 1
+                    available.update(id(y) for y in flatten(node.outputs))
+        for x in self.outputs:
+            usage[id(x)] += 1
+        self._tensor_usage_count = usage
+
+    def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
+        """Run the graph on data (or on symbolic tensors, to nest this model)."""
+        return self._run_internal_graph(inputs, training=training)
+
+    def _run_internal_graph(self, inputs: Any, training: Any = None) -> Any:
+        """Call each node's layer in depth order, feeding it its parents' outputs.
+
+        Mirrors: ``Functional._run_internal_graph``.
+        """
+        values: dict[int, Any] = {}
+        for ref, value in zip(self.inputs, flatten(inputs)):
+            values[id(ref)] = value
+        for depth in sorted(self._nodes_by_depth, reverse=True):
+            for node in self._nodes_by_depth[depth]:
+                if node.is_input or any(id(x) not in values for x in node.keras_inputs):
+                    continue
+                args = _substitute(node.call_args, values)
+                kwargs = dict(_substitute(node.call_kwargs, values))
+                if node.layer._expects_training_arg and training is not None:
+                    kwargs["training"] = training
+                outputs = node.layer(*args, **kwargs)
+                for ref, value in zip(flatten(node.outputs), flatten(outputs)):
+                    values[id(ref)] = value
+        results = [values[id(x)] for x in self.outputs]
+        if isinstance(self._nested_outputs, list | tuple):
+            return results
+        return results[0]
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        shapes = [x.shape for x in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    def get_config(self) -> dict[str, Any]:
+        return {"name": self.name, "trainable": self.trainable, "layers": [
+            {"class_name": type(layer).__name__, "config": layer.get_config()}
+            for layer in self.layers
+        ]}
+
+
+def _substitute(structure: Any, values: dict[int, Any]) -> Any:
+    """Replace each symbolic tensor in ``structure`` by its computed value."""
+    if isinstance(structure, KerasTensor):
+        return values[id(structure)]
+    if isinstance(structure, list):
+        return [_substitute(x, values) for x in structure]
+    if isinstance(structure, tuple):
+        return tuple(_substitute(x, values) for x in structure)
+    if isinstance(structure, dict):
+        return {k: _substitute(v, values) for k, v in structure.items()}
+    return structure
+
+
+def _make_node_key(layer_name: str, node_index: int) -> str:
+    return f"{layer_name}_ib-{node_index}"
+
+
+@traced
+def _map_graph_network(
+    inputs: list[KerasTensor], outputs: list[KerasTensor]
+) -> tuple[set[str], dict[int, list[Node]], list[Layer], dict[int, list[Layer]]]:
+    """Find every node and layer between ``inputs`` and ``outputs``, and their depths.
+
+    Mirrors: ``keras/engine/functional.py::_map_graph_network``. Depth 0 is the output;
+    a node's parents are one deeper. Layers come back ordered from the inputs (deepest)
+    to the outputs, which is the order ``model.layers`` shows.
+
+    Raises:
+        ValueError: "Graph disconnected" when an output needs a tensor that none of the
+            ``inputs`` lead to, or a layer name used twice.
+    """
+    nodes_in_decreasing_depth, layer_indices = _build_map(outputs)
+    network_nodes = {
+        _make_node_key(node.layer.name, node.layer._inbound_nodes.index(node))
+        for node in nodes_in_decreasing_depth
+    }
+    nodes_depths: dict[Node, int] = {}
+    layers_depths: dict[Layer, int] = {}
+    for node in reversed(nodes_in_decreasing_depth):
+        depth = nodes_depths.setdefault(node, 0)
+        depth = max(depth, layers_depths.get(node.layer, 0))
+        layers_depths[node.layer] = depth
+        nodes_depths[node] = depth
+        for parent in node.parent_nodes:
+            nodes_depths[parent] = max(depth + 1, nodes_depths.get(parent, 0))
+    for x in inputs:
+        layer = x._keras_history.layer  # type: ignore[union-attr]
+        if layer not in layers_depths:
+            layers_depths[layer] = 0
+            layer_indices[layer] = -1
+            nodes_depths[layer._inbound_nodes[0]] = 0
+            network_nodes.add(_make_node_key(layer.name, 0))
+
+    nodes_by_depth: dict[int, list[Node]] = collections.defaultdict(list)
+    for node, depth in nodes_depths.items():
+        nodes_by_depth[depth].append(node)
+    layers_by_depth: dict[int, list[Layer]] = collections.defaultdict(list)
+    for layer, depth in layers_depths.items():
+        layers_by_depth[depth].append(layer)
+    layers: list[Layer] = []
+    for depth in sorted(layers_by_depth, reverse=True):
+        layers.extend(sorted(layers_by_depth[depth], key=lambda x: layer_indices[x]))
+
+    # Check every node's inputs can be computed from the model's inputs.
+    computable = {id(x) for x in inputs}
+    seen_layers: list[str] = []
+    for depth in sorted(nodes_by_depth, reverse=True):
+        for node in nodes_by_depth[depth]:
+            if node.is_input:
+                continue
+            for x in node.keras_inputs:
+                if id(x) not in computable:
+                    raise ValueError(
+                        f"Graph disconnected: cannot obtain value for tensor {x} at layer "
+                        f'"{node.layer.name}". The following previous layers were accessed '
+                        f"without issue: {seen_layers}"
+                    )
+            computable.update(id(y) for y in flatten(node.outputs))
+            seen_layers.append(node.layer.name)
+
+    names = [layer.name for layer in layers]
+    for name in names:
+        if names.count(name) != 1:
+            raise ValueError(
+                f'The name "{name}" is used {names.count(name)} times in the model. '
+                "All layer names should be unique."
+            )
+    return network_nodes, dict(nodes_by_depth), layers, dict(layers_by_depth)
+
+
+@traced
+def _build_map(outputs: list[KerasTensor]) -> tuple[list[Node], dict[Layer, int]]:
+    """Topologically sort the nodes that lead to ``outputs``.
+
+    Mirrors: ``keras/engine/functional.py::_build_map``: a depth-first walk from each
+    output (``_build_map_helper``), listing a node after all the nodes it depends on.
+    """
+    finished: set[Node] = set()
+    in_progress: set[Node] = set()
+    ordered: list[Node] = []
+    layer_indices: dict[Layer, int] = {}
+    for output in outputs:
+        _build_map_helper(output, finished, in_progress, ordered, layer_indices)
+    return ordered, layer_indices
+
+
+@traced(details=lambda tensor, *_: {"tensor": repr(tensor)})
+def _build_map_helper(
+    tensor: KerasTensor,
+    finished_nodes: set[Node],
+    nodes_in_progress: set[Node],
+    nodes_in_decreasing_depth: list[Node],
+    layer_indices: dict[Layer, int],
+) -> None:
+    """Visit the node that made ``tensor``, after (recursively) the nodes it came from.
+
+    Mirrors: ``keras/engine/functional.py::_build_map_helper``. Recursion runs from the
+    output back towards the input; a node met again while still in progress is a cycle.
+    """
+    layer, node_index, _ = tensor._keras_history  # type: ignore[misc]
+    node = layer._inbound_nodes[node_index]
+    if node in finished_nodes:
+        return
+    if node in nodes_in_progress:
+        raise ValueError(f"Tensor {tensor} from layer '{layer.name}' is part of a cycle.")
+    if layer not in layer_indices:
+        layer_indices[layer] = len(layer_indices)
+    nodes_in_progress.add(node)
+    if not node.is_input:
+        for x in node.keras_inputs:
+            _build_map_helper(
+                x, finished_nodes, nodes_in_progress, nodes_in_decreasing_depth, layer_indices
+            )
+    finished_nodes.add(node)
+    nodes_in_progress.remove(node)
+    nodes_in_decreasing_depth.append(node)

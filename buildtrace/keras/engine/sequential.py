@@ -1,0 +1,292 @@
+"""``Sequential``: a plain stack of layers, each feeding the next.
+
+Mirrors: ``keras/engine/sequential.py``. A ``Sequential`` is a ``Functional`` model
+that builds its graph as soon as it knows its input shape:
+
+* from an ``Input`` added first, or a first layer given ``input_shape=`` (in ``add``);
+* from ``model.build(input_shape)``, in three stages: (1) check ``input_shape``;
+  (2) ``_build_graph_network_for_inferred_shape``: make an ``Input`` named
+  ``<first layer>_input`` and call every layer on it, which builds each layer;
+  (3) ``_init_graph_network``: map the graph, set ``built``;
+* or from the first call on data (directly, or inside ``fit``), with that data's shape.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from buildtrace.keras.engine import functional, input_layer
+from buildtrace.keras.engine.base_layer import Layer, default
+from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
+from buildtrace.keras.engine.node import Node
+from buildtrace.keras.engine.training import Model
+from buildtrace.keras.utils.nest import flatten
+from buildtrace.trace import traced
+
+SINGLE_LAYER_OUTPUT_ERROR_MSG = (
+    "All layers in a Sequential model should have a single output tensor. For multi-output "
+    "layers, use the functional API."
+)
+
+
+class Sequential(functional.Functional):
+    """A linear stack of layers.
+
+    Example:
+        >>> from buildtrace import keras
+        >>> model = keras.Sequential([keras.layers.Dense(512, activation="relu"),
+        ...                           keras.layers.Dense(10, activation="softmax")])
+        >>> model.built
+        False
+        >>> model.build(input_shape=(None, 784))
+        >>> model.built, model.layers[0].kernel.shape
+        (True, (784, 512))
+    """
+
+    @traced
+    def __init__(self, layers: Any = None, name: str | None = None) -> None:
+        # Skip Functional.__init__: there is no graph yet. Model.__init__ does the rest.
+        Model.__init__(self, name=name, autocast=False)
+        self.supports_masking = True
+        self._inferred_input_shape: Shape | None = None
+        self._has_explicit_input_shape = False
+        self._use_legacy_deferred_behavior = False
+        self._created_nodes: set[Node] = set()
+        self._graph_initialized = False
+        if layers:
+            if not isinstance(layers, list | tuple):
+                layers = [layers]
+            for layer in layers:
+                self.add(layer)
+
+    @property
+    def layers(self) -> list[Layer]:
+        """The layers, without the (possibly hidden) ``InputLayer``."""
+        layers = super().layers
+        if layers and isinstance(layers[0], input_layer.InputLayer):
+            return layers[1:]
+        return layers
+
+    @traced
+    def add(self, layer: Any) -> None:
+        """Add a layer on top of the stack.
+
+        Mirrors: ``Sequential.add``. When the model already has a graph (its input shape
+        is known), the new layer is called at once and the graph re-initialised.
+
+        Raises:
+            TypeError: ``layer`` is not a layer.
+            ValueError: its name is taken, or it has several outputs.
+        """
+        if isinstance(layer, KerasTensor) and layer._keras_history is not None:
+            origin = layer._keras_history.layer
+            if isinstance(origin, input_layer.InputLayer):
+                layer = origin
+        if not isinstance(layer, Layer):
+            raise TypeError(
+                "The added layer must be an instance of class Layer. "
+                f"Received: layer={layer} of type {type(layer)}."
+            )
+        if any(existing.name == layer.name for existing in self._self_tracked_trackables):
+            raise ValueError(
+                "All layers added to a Sequential model should have unique names. Name "
+                f'"{layer.name}" is already the name of a layer in this model. Update the '
+                "`name` argument to pass a unique name."
+            )
+        self.built = False
+        set_inputs = False
+        if not self._self_tracked_trackables:
+            if isinstance(layer, input_layer.InputLayer):
+                set_inputs = True
+            else:
+                batch_shape = getattr(layer, "_batch_input_shape", None)
+                if batch_shape:
+                    x = input_layer.Input(
+                        batch_shape=batch_shape, dtype=layer.dtype, name=layer.name + "_input"
+                    )
+                    layer(x)
+                    set_inputs = True
+            if set_inputs:
+                outputs = flatten(layer._inbound_nodes[-1].outputs)
+                if len(outputs) != 1:
+                    raise ValueError(SINGLE_LAYER_OUTPUT_ERROR_MSG)
+                self.outputs = outputs
+                self.inputs = [_source_input(outputs[0])]
+                self.built = True
+                self._has_explicit_input_shape = True
+        elif self.outputs:
+            output = layer(self.outputs[0])
+            if len(flatten(output)) != 1:
+                raise ValueError(SINGLE_LAYER_OUTPUT_ERROR_MSG)
+            self.outputs = [output]
+            self.built = True
+        if set_inputs or self._graph_initialized:
+            self._init_graph_network(self.inputs, self.outputs)
+            self._graph_initialized = True
+        else:
+            self._self_tracked_trackables.append(layer)
+
+    def pop(self) -> None:
+        """Remove the last layer. Mirrors ``Sequential.pop``."""
+        if not self.layers:
+            raise TypeError("There are no layers in the model.")
+        layer = self._self_tracked_trackables.pop()
+        if not self.layers:
+            self.outputs = None
+            self.inputs = None
+            self.built = False
+            self._inferred_input_shape = None
+            self._has_explicit_input_shape = False
+            self._graph_initialized = False
+        elif self._graph_initialized:
+            layer._outbound_nodes = []
+            self.outputs = [self.layers[-1].output]
+            self._init_graph_network(self.inputs, self.outputs)
+            self.built = True
+
+    @traced(details=lambda self, input_shape=None, input_dtype=None: {"input_shape": input_shape})
+    def _build_graph_network_for_inferred_shape(
+        self, input_shape: Any, input_dtype: str | None = None
+    ) -> None:
+        """Make the hidden ``Input`` and call every layer on it: stage 2 of ``build``.
+
+        Mirrors: ``Sequential._build_graph_network_for_inferred_shape``. If a layer
+        refuses the symbolic input, Keras quietly falls back to its legacy deferred
+        behaviour (the model is then run layer by layer, and the error shows up when it
+        is called): we do the same.
+        """
+        if input_shape is None or not self.layers:
+            return
+        if self._has_explicit_input_shape or self._use_legacy_deferred_behavior:
+            return
+        input_shape = tuple(input_shape)
+        if self._inferred_input_shape is None:
+            new_shape: Shape | None = input_shape
+        else:
+            new_shape = relax_input_shape(self._inferred_input_shape, input_shape)
+        if new_shape is None or new_shape == self._inferred_input_shape:
+            return
+        inputs = input_layer.Input(
+            batch_shape=new_shape, dtype=input_dtype, name=self.layers[0].name + "_input"
+        )
+        layer_input: Any = inputs
+        created_nodes: set[Node] = set()
+        for layer in self.layers:
+            clear_previously_created_nodes(layer, self._created_nodes)
+            try:
+                layer_output = layer(layer_input)
+            except Exception:
+                self._use_legacy_deferred_behavior = True
+                return
+            if len(flatten(layer_output)) != 1:
+                raise ValueError(SINGLE_LAYER_OUTPUT_ERROR_MSG)
+            track_nodes_created_by_last_call(layer, created_nodes)
+            layer_input = layer_output
+        outputs = layer_input
+        self._created_nodes = created_nodes
+        try:
+            self._init_graph_network(inputs, outputs)
+            self._graph_initialized = True
+        except Exception:
+            self._use_legacy_deferred_behavior = True
+        self._inferred_input_shape = new_shape
+
+    @default
+    @traced(details=lambda self, input_shape=None: {"input_shape": input_shape})
+    def build(self, input_shape: Any = None) -> None:
+        """Build the model for ``input_shape`` (batch dimension included, may be None).
+
+        Mirrors: ``Sequential.build``. Stage 1 is the check below; stage 2 and 3 happen
+        in ``_build_graph_network_for_inferred_shape``.
+
+        Raises:
+            ValueError: "You must provide an `input_shape` argument." when it is None.
+        """
+        if self._graph_initialized:
+            self._init_graph_network(self.inputs, self.outputs)
+        else:
+            if input_shape is None:
+                raise ValueError("You must provide an `input_shape` argument.")
+            self._build_graph_network_for_inferred_shape(input_shape)
+            if not self.built:
+                input_shape = tuple(input_shape)
+                self._build_input_shape = input_shape
+                Model.build(self, input_shape)
+        self.built = True
+
+    def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
+        """Run the layers on ``inputs``, first building the graph for their shape.
+
+        Mirrors: ``Sequential.call``.
+        """
+        if not self._has_explicit_input_shape:
+            self._build_graph_network_for_inferred_shape(inputs.shape, getattr(inputs, "dtype", None))
+        if self._graph_initialized:
+            if not self.built:
+                self._init_graph_network(self.inputs, self.outputs)
+            return super().call(inputs, training=training, mask=mask)
+        outputs = inputs
+        for layer in self.layers:
+            kwargs = {"training": training} if layer._expects_training_arg else {}
+            outputs = layer(inputs, **kwargs)
+            if len(flatten(outputs)) != 1:
+                raise ValueError(SINGLE_LAYER_OUTPUT_ERROR_MSG)
+            inputs = outputs
+        return outputs
+
+    def compute_output_shape(self, input_shape: Any) -> Any:
+        shape = input_shape
+        for layer in self.layers:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def get_config(self) -> dict[str, Any]:
+        layers = [
+            {"class_name": type(layer).__name__, "config": layer.get_config()}
+            for layer in super().layers
+        ]
+        return {"name": self.name, "layers": layers}
+
+
+def _source_input(tensor: KerasTensor) -> KerasTensor:
+    """The ``Input`` tensor a tensor of a chain of single-input layers came from."""
+    while tensor._keras_history is not None:
+        node = tensor._keras_history.layer._inbound_nodes[tensor._keras_history.node_index]
+        if node.is_input:
+            return tensor
+        tensor = node.keras_inputs[0]
+    return tensor
+
+
+def relax_input_shape(shape_1: Shape | None, shape_2: Shape | None) -> Shape | None:
+    """The most specific shape both fit: sizes that differ become None.
+
+    Mirrors: ``keras/engine/sequential.py::relax_input_shape``.
+
+    Example:
+        >>> relax_input_shape((2, 784), (3, 784))
+        (None, 784)
+    """
+    if shape_1 is None or shape_2 is None or len(shape_1) != len(shape_2):
+        return None
+    return tuple(None if d1 != d2 else d1 for d1, d2 in zip(shape_1, shape_2))
+
+
+@traced
+def clear_previously_created_nodes(layer: Layer, created_nodes: set[Node]) -> None:
+    """Forget the nodes an earlier inferred-shape build made for ``layer``."""
+    for node in layer._inbound_nodes:
+        for parent in flatten(node.inbound_layers):
+            parent._outbound_nodes = [n for n in parent._outbound_nodes if n not in created_nodes]
+    layer._inbound_nodes = [n for n in layer._inbound_nodes if n not in created_nodes]
+
+
+@traced
+def track_nodes_created_by_last_call(layer: Layer, created_nodes: set[Node]) -> None:
+    """Remember the node ``layer``'s last call made (and its parents' links to it)."""
+    if not layer._inbound_nodes:
+        return
+    created_nodes.add(layer._inbound_nodes[-1])
+    for parent in flatten(layer._inbound_nodes[-1].inbound_layers):
+        if parent._outbound_nodes:
+            created_nodes.add(parent._outbound_nodes[-1])

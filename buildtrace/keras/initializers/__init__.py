@@ -1,0 +1,94 @@
+"""``keras.initializers``: classes, their snake_case aliases, and ``get``.
+
+Mirrors: ``keras/initializers/__init__.py`` (``get``, ``serialize``, ``deserialize``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from buildtrace.keras.initializers.initializers import (
+    Constant,
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    Initializer,
+    LecunNormal,
+    LecunUniform,
+    Ones,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+    Zeros,
+)
+
+_CLASSES: dict[str, type[Initializer]] = {
+    cls.__name__: cls
+    for cls in (
+        Constant,
+        GlorotNormal,
+        GlorotUniform,
+        HeNormal,
+        HeUniform,
+        LecunNormal,
+        LecunUniform,
+        Ones,
+        RandomNormal,
+        RandomUniform,
+        TruncatedNormal,
+        VarianceScaling,
+        Zeros,
+    )
+}
+_ALIASES = {
+    "constant": Constant,
+    "glorot_normal": GlorotNormal,
+    "glorot_uniform": GlorotUniform,
+    "he_normal": HeNormal,
+    "he_uniform": HeUniform,
+    "lecun_normal": LecunNormal,
+    "lecun_uniform": LecunUniform,
+    "ones": Ones,
+    "random_normal": RandomNormal,
+    "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal,
+    "variance_scaling": VarianceScaling,
+    "zeros": Zeros,
+    "zero": Zeros,
+    "one": Ones,
+}
+
+
+def get(identifier: Any) -> Initializer | None:
+    """An initializer from a name, a config dict or an instance (None stays None).
+
+    Raises:
+        ValueError: an unknown name, with Keras's message.
+    """
+    if identifier is None or isinstance(identifier, Initializer):
+        return identifier
+    if isinstance(identifier, str):
+        cls = _ALIASES.get(identifier) or _CLASSES.get(identifier)
+        if cls is None:
+            raise ValueError(f"Unknown initializer: '{identifier}'. Please ensure you are "
+                             "using a `keras.utils.custom_object_scope` and that this "
+                             "object is included in the scope. See "
+                             "https://www.tensorflow.org/guide/keras/save_and_serialize"
+                             "#registering_the_custom_object for details.")
+        return cls()
+    if isinstance(identifier, dict) and "class_name" in identifier:
+        cls = _CLASSES[identifier["class_name"]]
+        return cls.from_config(identifier.get("config", {}))
+    if callable(identifier):
+        return identifier  # type: ignore[no-any-return]
+    raise ValueError(f"Could not interpret initializer identifier: {identifier}")
+
+
+def serialize(initializer: Initializer) -> dict[str, Any]:
+    """``{"class_name": ..., "config": ...}`` as Keras writes it in ``get_config``."""
+    return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
+
+
+__all__ = [*sorted(_CLASSES), "Initializer", "get", "serialize"]

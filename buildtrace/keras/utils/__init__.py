@@ -1,0 +1,7 @@
+"""``keras.utils``: the parts of it buildtrace covers."""
+
+from __future__ import annotations
+
+from buildtrace.keras.utils.random import set_random_seed
+
+__all__ = ["set_random_seed"]

@@ -1,0 +1,235 @@
+"""Instrumentation helpers: how engine code emits events without knowing who listens.
+
+* :func:`traced` wraps an engine function so that each run emits a ``call`` event and
+  then a ``return`` (or a ``raise`` when an exception leaves it).
+* :func:`emit_set` reports a write of a watched flag (``built``, ``_graph_initialized``).
+* :func:`emit` publishes any other event (``add_weight``, training events).
+* :func:`suspended` silences tracing for a block, the way a compiled ``tf.function``
+  no longer runs the Python it was traced from.
+
+All of them cost one attribute read when the bus has no subscriber.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ParamSpec, TypeVar
+
+from buildtrace.trace.bus import BUS
+from buildtrace.trace.events import Event, keras_name
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_state = threading.local()
+_SRC_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def _depth() -> int:
+    return getattr(_state, "depth", 0)
+
+
+def _is_suspended() -> bool:
+    return getattr(_state, "suspended", 0) > 0
+
+
+def _source(code_file: str, line: int) -> str:
+    """``/.../buildtrace/keras/engine/base_layer.py`` -> ``keras/engine/base_layer.py:42``."""
+    try:
+        rel = os.path.relpath(code_file, _SRC_ROOT)
+    except ValueError:  # a different drive on Windows
+        rel = code_file
+    if rel.startswith(".."):
+        rel = os.path.basename(code_file)
+    return f"{rel.replace(os.sep, '/')}:{line}"
+
+
+def describe_object(obj: Any) -> tuple[str | None, str]:
+    """The ``layer`` and ``cls`` fields for an object an event is about.
+
+    ``layer`` is the object's ``name`` once it has one (inside ``Layer.__init__`` it does
+    not yet, just as Keras's own trace shows ``[Dense]`` without a name there).
+    """
+    name = obj.__dict__.get("_name") if hasattr(obj, "__dict__") else None
+    return (name if isinstance(name, str) else None), type(obj).__name__
+
+
+Details = Callable[..., dict[str, Any]]
+
+
+def traced(
+    fn: Callable[P, R] | None = None,
+    *,
+    layer_arg: str | None = None,
+    details: Details | None = None,
+    result: Callable[[Any], dict[str, Any]] | None = None,
+) -> Any:
+    """Decorator: emit ``call`` / ``return`` / ``raise`` events around ``fn``.
+
+    The event's ``name`` is the Keras 2 name derived from where ``fn`` lives (see
+    :func:`~buildtrace.trace.events.keras_name`). For methods, ``layer`` and ``cls`` come
+    from ``self``; for module-level functions ``layer`` comes from the argument named
+    ``layer_arg`` if given (e.g. ``assert_input_compatibility(..., layer_name)``).
+
+    Args:
+        fn: the function to wrap (when used as ``@traced`` without arguments).
+        layer_arg: name of a parameter holding the layer name, for plain functions.
+        details: ``details(*args, **kwargs) -> dict`` of extra fields for the ``call``
+            event (input shapes, arguments). Only run when someone listens.
+        result: ``result(return_value) -> dict`` of extra fields for the ``return`` event.
+
+    Example:
+        >>> @traced
+        ... def build(self, input_shape): ...
+    """
+
+    def decorate(func: Callable[P, R]) -> Callable[P, R]:
+        name = keras_name(func.__module__, func.__qualname__)
+        code = func.__code__
+        src = _source(code.co_filename, code.co_firstlineno)
+        is_method = "." in func.__qualname__ and "<locals>" not in func.__qualname__
+        arg_names = code.co_varnames[: code.co_argcount]
+        layer_index = arg_names.index(layer_arg) if layer_arg in arg_names else None
+
+        @functools.wraps(func)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not BUS.active or _is_suspended():
+                return func(*args, **kwargs)
+            layer: str | None = None
+            cls: str | None = None
+            if is_method and args:
+                layer, cls = describe_object(args[0])
+            elif layer_arg is not None:
+                value = kwargs.get(layer_arg)
+                if value is None and layer_index is not None and layer_index < len(args):
+                    value = args[layer_index]
+                layer = value if isinstance(value, str) else None
+            depth = _depth()
+            event: Event = {"kind": "call", "name": name, "depth": depth, "layer": layer}
+            if cls is not None:
+                event["cls"] = cls
+            event["src"] = src
+            caller = sys._getframe(1)
+            event["caller"] = _source(caller.f_code.co_filename, caller.f_lineno)
+            if details is not None:
+                event.update(details(*args, **kwargs))
+            BUS.publish(event)
+            _state.depth = depth + 1
+            try:
+                value = func(*args, **kwargs)
+            except BaseException as exc:
+                _state.depth = depth
+                _publish_raise(exc, name, depth, layer, cls)
+                raise
+            _state.depth = depth
+            done: Event = {"kind": "return", "name": name, "depth": depth, "layer": layer}
+            if cls is not None:
+                done["cls"] = cls
+            if result is not None:
+                done.update(result(value))
+            BUS.publish(done)
+            return value
+
+        wrapper.__buildtrace_name__ = name  # type: ignore[attr-defined]
+        return wrapper
+
+    if fn is not None:
+        return decorate(fn)
+    return decorate
+
+
+def _publish_raise(
+    exc: BaseException, name: str, depth: int, layer: str | None, cls: str | None
+) -> None:
+    """A ``raise`` event closes a frame an exception leaves.
+
+    The frame where the exception first meets a traced function gets ``origin: true``;
+    outer frames it passes through get ``origin: false``, so a reader can show the error
+    once and still close every open call.
+    """
+    origin = not getattr(exc, "__buildtrace_seen__", False)
+    if origin:
+        try:
+            exc.__buildtrace_seen__ = True  # type: ignore[attr-defined]
+        except AttributeError:  # exceptions without a __dict__
+            pass
+    event: Event = {
+        "kind": "raise",
+        "name": name,
+        "depth": depth,
+        "layer": layer,
+        "error_type": type(exc).__name__,
+        "message": _message(exc),
+        "origin": origin,
+    }
+    if cls is not None:
+        event["cls"] = cls
+    if origin:
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_next is not None:
+            tb = tb.tb_next
+        if tb is not None:
+            event["src"] = _source(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+    BUS.publish(event)
+
+
+def _message(exc: BaseException) -> str:
+    """``str(exc)`` that never fails (a broken ``__str__`` must not break the trace)."""
+    try:
+        return str(exc)
+    except Exception:  # pragma: no cover - defensive
+        return repr(exc)
+
+
+def emit(kind: str, name: str, layer: str | None = None, **fields: Any) -> None:
+    """Publish one event of ``kind`` at the current call depth, if anyone listens."""
+    if not BUS.active or _is_suspended():
+        return
+    event: Event = {"kind": kind, "name": name, "depth": _depth(), "layer": layer}
+    event.update(fields)
+    BUS.publish(event)
+
+
+def emit_set(obj: Any, attr: str, old: Any, value: Any) -> None:
+    """Publish a ``set`` event: ``obj.attr`` was written ``value`` (it was ``old``).
+
+    ``old`` is None when the attribute did not exist yet. The event's ``src`` is the line
+    that wrote the flag: the first frame up the stack that is not a ``__setattr__``.
+    """
+    if not BUS.active or _is_suspended():
+        return
+    layer, cls = describe_object(obj)
+    frame = sys._getframe(1)
+    while frame.f_code.co_name == "__setattr__" and frame.f_back is not None:
+        frame = frame.f_back
+    event: Event = {
+        "kind": "set",
+        "name": f"{cls}.{attr}",
+        "depth": _depth(),
+        "layer": layer,
+        "cls": cls,
+        "attr": attr,
+        "old": old,
+        "value": value,
+        "src": _source(frame.f_code.co_filename, frame.f_lineno),
+    }
+    BUS.publish(event)
+
+
+@contextmanager
+def suspended() -> Iterator[None]:
+    """Emit nothing inside this block (on this thread).
+
+    Used for the compiled training step: Keras traces ``train_step`` into a graph once
+    and then runs the graph, so the Python functions are not called again per batch.
+    """
+    _state.suspended = getattr(_state, "suspended", 0) + 1
+    try:
+        yield
+    finally:
+        _state.suspended -= 1
