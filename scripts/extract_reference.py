@@ -18,7 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from buildtrace.state.teaching import teaching_step  # noqa: E402
+from buildtrace.state.teaching import teaching_step
 
 
 def _layer(self_field: str | None) -> str | None:
@@ -44,11 +44,19 @@ def from_json(path: Path) -> list[list[Any]]:
         if raw["kind"] == "call":
             event["layer"] = _layer(raw.get("self"))
         elif raw["kind"] == "set":
-            event.update(layer=_layer(raw["obj"]), attr=raw["attr"],
-                         value=_value(raw["value"]), old=_value(raw["old"]))
+            event.update(
+                layer=_layer(raw["obj"]),
+                attr=raw["attr"],
+                value=_value(raw["value"]),
+                old=_value(raw["old"]),
+            )
         elif raw["kind"] == "add_weight":
-            event.update(layer=_layer(raw["layer"]), weight=raw["weight_name"],
-                         shape=raw["variable_shape"], initializer=raw["initializer_class"])
+            event.update(
+                layer=_layer(raw["layer"]),
+                weight=raw["weight_name"],
+                shape=raw["variable_shape"],
+                initializer=raw["initializer_class"],
+            )
         else:
             continue
         if cls in {"Mean", "MeanMetricWrapper"}:
@@ -74,17 +82,31 @@ def from_condensed(path: Path) -> list[list[Any]]:
         if match := _SET.search(text):
             obj, attr, value, old = match.groups()
             layer = None if obj.startswith("<") else obj
-            event = {"kind": "set", "layer": layer, "attr": attr,
-                     "value": _value(value), "old": _value(old)}
+            event = {
+                "kind": "set",
+                "layer": layer,
+                "attr": attr,
+                "value": _value(value),
+                "old": _value(old),
+            }
         elif match := _WEIGHT.search(text):
             layer, weight, shape, init = match.groups()
             dims = [int(d) for d in shape.split(",") if d.strip()]
-            event = {"kind": "add_weight", "layer": layer, "weight": weight,
-                     "shape": dims, "initializer": init}
+            event = {
+                "kind": "add_weight",
+                "layer": layer,
+                "weight": weight,
+                "shape": dims,
+                "initializer": init,
+            }
         elif match := _RAISE.search(text):
             error_type, message = match.groups()
-            event = {"kind": "raise", "name": last_call, "error_type": error_type,
-                     "message": message}
+            event = {
+                "kind": "raise",
+                "name": last_call,
+                "error_type": error_type,
+                "message": message,
+            }
         elif (match := _CALL.match(line)) and not text.startswith(("!!", ">>")):
             _, name, cls, layer = match.groups()
             event = {"kind": "call", "name": "keras." + name, "layer": layer}

@@ -1,7 +1,8 @@
 """Activation functions by the names Keras uses (``"relu"``, ``"softmax"``...).
 
-Mirrors: ``keras/activations.py`` (``get``, ``serialize`` and the functions).
-All work on float32 numpy arrays and keep their dtype.
+Mirrors: ``keras/activations.py`` (``get``, ``serialize`` and the functions). The
+maths, with exact gradients, lives in ``buildtrace.keras.ops.nn``; this module is the
+Keras-facing name registry.
 """
 
 from __future__ import annotations
@@ -11,77 +12,49 @@ from typing import Any
 
 import numpy as np
 
-Activation = Callable[[np.ndarray], np.ndarray]
+from buildtrace.keras.ops.nn import (
+    ACTIVATIONS,
+    elu,
+    exponential,
+    gelu,
+    hard_sigmoid,
+    linear,
+    relu,
+    selu,
+    sigmoid,
+    softmax,
+    softplus,
+    softsign,
+    swish,
+    tanh,
+)
+
+ActivationFn = Callable[[np.ndarray], np.ndarray]
+#: ``backward(dy, x, y) -> dx`` for an activation ``y = f(x)``.
+Backward = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+_BY_FUNCTION: dict[Any, str] = {entry.forward: name for name, entry in ACTIVATIONS.items()}
+
+__all__ = [
+    "elu",
+    "exponential",
+    "gelu",
+    "get",
+    "hard_sigmoid",
+    "linear",
+    "relu",
+    "selu",
+    "serialize",
+    "sigmoid",
+    "softmax",
+    "softplus",
+    "softsign",
+    "swish",
+    "tanh",
+]
 
 
-def linear(x: np.ndarray) -> np.ndarray:
-    """The identity (what ``activation=None`` means)."""
-    return x
-
-
-def relu(x: np.ndarray) -> np.ndarray:
-    """``max(x, 0)``."""
-    return np.maximum(x, 0, dtype=x.dtype)
-
-
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    """``1 / (1 + exp(-x))``, computed without overflow for large ``|x|``."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
-
-
-def tanh(x: np.ndarray) -> np.ndarray:
-    """Hyperbolic tangent."""
-    return np.tanh(x)
-
-
-def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    """``exp(x) / sum(exp(x))`` along ``axis``; the max is subtracted first for stability."""
-    shifted = x - x.max(axis=axis, keepdims=True)
-    e = np.exp(shifted)
-    e /= e.sum(axis=axis, keepdims=True)
-    return e
-
-
-def softplus(x: np.ndarray) -> np.ndarray:
-    """``log(1 + exp(x))``."""
-    return np.logaddexp(0, x).astype(x.dtype, copy=False)
-
-
-def softsign(x: np.ndarray) -> np.ndarray:
-    """``x / (1 + |x|)``."""
-    return x / (1 + np.abs(x))
-
-
-def elu(x: np.ndarray, alpha: float = 1.0) -> np.ndarray:
-    """``x`` if positive, else ``alpha·(exp(x) − 1)``."""
-    return np.where(x > 0, x, alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype, copy=False)
-
-
-def selu(x: np.ndarray) -> np.ndarray:
-    """Scaled ELU with Keras's constants."""
-    alpha, scale = 1.6732632423543772, 1.0507009873554805
-    return (scale * elu(x, alpha)).astype(x.dtype, copy=False)
-
-
-def swish(x: np.ndarray) -> np.ndarray:
-    """``x · sigmoid(x)``."""
-    return x * sigmoid(x)
-
-
-def exponential(x: np.ndarray) -> np.ndarray:
-    """``exp(x)``."""
-    return np.exp(x)
-
-
-_BY_NAME: dict[str, Activation] = {
-    fn.__name__: fn
-    for fn in (linear, relu, sigmoid, tanh, softmax, softplus, softsign, elu, selu, swish,
-               exponential)
-}
-
-
-def get(identifier: Any) -> Activation:
+def get(identifier: Any) -> ActivationFn:
     """The activation function for a name, a function, or None (linear).
 
     Raises:
@@ -90,21 +63,27 @@ def get(identifier: Any) -> Activation:
     if identifier is None:
         return linear
     if isinstance(identifier, str):
-        fn = _BY_NAME.get(identifier)
-        if fn is None:
-            raise ValueError(f"Unknown activation function: '{identifier}'. Please ensure "
-                             "you are using a `keras.utils.custom_object_scope` and that "
-                             "this object is included in the scope. See "
-                             "https://www.tensorflow.org/guide/keras/save_and_serialize"
-                             "#registering_the_custom_object for details.")
-        return fn
+        entry = ACTIVATIONS.get(identifier)
+        if entry is None:
+            raise ValueError(
+                f"Unknown activation function: '{identifier}'. Please ensure you are using a "
+                "`keras.utils.custom_object_scope` and that this object is included in the "
+                "scope. See https://www.tensorflow.org/guide/keras/save_and_serialize"
+                "#registering_the_custom_object for details."
+            )
+        return entry.forward
     if callable(identifier):
         return identifier  # type: ignore[no-any-return]
-    raise TypeError(
-        f"Could not interpret activation function identifier: {identifier}"
-    )
+    raise TypeError(f"Could not interpret activation function identifier: {identifier}")
 
 
-def serialize(activation: Activation) -> str:
+def serialize(activation: ActivationFn) -> str:
     """The name Keras writes in a config (``"relu"``)."""
-    return getattr(activation, "__name__", repr(activation))
+    name = _BY_FUNCTION.get(activation) or getattr(activation, "__name__", None)
+    return str(name or repr(activation))
+
+
+def backward(activation: ActivationFn) -> Backward | None:
+    """The gradient of a known activation (None for a user's own function)."""
+    name = _BY_FUNCTION.get(activation)
+    return ACTIVATIONS[name].backward if name is not None else None

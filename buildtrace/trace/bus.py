@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
+
 from buildtrace.trace.events import FORMAT_VERSION, Event
 
 Subscriber = Callable[[Event], None]

@@ -12,13 +12,14 @@ All of them cost one attribute read when the bus has no subscriber.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, overload
 
 from buildtrace.trace.bus import BUS
 from buildtrace.trace.events import Event, keras_name
@@ -60,6 +61,19 @@ def describe_object(obj: Any) -> tuple[str | None, str]:
 
 
 Details = Callable[..., dict[str, Any]]
+
+
+@overload
+def traced(fn: Callable[P, R]) -> Callable[P, R]: ...
+
+
+@overload
+def traced(
+    *,
+    layer_arg: str | None = None,
+    details: Details | None = None,
+    result: Callable[[Any], dict[str, Any]] | None = None,
+) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
 
 
 def traced(
@@ -154,10 +168,8 @@ def _publish_raise(
     """
     origin = not getattr(exc, "__buildtrace_seen__", False)
     if origin:
-        try:
+        with contextlib.suppress(AttributeError):  # exceptions without a __dict__
             exc.__buildtrace_seen__ = True  # type: ignore[attr-defined]
-        except AttributeError:  # exceptions without a __dict__
-            pass
     event: Event = {
         "kind": "raise",
         "name": name,

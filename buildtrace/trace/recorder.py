@@ -49,7 +49,7 @@ class JsonlRecorder:
         >>> import io
         >>> buf = io.StringIO()
         >>> rec = JsonlRecorder(buf)
-        >>> rec({"v": 1, "seq": 0, "t": 0.0, "kind": "call", "name": "f", "depth": 0, "layer": None})
+        >>> rec({"v": 1, "seq": 0, "t": 0.0, "kind": "call", "name": "f", "depth": 0})
         >>> buf.getvalue().startswith('{"v":1,"seq":0')
         True
     """
@@ -102,7 +102,9 @@ def parse_line(line: str, where: str = "") -> Event:
     try:
         event = json.loads(line)
     except json.JSONDecodeError as exc:
-        raise TraceFormatError(f"{where}not a JSON object: {exc.msg} (column {exc.colno})") from None
+        raise TraceFormatError(
+            f"{where}not a JSON object: {exc.msg} (column {exc.colno})"
+        ) from None
     if not isinstance(event, dict) or "kind" not in event:
         raise TraceFormatError(f"{where}not a buildtrace event: {line[:80]!r}")
     version = event.get("v", FORMAT_VERSION)

@@ -386,6 +386,23 @@ class Layer:
         )
         return variable
 
+    # ---------------------------------------------------- gradients (not in Keras)
+    # Keras gets gradients from TensorFlow's GradientTape. buildtrace has no autodiff:
+    # each trainable layer states its own vector-Jacobian product instead, and
+    # engine/gradients.py chains them through the graph.
+    def _forward(self, inputs: Any, training: bool = True) -> tuple[Any, Any]:
+        """Run ``call`` and keep what ``_backward`` will need (by default the inputs)."""
+        return self.call(inputs, **self._call_kwargs({"training": training})), inputs
+
+    def _backward(self, dy: Any, cache: Any, need_dx: bool = True) -> tuple[Any, list[Any]]:
+        """Given ``dy = dL/d(outputs)``, return ``dL/d(inputs)`` and one gradient per
+        trainable weight (in ``trainable_weights`` order). Layers without weights that
+        just reshape or select override this; the default refuses clearly."""
+        raise NotImplementedError(
+            f"buildtrace has no gradient for layer {self.name} ({type(self).__name__}), so a "
+            "model containing it cannot be trained."
+        )
+
     # ------------------------------------------------------------- shapes & config
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The output shape for an input shape, found by a scratch call like Keras's."""

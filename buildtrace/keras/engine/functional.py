@@ -199,10 +199,14 @@ class Functional(Model):
         return shapes[0] if len(shapes) == 1 else shapes
 
     def get_config(self) -> dict[str, Any]:
-        return {"name": self.name, "trainable": self.trainable, "layers": [
-            {"class_name": type(layer).__name__, "config": layer.get_config()}
-            for layer in self.layers
-        ]}
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "layers": [
+                {"class_name": type(layer).__name__, "config": layer.get_config()}
+                for layer in self.layers
+            ],
+        }
 
 
 def _substitute(structure: Any, values: dict[int, Any]) -> Any:

@@ -68,15 +68,12 @@ class InputLayer(Layer):
         self.is_placeholder = True
         if isinstance(input_shape, int):
             input_shape = (input_shape,)
-        batch_input_shape: Shape | None = None
-        if input_shape is not None:
-            batch_input_shape = (batch_size, *tuple(input_shape))
-        self._batch_input_shape = batch_input_shape  # type: ignore[assignment]
-        if batch_input_shape is None:
+        if input_shape is None:
             raise NotImplementedError(
                 "An Input of unknown rank (no shape) is not supported by buildtrace."
             )
-        tensor = KerasTensor(batch_input_shape, self.dtype, name=self.name)
+        self._batch_input_shape: Shape = (batch_size, *tuple(input_shape))
+        tensor = KerasTensor(self._batch_input_shape, self.dtype, name=self.name)
         Node(self, outputs=tensor)
 
     def get_config(self) -> dict[str, Any]:
@@ -90,7 +87,7 @@ class InputLayer(Layer):
 
 
 @traced(layer_arg="name")
-def Input(  # noqa: N802 - Keras's name
+def Input(
     shape: Any = None,
     batch_size: int | None = None,
     name: str | None = None,

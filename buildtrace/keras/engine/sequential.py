@@ -220,7 +220,9 @@ class Sequential(functional.Functional):
         Mirrors: ``Sequential.call``.
         """
         if not self._has_explicit_input_shape:
-            self._build_graph_network_for_inferred_shape(inputs.shape, getattr(inputs, "dtype", None))
+            self._build_graph_network_for_inferred_shape(
+                inputs.shape, getattr(inputs, "dtype", None)
+            )
         if self._graph_initialized:
             if not self.built:
                 self._init_graph_network(self.inputs, self.outputs)

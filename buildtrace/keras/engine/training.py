@@ -43,7 +43,8 @@ class Model(Layer):
         if cls is Model and is_functional_model_init_params(args, kwargs):
             from buildtrace.keras.engine import functional
 
-            return object.__new__(functional.Functional)
+            model: Model = object.__new__(functional.Functional)
+            return model
         return object.__new__(cls)
 
     @traced
@@ -53,13 +54,12 @@ class Model(Layer):
             if kwarg not in allowed:
                 raise TypeError("Keyword argument not understood:", kwarg)
         kwargs.pop("autocast", None)
-        super().__init__(
-            **{k: v for k, v in kwargs.items() if k in {"trainable", "dtype", "name"}}
-        )
+        super().__init__(**{k: v for k, v in kwargs.items() if k in {"trainable", "dtype", "name"}})
         self._is_graph_network = False
         self._self_tracked_trackables: list[Layer] = []
-        self.inputs: list[KerasTensor] | None = None
-        self.outputs: list[KerasTensor] | None = None
+        # Lists of KerasTensors once the model is a graph network.
+        self.inputs: Any = None
+        self.outputs: Any = None
         self.history: Any = None
         self.optimizer: Any = None
         self.compiled_loss: Any = None
@@ -124,8 +124,7 @@ class Model(Layer):
         """A layer by name or index, with Keras's errors."""
         if index is not None and name is not None:
             raise ValueError(
-                "Provide only a layer name or a layer index. Received: "
-                f"index={index}, name={name}."
+                f"Provide only a layer name or a layer index. Received: index={index}, name={name}."
             )
         if index is not None:
             if len(self.layers) <= index:

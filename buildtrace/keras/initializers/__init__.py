@@ -72,23 +72,45 @@ def get(identifier: Any) -> Initializer | None:
     if isinstance(identifier, str):
         cls = _ALIASES.get(identifier) or _CLASSES.get(identifier)
         if cls is None:
-            raise ValueError(f"Unknown initializer: '{identifier}'. Please ensure you are "
-                             "using a `keras.utils.custom_object_scope` and that this "
-                             "object is included in the scope. See "
-                             "https://www.tensorflow.org/guide/keras/save_and_serialize"
-                             "#registering_the_custom_object for details.")
+            raise ValueError(
+                f"Unknown initializer: '{identifier}'. Please ensure you are "
+                "using a `keras.utils.custom_object_scope` and that this "
+                "object is included in the scope. See "
+                "https://www.tensorflow.org/guide/keras/save_and_serialize"
+                "#registering_the_custom_object for details."
+            )
         return cls()
     if isinstance(identifier, dict) and "class_name" in identifier:
         cls = _CLASSES[identifier["class_name"]]
-        return cls.from_config(identifier.get("config", {}))
+        initializer: Initializer = cls.from_config(identifier.get("config", {}))
+        return initializer
     if callable(identifier):
         return identifier  # type: ignore[no-any-return]
     raise ValueError(f"Could not interpret initializer identifier: {identifier}")
 
 
-def serialize(initializer: Initializer) -> dict[str, Any]:
+def serialize(initializer: Initializer | None) -> dict[str, Any] | None:
     """``{"class_name": ..., "config": ...}`` as Keras writes it in ``get_config``."""
+    if initializer is None:
+        return None
     return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
 
 
-__all__ = [*sorted(_CLASSES), "Initializer", "get", "serialize"]
+__all__ = [
+    "Constant",
+    "GlorotNormal",
+    "GlorotUniform",
+    "HeNormal",
+    "HeUniform",
+    "Initializer",
+    "LecunNormal",
+    "LecunUniform",
+    "Ones",
+    "RandomNormal",
+    "RandomUniform",
+    "TruncatedNormal",
+    "VarianceScaling",
+    "Zeros",
+    "get",
+    "serialize",
+]

@@ -16,7 +16,9 @@ from buildtrace import keras
 from buildtrace.state.teaching import teaching_steps
 from buildtrace.trace import Event
 
-REFERENCE = json.loads((Path(__file__).parents[2] / "data" / "keras2_seed_reference.json").read_text())
+REFERENCE = json.loads(
+    (Path(__file__).parents[2] / "data" / "keras2_seed_reference.json").read_text()
+)
 
 
 def _as_tuples(steps: list[list[Any]]) -> list[tuple[Any, ...]]:
@@ -44,7 +46,7 @@ def test_build_matches_keras(events: list[Event]) -> None:
 def test_build_without_input_shape_raises_like_keras(events: list[Event]) -> None:
     model = _seed_model()
     del events[:]
-    with pytest.raises(ValueError, match="You must provide an `input_shape` argument."):
+    with pytest.raises(ValueError, match=r"You must provide an `input_shape` argument\."):
         model.build()
     assert teaching_steps(events) == _as_tuples(REFERENCE["no_input_shape"])
     assert events[-1]["kind"] == "raise"

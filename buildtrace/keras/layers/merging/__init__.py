@@ -1,0 +1,1 @@
+"""Merge layers. Mirrors: ``keras/layers/merging/``."""

@@ -1,0 +1,1 @@
+"""Normalization layers. Mirrors: ``keras/layers/normalization/``."""

@@ -1,0 +1,1 @@
+"""Pooling layers. Mirrors: ``keras/layers/pooling/``."""

@@ -1,0 +1,1 @@
+"""Regularization layers. Mirrors: ``keras/layers/regularization/``."""

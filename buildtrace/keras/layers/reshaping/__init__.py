@@ -1,0 +1,1 @@
+"""Reshaping layers. Mirrors: ``keras/layers/reshaping/``."""
