@@ -214,6 +214,7 @@ class Sequential(functional.Functional):
                 Model.build(self, input_shape)
         self.built = True
 
+    @traced
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
         """Run the layers on ``inputs``, first building the graph for their shape.
 

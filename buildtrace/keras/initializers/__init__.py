@@ -42,7 +42,7 @@ _CLASSES: dict[str, type[Initializer]] = {
         Zeros,
     )
 }
-_ALIASES = {
+_ALIASES: dict[str, type[Initializer]] = {
     "constant": Constant,
     "glorot_normal": GlorotNormal,
     "glorot_uniform": GlorotUniform,
