@@ -142,14 +142,11 @@ def _window_geometry(
                 f"{effective} along spatial axis {axis} with padding='valid'"
             )
         out.append(length)
+    top = left = 0
     if padding == "same":
-        pads = (
-            same_padding(spatial[0], kernel[0], stride[0], dilation[0]),
-            same_padding(spatial[1], kernel[1], stride[1], dilation[1]),
-        )
-    else:
-        pads = ((0, 0), (0, 0))
-    return kernel, stride, dilation, (out[0], out[1]), (pads[0][0], pads[1][0])
+        top = same_padding(spatial[0], kernel[0], stride[0], dilation[0])[0]
+        left = same_padding(spatial[1], kernel[1], stride[1], dilation[1])[0]
+    return kernel, stride, dilation, (out[0], out[1]), (top, left)
 
 
 def _padded_extent(out: int, kernel: int, stride: int, dilation: int) -> int:
