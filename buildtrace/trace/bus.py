@@ -80,7 +80,7 @@ class TraceBus:
             stamped: Event = {
                 "v": FORMAT_VERSION,
                 "seq": self._seq,
-                "t": round(time.monotonic() - self._t0, 6),
+                "t": time.monotonic() - self._t0,
                 **event,
             }
             self._seq += 1

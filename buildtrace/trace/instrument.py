@@ -39,6 +39,7 @@ def _is_suspended() -> bool:
     return getattr(_state, "suspended", 0) > 0
 
 
+@functools.lru_cache(maxsize=4096)
 def _source(code_file: str, line: int) -> str:
     """``/.../buildtrace/keras/engine/base_layer.py`` -> ``keras/engine/base_layer.py:42``."""
     try:
