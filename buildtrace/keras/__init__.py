@@ -21,6 +21,7 @@ from buildtrace.keras.engine.functional import Functional
 from buildtrace.keras.engine.input_layer import Input
 from buildtrace.keras.engine.sequential import Sequential
 from buildtrace.keras.engine.training import Model
+from buildtrace.keras.unsupported import module_getattr
 
 __version__ = "2.21.0-buildtrace"
 
@@ -40,13 +41,11 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     import importlib
+    import importlib.util
 
-    # Submodules loaded on first use, like Keras's lazy ones.
-    if name in {"datasets", "optimizers", "losses", "metrics", "callbacks"}:
-        try:
-            return importlib.import_module(f"buildtrace.keras.{name}")
-        except ModuleNotFoundError:
-            pass
-    from buildtrace.keras.unsupported import unsupported
-
-    raise unsupported(f"keras.{name}")
+    # Submodules loaded on first use, like Keras's lazy ones. (Only Keras's own names:
+    # buildtrace's internal `ops` kernels are not part of the Keras API.)
+    lazy = {"datasets", "optimizers", "losses", "metrics", "callbacks"}
+    if name in lazy and importlib.util.find_spec(f"buildtrace.keras.{name}") is not None:
+        return importlib.import_module(f"buildtrace.keras.{name}")
+    return module_getattr("keras")(name)

@@ -28,6 +28,7 @@ from buildtrace.keras.ops.nn import (
     swish,
     tanh,
 )
+from buildtrace.keras.unsupported import module_getattr
 
 ActivationFn = Callable[[np.ndarray], np.ndarray]
 #: ``backward(dy, x, y) -> dx`` for an activation ``y = f(x)``.
@@ -87,3 +88,6 @@ def backward(activation: ActivationFn) -> Backward | None:
     """The gradient of a known activation (None for a user's own function)."""
     name = _BY_FUNCTION.get(activation)
     return ACTIVATIONS[name].backward if name is not None else None
+
+
+__getattr__ = module_getattr("keras.activations")

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.unsupported import module_getattr
+
 _FLOATX = "float32"
 _EPSILON = 1e-7
 
@@ -120,3 +122,6 @@ class Variable:
 
     def __repr__(self) -> str:
         return f"<Variable '{self.name}' shape={self.shape} dtype={self.dtype}>"
+
+
+__getattr__ = module_getattr("keras.backend")

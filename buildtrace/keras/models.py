@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from buildtrace.keras.engine.functional import Functional
 from buildtrace.keras.engine.sequential import Sequential
 from buildtrace.keras.engine.training import Model
+from buildtrace.keras.unsupported import module_getattr
 
 __all__ = ["Functional", "Model", "Sequential"]
 
 
-def __getattr__(name: str) -> Any:
-    from buildtrace.keras.unsupported import unsupported
-
-    raise unsupported(f"keras.models.{name}")
+__getattr__ = module_getattr("keras.models")

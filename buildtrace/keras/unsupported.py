@@ -7,6 +7,9 @@ an error that names what it asked for.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 
 class NotSupportedByBuildtrace(AttributeError, NotImplementedError):
     """Raised when a script uses a part of Keras that buildtrace does not cover."""
@@ -18,3 +21,18 @@ def unsupported(qualified_name: str) -> NotSupportedByBuildtrace:
         f"`{qualified_name}` is not supported by buildtrace. buildtrace models the Keras 2 "
         "build engine and a small set of layers; see `buildtrace.keras` for what it covers."
     )
+
+
+def module_getattr(module: str) -> Callable[[str], Any]:
+    """A module-level ``__getattr__`` for ``module`` (e.g. ``"keras.layers"``).
+
+    Python calls it for names the module does not define; it raises the error above,
+    except for dunder names that import machinery probes (``__path__``...).
+    """
+
+    def __getattr__(name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        raise unsupported(f"{module}.{name}")
+
+    return __getattr__

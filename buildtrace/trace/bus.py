@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from collections.abc import Callable
 
 from buildtrace.trace.events import FORMAT_VERSION, Event
@@ -41,6 +42,8 @@ class TraceBus:
         #: True while at least one subscriber listens. Read without the lock on the hot
         #: path: a stale read only means one event more or less at (un)subscribe time.
         self.active = False
+        #: Subscribers removed because they raised, with their exception.
+        self.failures: list[tuple[Subscriber, Exception]] = []
 
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Start delivering events to ``subscriber``; returns a function that stops it."""
@@ -85,7 +88,18 @@ class TraceBus:
             }
             self._seq += 1
             for subscriber in self._subscribers:
-                subscriber(stamped)
+                try:
+                    subscriber(stamped)
+                except Exception as exc:
+                    # A failing listener (a full disk under a recorder, say) must never
+                    # break the user's model code: drop the listener and say why once.
+                    self.unsubscribe(subscriber)
+                    self.failures.append((subscriber, exc))
+                    warnings.warn(
+                        f"buildtrace: a trace subscriber failed and was removed: {exc!r}",
+                        RuntimeWarning,
+                        stacklevel=2,
+                    )
 
     def next_seq(self) -> int:
         """The ``seq`` the next published event will get."""

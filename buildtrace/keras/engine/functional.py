@@ -187,8 +187,7 @@ class Functional(Model):
             for node in self._nodes_by_depth[depth]:
                 if node.is_input or any(id(x) not in values for x in node.keras_inputs):
                     continue
-                args = _substitute(node.call_args, values)
-                kwargs = dict(_substitute(node.call_kwargs, values))
+                args, kwargs = node.map_arguments(values)
                 if node.layer._expects_training_arg and training is not None:
                     kwargs["training"] = training
                 outputs = node.layer(*args, **kwargs)
@@ -198,6 +197,17 @@ class Functional(Model):
         if isinstance(self._nested_outputs, list | tuple):
             return results
         return results[0]
+
+    def _forward(self, inputs: Any, training: bool = True) -> tuple[Any, Any]:
+        """A model used as a layer: run it on its own tape (see engine/gradients.py)."""
+        from buildtrace.keras.engine.gradients import GradientTape
+
+        tape = GradientTape(self)
+        return tape.forward(inputs, training=training), tape
+
+    def _backward(self, dy: Any, cache: Any, need_dx: bool = True) -> tuple[Any, list[Any]]:
+        grads, dx = cache.backward(dy if isinstance(dy, list) else [dy], need_dx=need_dx)
+        return dx, grads
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         shapes = [x.shape for x in self.outputs]
@@ -212,19 +222,6 @@ class Functional(Model):
                 for layer in self.layers
             ],
         }
-
-
-def _substitute(structure: Any, values: dict[int, Any]) -> Any:
-    """Replace each symbolic tensor in ``structure`` by its computed value."""
-    if isinstance(structure, KerasTensor):
-        return values[id(structure)]
-    if isinstance(structure, list):
-        return [_substitute(x, values) for x in structure]
-    if isinstance(structure, tuple):
-        return tuple(_substitute(x, values) for x in structure)
-    if isinstance(structure, dict):
-        return {k: _substitute(v, values) for k, v in structure.items()}
-    return structure
 
 
 def _make_node_key(layer_name: str, node_index: int) -> str:

@@ -58,6 +58,15 @@ class Node:
         """The symbolic tensors this node consumed."""
         return self._keras_inputs
 
+    def map_arguments(self, values: dict[int, Any]) -> tuple[tuple[Any, ...], dict[str, Any]]:
+        """This node's call arguments with each symbolic tensor replaced by its value.
+
+        Mirrors: ``Node.map_arguments``; ``values`` maps ``id(tensor)`` to a value.
+        """
+        args = _substitute(self.call_args, values)
+        kwargs = _substitute(self.call_kwargs, values)
+        return args, kwargs
+
     @property
     def parent_nodes(self) -> list[Node]:
         """The nodes that produced this node's inputs."""
@@ -93,6 +102,18 @@ class Node:
 
     def __repr__(self) -> str:
         return f"<Node of layer '{self.layer.name}'{' (input)' if self.is_input else ''}>"
+
+
+def _substitute(structure: Any, values: dict[int, Any]) -> Any:
+    if isinstance(structure, KerasTensor):
+        return values[id(structure)]
+    if isinstance(structure, list):
+        return [_substitute(x, values) for x in structure]
+    if isinstance(structure, tuple):
+        return tuple(_substitute(x, values) for x in structure)
+    if isinstance(structure, dict):
+        return {k: _substitute(v, values) for k, v in structure.items()}
+    return structure
 
 
 def _shapes(structure: Any) -> Any:

@@ -23,6 +23,7 @@ from buildtrace.keras.initializers.initializers import (
     VarianceScaling,
     Zeros,
 )
+from buildtrace.keras.unsupported import module_getattr
 
 _CLASSES: dict[str, type[Initializer]] = {
     cls.__name__: cls
@@ -114,3 +115,6 @@ __all__ = [
     "get",
     "serialize",
 ]
+
+
+__getattr__ = module_getattr("keras.initializers")

@@ -6,8 +6,6 @@ gives a clear "not supported by buildtrace" error naming it.
 
 from __future__ import annotations
 
-from typing import Any
-
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_layer import Input, InputLayer
 from buildtrace.keras.engine.input_spec import InputSpec
@@ -22,6 +20,7 @@ from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
 from buildtrace.keras.layers.regularization.dropout import Dropout
 from buildtrace.keras.layers.reshaping.flatten import Flatten
 from buildtrace.keras.layers.reshaping.reshape import Reshape
+from buildtrace.keras.unsupported import module_getattr
 
 # Keras's aliases.
 Convolution2D = Conv2D
@@ -50,7 +49,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    from buildtrace.keras.unsupported import unsupported
-
-    raise unsupported(f"keras.layers.{name}")
+__getattr__ = module_getattr("keras.layers")

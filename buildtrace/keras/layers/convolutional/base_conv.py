@@ -125,6 +125,10 @@ class Conv(Layer):
         z = self._convolve(inputs)
         return self.activation(z), (inputs, z)
 
+    def _logits(self, cache: Any) -> Any:
+        """The pre-activation (convolution plus bias) of a forward pass."""
+        return cache[1]
+
     def _backward(
         self, dy: np.ndarray, cache: Any, need_dx: bool = True, wrt_logits: bool = False
     ) -> tuple[np.ndarray | None, list[np.ndarray]]:

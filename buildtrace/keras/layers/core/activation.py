@@ -36,6 +36,10 @@ class Activation(Layer):
         y = self.activation(inputs)
         return y, (inputs, inputs, y)
 
+    def _logits(self, cache: Any) -> Any:
+        """The input of the activation: the logits of a softmax or sigmoid."""
+        return cache[0]
+
     def _backward(
         self, dy: np.ndarray, cache: Any, need_dx: bool = True, wrt_logits: bool = False
     ) -> tuple[np.ndarray | None, list[np.ndarray]]:

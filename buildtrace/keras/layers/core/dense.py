@@ -112,6 +112,10 @@ class Dense(Layer):
             return z, (inputs, None, z)
         return self.activation(z), (inputs, z, None)
 
+    def _logits(self, cache: Any) -> Any:
+        """The pre-activation ``x @ W + b`` of a forward pass (None after a ReLU)."""
+        return cache[1]
+
     def _backward(
         self, dy: np.ndarray, cache: Any, need_dx: bool = True, wrt_logits: bool = False
     ) -> tuple[np.ndarray | None, list[np.ndarray]]:

@@ -1,0 +1,156 @@
+"""From arrays to batches: what ``fit``, ``evaluate`` and ``predict`` iterate over.
+
+Mirrors, much simplified: ``keras/engine/data_adapter.py`` (``DataHandler``,
+``TensorLikeDataAdapter``, ``train_validation_split``, ``unpack_x_y_sample_weight``).
+Only numpy arrays (and lists of them, for several inputs) are supported; Keras's
+``tf.data`` datasets and generators are not.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from buildtrace.keras import backend
+
+Data = tuple[Any, Any, Any]
+
+
+def _as_arrays(x: Any) -> Any:
+    """numpy arrays; floats become float32 as Keras's data adapter makes them."""
+    if x is None:
+        return None
+    if isinstance(x, list | tuple):
+        return [_as_arrays(v) for v in x]
+    if isinstance(x, dict):
+        raise NotImplementedError("Dict inputs are not supported by buildtrace.")
+    array = np.asarray(x)
+    if array.dtype.kind == "f" and array.dtype != np.float32:
+        array = array.astype(np.float32)
+    return array
+
+
+def _num_samples(x: Any) -> int:
+    first = x[0] if isinstance(x, list) else x
+    return int(first.shape[0])
+
+
+def _take(x: Any, index: Any) -> Any:
+    if x is None:
+        return None
+    if isinstance(x, list):
+        return [v[index] for v in x]
+    return x[index]
+
+
+def unpack_x_y_sample_weight(data: Any) -> Data:
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` -> the three parts."""
+    if isinstance(data, tuple):
+        if len(data) == 1:
+            return data[0], None, None
+        if len(data) == 2:
+            return data[0], data[1], None
+        if len(data) == 3:
+            return data[0], data[1], data[2]
+        raise ValueError(
+            "Data is expected to be in format `x`, `(x,)`, `(x, y)`, or `(x, y, sample_weight)`, "
+            f"found: {data}"
+        )
+    return data, None, None
+
+
+def train_validation_split(arrays: Data, validation_split: float) -> tuple[Data, Data]:
+    """Split off the *last* ``validation_split`` of the samples, unshuffled, as Keras does."""
+    x, y, sample_weight = arrays
+    if not 0 < validation_split < 1:
+        raise ValueError(
+            "`validation_split` must be between 0 and 1. "
+            f"Received: validation_split={validation_split}"
+        )
+    n = _num_samples(x)
+    split_at = math.floor(n * (1.0 - validation_split))
+    if split_at == 0 or split_at == n:
+        raise ValueError(
+            f"Training data contains {n} samples, which is not sufficient to split it into a "
+            f"validation and training set as specified by `validation_split={validation_split}`."
+            " Either provide more data, or a different value for the `validation_split` "
+            "argument."
+        )
+    head, tail = slice(0, split_at), slice(split_at, n)
+    return (
+        (_take(x, head), _take(y, head), _take(sample_weight, head)),
+        (_take(x, tail), _take(y, tail), _take(sample_weight, tail)),
+    )
+
+
+class DataHandler:
+    """Batches of ``(x, y, sample_weight)`` for each epoch.
+
+    Args:
+        x, y, sample_weight: numpy arrays with the same first dimension.
+        batch_size: samples per batch (Keras's default: 32); the last batch may be smaller.
+        steps_per_epoch: batches per epoch; batches then continue where the previous
+            epoch stopped, cycling through the data, as in Keras.
+        initial_epoch, epochs: the epochs to run.
+        shuffle: a new random order of the samples on every pass.
+    """
+
+    def __init__(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        batch_size: int | None = None,
+        steps_per_epoch: int | None = None,
+        initial_epoch: int = 0,
+        epochs: int = 1,
+        shuffle: bool = False,
+    ) -> None:
+        self.x, self.y, self.sample_weight = _as_arrays(x), _as_arrays(y), _as_arrays(sample_weight)
+        self.num_samples = _num_samples(self.x)
+        for name, value in (("y", self.y), ("sample_weight", self.sample_weight)):
+            if value is not None and _num_samples(value) != self.num_samples:
+                raise ValueError(
+                    "Data cardinality is ambiguous:\n"
+                    f"  x sizes: {self.num_samples}\n  {name} sizes: {_num_samples(value)}\n"
+                    "Make sure all arrays contain the same number of samples."
+                )
+        if batch_size is not None and batch_size <= 0:
+            raise ValueError(f"Expected `batch_size` to be positive, received: {batch_size}")
+        self.batch_size = batch_size or 32
+        self._user_steps = steps_per_epoch
+        self.inferred_steps = steps_per_epoch or math.ceil(self.num_samples / self.batch_size)
+        self.initial_epoch, self.epochs, self.shuffle = initial_epoch, epochs, shuffle
+        self._stream: Iterator[Data] | None = None
+
+    def _batches(self) -> Iterator[Data]:
+        """An endless stream of batches, reshuffled on every pass through the data."""
+        while True:
+            order = (
+                backend.rng().permutation(self.num_samples)
+                if self.shuffle
+                else np.arange(self.num_samples)
+            )
+            for start in range(0, self.num_samples, self.batch_size):
+                # Unshuffled batches are slices: views, no copy.
+                index: Any = (
+                    order[start : start + self.batch_size]
+                    if self.shuffle
+                    else slice(start, start + self.batch_size)
+                )
+                yield (
+                    _take(self.x, index),
+                    _take(self.y, index),
+                    _take(self.sample_weight, index),
+                )
+
+    def enumerate_epochs(self) -> Iterator[tuple[int, Iterator[Data]]]:
+        """``(epoch, batches)`` for each epoch; ``batches`` yields ``inferred_steps`` items."""
+        for epoch in range(self.initial_epoch, self.epochs):
+            if self._stream is None or self._user_steps is None:
+                self._stream = self._batches()
+            stream = self._stream
+            yield epoch, (next(stream) for _ in range(self.inferred_steps))

@@ -1,0 +1,139 @@
+"""Gradients through a model: buildtrace's stand-in for ``tf.GradientTape``.
+
+Keras 2's ``train_step`` runs the forward pass under a ``GradientTape`` and asks it for
+the gradient of the loss; TensorFlow differentiates every op it recorded. buildtrace
+has no automatic differentiation. Instead every trainable layer states its own
+vector-Jacobian product (``Layer._backward``), and a :class:`GradientTape` runs the
+model's graph forward, keeping what each layer needs, then walks it backwards.
+
+Example:
+    >>> tape = GradientTape(model)                      # doctest: +SKIP
+    >>> y_pred = tape.forward(x, training=True)         # doctest: +SKIP
+    >>> grads = tape.backward(dloss_dy_pred)            # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from buildtrace.keras import activations
+from buildtrace.keras.utils.nest import flatten
+
+if TYPE_CHECKING:
+    from buildtrace.keras.engine.base_layer import Layer
+    from buildtrace.keras.engine.functional import Functional
+    from buildtrace.keras.engine.node import Node
+
+
+def activation_name(layer: Layer) -> str | None:
+    """The name of a layer's final activation (``"softmax"``), if it has one."""
+    fn = getattr(layer, "activation", None)
+    return activations.serialize(fn) if fn is not None else None
+
+
+class GradientTape:
+    """Runs a graph model forward keeping each layer's cache, then backwards.
+
+    Args:
+        model: a built functional (or Sequential) model.
+    """
+
+    def __init__(self, model: Functional) -> None:
+        self.model = model
+        # (node, inputs as called, cache) in the order the forward pass ran them.
+        self._records: list[tuple[Node, Any, Any]] = []
+        self._need_dx: set[int] = set()
+
+    def forward(self, inputs: Any, training: bool = True) -> Any:
+        """Run the model on ``inputs`` like ``Functional._run_internal_graph``."""
+        model = self.model
+        values: dict[int, Any] = {}
+        for ref, value in zip(model.inputs, flatten(inputs)):
+            values[id(ref)] = value
+        self._records = []
+        for depth in sorted(model._nodes_by_depth, reverse=True):
+            for node in model._nodes_by_depth[depth]:
+                if node.is_input:
+                    continue
+                args, _ = node.map_arguments(values)
+                layer_inputs = args[0]
+                outputs, cache = node.layer._forward(layer_inputs, training=training)
+                self._records.append((node, layer_inputs, cache))
+                for ref, value in zip(flatten(node.outputs), flatten(outputs)):
+                    values[id(ref)] = value
+        outs = [values[id(x)] for x in model.outputs]
+        return outs if isinstance(model._nested_outputs, list | tuple) else outs[0]
+
+    def output_logits(self, index: int = 0) -> tuple[str | None, Any]:
+        """The activation name of output ``index``'s layer and its pre-activation values.
+
+        Keras 2 remembers, on a softmax or sigmoid output, the logits it came from
+        (``_keras_logits``); its crossentropy losses then work from those. This is the
+        same information.
+        """
+        tensor = self.model.outputs[index]
+        layer = tensor._keras_history.layer
+        for node, _, cache in reversed(self._records):
+            if node.layer is layer and hasattr(layer, "_logits"):
+                return activation_name(layer), layer._logits(cache)
+        return None, None
+
+    def backward(
+        self, output_grads: list[Any], wrt_logits: list[bool] | None = None, need_dx: bool = False
+    ) -> tuple[list[np.ndarray], Any]:
+        """Gradients of the loss for every trainable weight of the model.
+
+        Args:
+            output_grads: ``dL/d(output)`` per model output (None for outputs without
+                loss); with ``wrt_logits[i]`` True, output ``i``'s gradient is with
+                respect to its layer's pre-activation.
+            wrt_logits: see above.
+            need_dx: also return ``dL/d(inputs)`` (for a model nested in another).
+
+        Returns:
+            ``(grads, dx)``: ``grads`` aligned with ``model.trainable_weights``.
+        """
+        model = self.model
+        wrt_logits = wrt_logits or [False] * len(output_grads)
+        grads: dict[int, Any] = {}
+        fused: set[int] = set()
+        for tensor, grad, logits in zip(model.outputs, output_grads, wrt_logits):
+            if grad is not None:
+                _accumulate(grads, id(tensor), grad)
+                if logits:
+                    fused.add(id(tensor))
+        input_ids = {id(x) for x in model.inputs}
+        weight_grads: dict[int, np.ndarray] = {}
+        for node, _, cache in reversed(self._records):
+            outs = flatten(node.outputs)
+            dys = [grads.pop(id(t), None) for t in outs]
+            if all(dy is None for dy in dys):
+                continue
+            dy = dys[0] if len(dys) == 1 else dys
+            ins = node.keras_inputs
+            # The first layers' dL/dx is only needed when someone asks for it.
+            want_dx = need_dx or any(id(t) not in input_ids for t in ins)
+            kwargs = {"wrt_logits": True} if id(outs[0]) in fused else {}
+            dx, layer_grads = node.layer._backward(dy, cache, want_dx, **kwargs)
+            for variable, g in zip(node.layer.trainable_weights, layer_grads):
+                _accumulate(weight_grads, id(variable), g)
+            if dx is None:
+                continue
+            for tensor, g in zip(ins, dx if isinstance(dx, list) else [dx]):
+                _accumulate(grads, id(tensor), g)
+        ordered = []
+        for variable in model.trainable_weights:
+            g = weight_grads.get(id(variable))
+            ordered.append(g if g is not None else np.zeros_like(variable.value))
+        dx_out = [grads.get(id(x)) for x in model.inputs]
+        return ordered, (dx_out[0] if len(dx_out) == 1 else dx_out)
+
+
+def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
+    """Add ``grad`` into ``store[key]``: a tensor used twice gets both gradients."""
+    if key in store:
+        store[key] = store[key] + grad
+    else:
+        store[key] = grad
