@@ -89,7 +89,10 @@ def measure(build: Callable[[], None], repeats: int) -> dict[str, float]:
 def main() -> None:
     with uninstrumented() as count:
         print(f"traced functions swapped out for the bare run: {count}")
-    for name, build, repeats in (("seed build", seed_build, 40), ("20-layer build", deep_build, 40)):
+    for name, build, repeats in (
+        ("seed build", seed_build, 40),
+        ("20-layer build", deep_build, 40),
+    ):
         times = measure(build, repeats)
         bare = times["bare"]
         cells = "  ".join(f"{k} {v * 1e3:7.2f} ms ({v / bare:4.2f}x)" for k, v in times.items())

@@ -20,8 +20,11 @@ needed, and returns ``call``'s result.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import inspect
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -69,11 +72,40 @@ def to_snake_case(name: str) -> str:
     return insecure if insecure[0] != "_" else "private" + insecure
 
 
+#: True while running a training/test/predict step the way Keras's ``tf.function`` traces
+#: it: the step sees its batch as a symbolic tensor whose batch size is unknown (None).
+_SYMBOLIC_BATCH: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "symbolic_batch", default=False
+)
+
+
+@contextlib.contextmanager
+def symbolic_batch() -> Iterator[None]:
+    """Report real batches with an unknown batch size, as inside a traced ``tf.function``.
+
+    A model first built by ``fit`` is built from this shape: Keras records
+    ``(None, 784)``, not ``(128, 784)``, because the graph must accept any batch size.
+    """
+    token = _SYMBOLIC_BATCH.set(True)
+    try:
+        yield
+    finally:
+        _SYMBOLIC_BATCH.reset(token)
+
+
+def static_shape(x: Any) -> tuple[int | None, ...]:
+    """``x.shape`` as a tuple, with the batch size None inside a traced step."""
+    shape = tuple(x.shape)
+    if shape and _SYMBOLIC_BATCH.get() and not isinstance(x, KerasTensor):
+        return (None, *shape[1:])
+    return shape
+
+
 def shapes_of(structure: Any) -> Any:
     """The shape (a tuple) of each tensor in a structure: a tuple, or a list of tuples."""
     if isinstance(structure, list | tuple):
         return [shapes_of(x) for x in structure]
-    return tuple(structure.shape)
+    return static_shape(structure)
 
 
 def _shape_details(*args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -282,29 +314,25 @@ class Layer:
     def _infer_output_signature(
         self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any], input_masks: Any
     ) -> Any:
-        """Build the layer if needed, then find the output shape by running ``call``.
+        """Build the layer if needed, then work out the output's shape.
 
         Mirrors: ``Layer._infer_output_signature``. Keras runs ``call`` on placeholders in
-        a scratch graph. We run it on zeros, with 1 for each unknown (None) dimension,
-        and once more (untraced) with 2, so any output dimension that follows an unknown
-        input dimension is itself reported as unknown.
+        a scratch graph, which computes nothing. We run ``call`` on a scratch batch of
+        zeros (one sample, ``training=False`` so nothing is updated) whenever every size
+        but the batch is known, so the student sees ``call`` run here as in Keras; the
+        shape itself comes from ``compute_output_shape``, which also handles unknown sizes.
         """
         self._maybe_build(inputs)
-        call_kwargs = self._call_kwargs(dict(kwargs))
-        first = self.call(_scratch(inputs, 1), *args, **call_kwargs)
-        if not any(d is None for t in flatten(inputs) for d in t.shape):
-            return map_structure(lambda y: KerasTensor(y.shape, str(y.dtype), self.name), first)
-        with suspended():
-            second = self.call(_scratch(inputs, 2), *args, **call_kwargs)
-        flat = [
-            KerasTensor(
-                tuple(d1 if d1 == d2 else None for d1, d2 in zip(a.shape, b.shape)),
-                str(a.dtype),
-                self.name,
-            )
-            for a, b in zip(flatten(first), flatten(second))
-        ]
-        return _pack_like(first, flat)
+        input_shapes = shapes_of(inputs)
+        dtype = self.dtype
+        if all(d is not None for t in flatten(inputs) for d in t.shape[1:]):
+            call_kwargs = self._call_kwargs({**kwargs, "training": False})
+            scratch = self.call(_scratch(inputs, 1), *args, **call_kwargs)
+            dtype = str(flatten(scratch)[0].dtype)
+        shapes = self.compute_output_shape(input_shapes)
+        if isinstance(shapes, list):
+            return [KerasTensor(shape, dtype, self.name) for shape in shapes]
+        return KerasTensor(shapes, dtype, self.name)
 
     @traced
     def _maybe_build(self, inputs: Any) -> None:
@@ -405,12 +433,22 @@ class Layer:
 
     # ------------------------------------------------------------- shapes & config
     def compute_output_shape(self, input_shape: Any) -> Any:
-        """The output shape for an input shape, found by a scratch call like Keras's."""
+        """The output shape for an input shape, found by scratch calls as Keras does.
+
+        Layers override this with a formula. This fallback (for your own layers) runs
+        ``call`` on zeros twice, with 1 and then 2 for every unknown size: an output size
+        that changes between the two runs depends on an unknown size, so it is unknown.
+        """
         placeholders = map_structure(lambda s: KerasTensor(s), input_shape)
         with suspended():
             self._maybe_build(placeholders)
-            out = self.call(_scratch(placeholders, 1))
-        return shapes_of(out)
+            first = self.call(_scratch(placeholders, 1))
+            second = self.call(_scratch(placeholders, 2))
+        shapes = [
+            tuple(d1 if d1 == d2 else None for d1, d2 in zip(a.shape, b.shape))
+            for a, b in zip(flatten(first), flatten(second))
+        ]
+        return shapes if isinstance(first, list | tuple) else shapes[0]
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments; ``from_config`` rebuilds an equal layer from them."""
@@ -516,12 +554,6 @@ def _scratch(structure: Any, unknown: int) -> Any:
         return np.zeros(shape, dtype=x.dtype)
 
     return map_structure(make, structure)
-
-
-def _pack_like(structure: Any, flat: list[Any]) -> Any:
-    """Put ``flat`` back into the nesting of ``structure``."""
-    items = iter(flat)
-    return map_structure(lambda _: next(items), structure)
 
 
 def _tuple_shapes(shapes: Any) -> Any:

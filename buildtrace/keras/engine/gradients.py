@@ -44,7 +44,22 @@ class GradientTape:
         self.model = model
         # (node, inputs as called, cache) in the order the forward pass ran them.
         self._records: list[tuple[Node, Any, Any]] = []
-        self._need_dx: set[int] = set()
+        self._output_grads: list[Any] = []
+        self._wrt_logits: list[bool] = []
+
+    def set_output_gradients(self, output_grads: list[Any], wrt_logits: list[bool]) -> None:
+        """Record ``dL/d(output)`` per output (what the loss gives the tape)."""
+        self._output_grads = output_grads
+        self._wrt_logits = wrt_logits
+
+    def gradient(self, loss: float, variables: list[Any]) -> list[np.ndarray]:
+        """The gradient of the recorded loss for each of ``variables``.
+
+        Mirrors the role of ``tf.GradientTape.gradient(loss, variables)``.
+        """
+        grads, _ = self.backward(self._output_grads, self._wrt_logits)
+        by_id = {id(v): g for v, g in zip(self.model.trainable_weights, grads)}
+        return [by_id[id(v)] for v in variables]
 
     def forward(self, inputs: Any, training: bool = True) -> Any:
         """Run the model on ``inputs`` like ``Functional._run_internal_graph``."""

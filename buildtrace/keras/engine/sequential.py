@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from buildtrace.keras.engine import functional, input_layer
-from buildtrace.keras.engine.base_layer import Layer, default
+from buildtrace.keras.engine.base_layer import Layer, default, static_shape
 from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
 from buildtrace.keras.engine.node import Node
 from buildtrace.keras.engine.training import Model
@@ -221,8 +221,9 @@ class Sequential(functional.Functional):
         Mirrors: ``Sequential.call``.
         """
         if not self._has_explicit_input_shape:
+            dtype = getattr(inputs, "dtype", None)
             self._build_graph_network_for_inferred_shape(
-                inputs.shape, getattr(inputs, "dtype", None)
+                static_shape(inputs), str(dtype) if dtype is not None else None
             )
         if self._graph_initialized:
             if not self.built:

@@ -2,8 +2,15 @@
 
 Mirrors: ``keras/engine/training.py::Model``. ``keras.Model(inputs, outputs)`` gives
 a ``Functional`` model (see ``Model.__new__``); ``Sequential`` derives from
-``Functional``. Training (``compile``/``fit``/``evaluate``/``predict``) lives in
-``training_loop.py`` so this module stays about what a model *is*.
+``Functional``. Training (``compile``, ``fit``, ``evaluate``, ``predict`` and the
+``*_on_batch`` forms) is here too, as in Keras; the heavy parts live beside it: batching
+in ``data_adapter.py``, the loss and metrics in ``compile_utils.py``, gradients in
+``gradients.py``.
+
+Keras runs ``train_step`` inside a ``tf.function``: the Python code runs once, to trace
+the graph, and later batches run the graph. buildtrace mirrors that in what it reports:
+the first ``train_step`` is traced event by event (this is where a model with no input
+shape gets built), later ones run silently, with one ``batch_end`` event each.
 """
 
 from __future__ import annotations
@@ -13,9 +20,11 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import backend
-from buildtrace.keras.engine.base_layer import Layer, default, shapes_of
+from buildtrace.keras.engine import data_adapter, training_loop
+from buildtrace.keras.engine.base_layer import Layer, default, symbolic_batch
+from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
-from buildtrace.trace import traced
+from buildtrace.trace import emit, traced
 
 
 def is_functional_model_init_params(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
@@ -65,6 +74,10 @@ class Model(Layer):
         self.compiled_loss: Any = None
         self.compiled_metrics: Any = None
         self.stop_training = False
+        self.output_names: list[str] = []
+        self.train_function: Any = None
+        self.test_function: Any = None
+        self.predict_function: Any = None
 
     def __setattr__(self, attr: str, value: Any) -> None:
         # A subclassed model tracks the layers assigned to it, as Keras's auto-tracking does.
@@ -211,8 +224,239 @@ class Model(Layer):
             layer_range=layer_range,
         )
 
-    def _output_shapes(self) -> Any:
-        return shapes_of(self.outputs) if self.outputs else None
+    # ------------------------------------------------------------------ training
+    @traced
+    def compile(
+        self,
+        optimizer: Any = "rmsprop",
+        loss: Any = None,
+        metrics: Any = None,
+        loss_weights: Any = None,
+        weighted_metrics: Any = None,
+        run_eagerly: bool | None = None,
+        steps_per_execution: int | None = None,
+        jit_compile: bool | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Choose the optimizer, the loss and the metrics. Mirrors ``Model.compile``."""
+        from buildtrace.keras import optimizers
+        from buildtrace.keras.engine import compile_utils
+
+        if weighted_metrics:
+            raise NotImplementedError("`weighted_metrics` is not supported by buildtrace.")
+        if kwargs:
+            raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(kwargs)}.")
+        self.optimizer = optimizers.get(optimizer)
+        self.compiled_loss = compile_utils.LossesContainer(loss, loss_weights)
+        self.compiled_metrics = compile_utils.MetricsContainer(metrics)
+        self.loss = loss
+        self._is_compiled = True
+        self.train_function = self.test_function = self.predict_function = None
+        emit(
+            "compile",
+            "compile",
+            self.name,
+            optimizer=type(self.optimizer).__name__,
+            optimizer_config=self.optimizer.get_config(),
+            loss=training_loop.describe(loss),
+            metrics=[training_loop.describe(m) for m in (metrics or [])],
+        )
+
+    def _assert_compile_was_called(self) -> None:
+        if not getattr(self, "_is_compiled", False):
+            raise RuntimeError(
+                "You must compile your model before training/testing. "
+                "Use `model.compile(optimizer, loss)`."
+            )
+
+    @property
+    def metrics(self) -> list[Any]:
+        """The loss tracker(s) then the compiled metrics, as ``fit`` reports them."""
+        found: list[Any] = []
+        if self.compiled_loss is not None:
+            found += self.compiled_loss.metrics
+        if self.compiled_metrics is not None:
+            found += self.compiled_metrics.metrics
+        return found
+
+    @property
+    def metrics_names(self) -> list[str]:
+        """``["loss", "accuracy"]`` for the seed model."""
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self) -> None:
+        """Start every metric afresh (``fit`` does it at each epoch)."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def _build_for_step(self, x: Any, training: bool) -> None:
+        """The deferred build: an unbuilt model meets its first batch inside a step."""
+        if not self._is_graph_network:
+            with symbolic_batch():
+                self(x, training=training)
+        if not self._is_graph_network:
+            raise NotImplementedError(
+                f"buildtrace can only train models with a graph of layers; {self.name} has "
+                "none (subclassed models are not supported)."
+            )
+
+    def _targets_and_outputs(self, y: Any, y_pred: Any) -> tuple[list[Any], list[Any]]:
+        preds = y_pred if isinstance(y_pred, list) else [y_pred]
+        targets = list(y) if isinstance(y, list | tuple) else [y]
+        if not self.compiled_metrics.built:
+            self.compiled_loss.build(self.output_names)
+            self.compiled_metrics.build(targets, preds, self.output_names)
+        return targets, preds
+
+    @traced
+    def train_step(self, data: Any) -> dict[str, float]:
+        """One optimisation step on a batch. Mirrors ``Model.train_step``.
+
+        Forward pass under a tape, ``compute_loss``, the gradients, the optimizer's
+        ``apply_gradients``, then ``compute_metrics``.
+        """
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
+        self._build_for_step(x, training=True)
+        tape = GradientTape(self)  # type: ignore[arg-type]
+        y_pred = tape.forward(x, training=True)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
+        variables = self.trainable_weights
+        grads = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def compute_loss(
+        self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None, tape: Any = None
+    ) -> float:
+        """The batch's loss (and, given a tape, its gradient). Mirrors ``compute_loss``."""
+        targets, preds = self._targets_and_outputs(y, y_pred)
+        return float(self.compiled_loss(targets, preds, sample_weight, tape=tape))
+
+    def compute_metrics(
+        self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None
+    ) -> dict[str, float]:
+        """Update the metrics with a batch and return all their current values."""
+        targets, preds = self._targets_and_outputs(y, y_pred)
+        self.compiled_metrics.update_state(targets, preds, sample_weight)
+        return {m.name: float(m.result()) for m in self.metrics}
+
+    @traced
+    def make_train_function(self, force: bool = False) -> Any:
+        """The function ``fit`` calls per batch: ``train_step``, traced only the first time."""
+        if self.train_function is not None and not force:
+            return self.train_function
+        self.train_function = training_loop.trace_once(self.train_step)
+        return self.train_function
+
+    @traced
+    def test_step(self, data: Any) -> dict[str, float]:
+        """Loss and metrics of a batch, no update. Mirrors ``Model.test_step``."""
+        x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
+        self._build_for_step(x, training=False)
+        y_pred = self(x, training=False)
+        self.compute_loss(x, y, y_pred, sample_weight)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    @traced
+    def predict_step(self, data: Any) -> Any:
+        """The model's output for a batch. Mirrors ``Model.predict_step``."""
+        x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
+        if not self.built:
+            with symbolic_batch():
+                return self(x, training=False)
+        return self(x, training=False)
+
+    @traced
+    def fit(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        epochs: int = 1,
+        verbose: Any = "auto",
+        callbacks: Any = None,
+        validation_split: float = 0.0,
+        validation_data: Any = None,
+        shuffle: bool = True,
+        class_weight: Any = None,
+        sample_weight: Any = None,
+        initial_epoch: int = 0,
+        steps_per_epoch: int | None = None,
+        validation_steps: int | None = None,
+        validation_batch_size: int | None = None,
+        validation_freq: int = 1,
+        **kwargs: Any,
+    ) -> Any:
+        """Train for ``epochs`` epochs; returns the ``History``. Mirrors ``Model.fit``.
+
+        The loop itself (epochs, batches, callbacks, validation) is in ``training_loop.py``.
+        """
+        return training_loop.fit(
+            self, x, y, batch_size, epochs, verbose, callbacks, validation_split,
+            validation_data, shuffle, class_weight, sample_weight, initial_epoch,
+            steps_per_epoch, validation_steps, validation_batch_size, validation_freq,
+        )  # fmt: skip
+
+    def evaluate(
+        self,
+        x: Any = None,
+        y: Any = None,
+        batch_size: int | None = None,
+        verbose: Any = "auto",
+        sample_weight: Any = None,
+        steps: int | None = None,
+        callbacks: Any = None,
+        return_dict: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        """Loss and metrics over the data: a float, a list or a dict like Keras's."""
+        return training_loop.evaluate(
+            self, x, y, batch_size, verbose, sample_weight, steps, callbacks, return_dict
+        )
+
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: Any = "auto",
+        steps: int | None = None,
+        callbacks: Any = None,
+        **kwargs: Any,
+    ) -> Any:
+        """The model's outputs for ``x``, batch by batch, joined. Mirrors ``predict``."""
+        return training_loop.predict(self, x, batch_size, verbose, steps, callbacks)
+
+    def train_on_batch(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        class_weight: Any = None,
+        reset_metrics: bool = True,
+        return_dict: bool = False,
+    ) -> Any:
+        """One ``train_step`` on exactly this batch; returns ``[loss, metrics...]``."""
+        self._assert_compile_was_called()
+        batch = data_adapter.DataHandler(x, y, sample_weight, batch_size=len(x))
+        logs = self.make_train_function()(next(next(batch.enumerate_epochs())[1]))
+        if reset_metrics:
+            self.reset_metrics()
+        return training_loop.logs_as_keras_returns(logs, list(logs), return_dict)
+
+    def test_on_batch(
+        self, x: Any, y: Any = None, sample_weight: Any = None, reset_metrics: bool = True,
+        return_dict: bool = False,
+    ) -> Any:  # fmt: skip
+        """Loss and metrics of exactly this batch, no update."""
+        self._assert_compile_was_called()
+        if reset_metrics:
+            self.reset_metrics()
+        logs = self.test_step((np.asarray(x, np.float32), y, sample_weight))
+        return training_loop.logs_as_keras_returns(logs, list(logs), return_dict)
+
+    def predict_on_batch(self, x: Any) -> Any:
+        """The model's output for exactly this batch."""
+        return self.predict_step((np.asarray(x, np.float32),))
 
 
 def _dedup(weights: list[backend.Variable]) -> list[backend.Variable]:

@@ -112,23 +112,11 @@ def test_conv2d_compute_output_shape_works_before_build() -> None:
     assert layer.compute_output_shape((16, 10, 12, 3)) == (16, 8, 10, 32)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base_layer._infer_output_signature infers shapes from scratch calls with every "
-    "unknown size set to 1 then 2: a stride-2 SAME conv maps both to 1, so the unknown "
-    "rows/cols are reported as 1 instead of None",
-)
 def test_conv2d_with_strides_on_unknown_spatial_size_keeps_it_unknown() -> None:
     out = layers.Conv2D(8, 3, strides=2, padding="same")(keras.Input(shape=(None, None, 3)))
     assert out.shape == (None, None, None, 8)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base_layer._infer_output_signature runs the conv on a 1x1 scratch image for "
-    "unknown rows/cols, which a 3x3 VALID kernel cannot cover, so it raises instead of "
-    "returning (None, None, None, 8) as Keras 2 does",
-)
 def test_conv2d_on_unknown_spatial_size_gives_unknown_output_size() -> None:
     out = layers.Conv2D(8, 3)(keras.Input(shape=(None, None, 3)))
     assert out.shape == (None, None, None, 8)
@@ -288,11 +276,6 @@ def test_conv2d_with_negative_output_size_raises_downsampling_message() -> None:
         layers.Conv2D(8, 5)(keras.Input(shape=(2, 2, 1)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base_conv.py compute_output_shape formats the input shape as a tuple "
-    "'(None, 2, 2, 1)'; Keras 2 formats `tf.TensorShape(input_shape).as_list()`, a list",
-)
 def test_conv2d_downsampling_message_prints_the_input_shape_as_keras_does() -> None:
     msg = (
         "One of the dimensions in the output is <= 0 due to downsampling in conv2d. "
@@ -381,12 +364,6 @@ def test_pooling_names_come_from_their_classes() -> None:
     assert layers.AvgPool2D is layers.AveragePooling2D
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base_layer._infer_output_signature runs the pooling on a 1x1 scratch image "
-    "for unknown rows/cols; a 2x2 VALID window cannot fit, so it raises instead of "
-    "returning (None, None, None, 3)",
-)
 def test_pooling_on_unknown_spatial_size_gives_unknown_output_size() -> None:
     out = layers.MaxPooling2D()(keras.Input(shape=(None, None, 3)))
     assert out.shape == (None, None, None, 3)

@@ -175,13 +175,6 @@ def test_symbolic_call_in_inference_mode_does_not_touch_the_moving_statistics() 
         np.testing.assert_array_equal(got, want)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base_layer._infer_output_signature infers the output by really running `call` "
-    "on zero-filled scratch arrays (twice when the batch size is None), so "
-    "BatchNormalization(...)(keras.Input(...), training=True) pulls moving_mean/variance "
-    "towards the zeros' statistics; Keras 2 traces in a scratch graph whose updates never run",
-)
 def test_symbolic_call_with_training_true_does_not_touch_the_moving_statistics() -> None:
     layer = _stats_layer(3, (None, 3))
     before = layer.get_weights()
@@ -250,12 +243,6 @@ def test_batch_norm_axis_1_reduces_over_every_other_axis() -> None:
     np.testing.assert_allclose(y, (x - mean) / np.sqrt(var + EPS), rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batch_normalization.py call() uses batch statistics and updates the moving "
-    "ones whenever training=True; Keras 2's _get_training_value forces training=False "
-    "when the layer is not trainable (frozen BN runs in inference mode)",
-)
 def test_frozen_batch_norm_runs_in_inference_mode_even_when_training() -> None:
     layer = _stats_layer(3, (None, 3))
     layer.trainable = False
@@ -294,12 +281,6 @@ def test_batch_norm_axis_out_of_range_is_refused() -> None:
         layers.BatchNormalization(axis=5)(keras.Input(shape=(3,)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batch_normalization.py build() raises 'Invalid axis. ... Received: "
-    "layer.axis=5'; Keras 2 validates with tf_utils.validate_axis, whose message is "
-    "'Invalid value for `axis` argument. ... Received: axis=(5,)'",
-)
 def test_batch_norm_axis_out_of_range_raises_keras_message() -> None:
     msg = (
         "Invalid value for `axis` argument. Expected 0 <= axis < inputs.rank (with "
@@ -309,12 +290,6 @@ def test_batch_norm_axis_out_of_range_raises_keras_message() -> None:
         layers.BatchNormalization(axis=5)(keras.Input(shape=(3,)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="batch_normalization.py build() raises 'Axis 1 of input tensor should have a "
-    "defined dimension ...'; Keras 2 raises 'Input has undefined `axis` dimension. "
-    "Received input with shape (None, None) and axis=(1,)'",
-)
 def test_batch_norm_on_undefined_channels_raises_keras_message() -> None:
     msg = (
         "Input has undefined `axis` dimension. Received input with shape (None, None) and axis=(1,)"

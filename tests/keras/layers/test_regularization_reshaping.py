@@ -181,12 +181,6 @@ def test_reshape_with_unknown_input_dimension_leaves_the_minus_one_unknown() -> 
     assert layer.compute_output_shape((None, None, 4)) == (None, None, 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base_layer._infer_output_signature reshapes a zero-filled (1, 1, 2) scratch "
-    "array for the unknown size, whose 2 values cannot fill (4, -1), so the symbolic call "
-    "raises; Keras 2 gives (None, 4, None) (compute_output_shape agrees with Keras)",
-)
 def test_reshape_symbolic_call_with_unknown_dimension_matches_compute_output_shape() -> None:
     layer = layers.Reshape((4, -1))
     assert layer.compute_output_shape((None, None, 2)) == (None, 4, None)

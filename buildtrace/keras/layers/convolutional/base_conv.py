@@ -161,7 +161,7 @@ class Conv(Layer):
             raise ValueError(
                 f"One of the dimensions in the output is <= 0 due to downsampling in "
                 f"{self.name}. Consider increasing the input size. Received input shape "
-                f"{input_shape} which would produce output shape with a zero or negative "
+                f"{list(input_shape)} which would produce output shape with a zero or negative "
                 "value in a dimension."
             )
         return shape

@@ -70,17 +70,17 @@ class BatchNormalization(Layer):
         """Create ``gamma``, ``beta`` (trainable) and the two moving statistics."""
         input_shape = tuple(input_shape)
         ndim = len(input_shape)
-        if not -ndim <= self.axis < ndim:
+        axis = self.axis % ndim if -ndim <= self.axis < ndim else self.axis
+        if not 0 <= axis < ndim:
             raise ValueError(
-                f"Invalid axis. Expected 0 <= axis < inputs.rank (with inputs.rank={ndim}). "
-                f"Received: layer.axis={self.axis}"
+                "Invalid value for `axis` argument. Expected 0 <= axis < inputs.rank (with "
+                f"inputs.rank={ndim}). Received: axis={(self.axis,)}"
             )
-        axis = self.axis % ndim
         channels = input_shape[axis]
         if channels is None:
             raise ValueError(
-                f"Axis {axis} of input tensor should have a defined dimension but the layer "
-                f"received an input with shape {input_shape}."
+                f"Input has undefined `axis` dimension. Received input with shape "
+                f"{input_shape} and axis={(axis,)}"
             )
         self.input_spec = InputSpec(ndim=ndim, axes={axis: channels})
         self._fused = keras2_uses_fused_batch_norm(ndim, axis)
@@ -113,7 +113,8 @@ class BatchNormalization(Layer):
 
     @traced
     def call(self, inputs: np.ndarray, training: Any = None) -> np.ndarray:
-        if training:
+        # A frozen BatchNormalization always runs in inference mode (Keras 2 since 2.1).
+        if training and self.trainable:
             return self._forward(inputs, training=True)[0]
         gamma, beta = self._scale_offset(inputs.shape[self.axis], inputs.dtype)
         return batch_norm_inference(
@@ -127,7 +128,7 @@ class BatchNormalization(Layer):
         )
 
     def _forward(self, inputs: np.ndarray, training: bool = True) -> tuple[np.ndarray, Any]:
-        if not training:
+        if not training or not self.trainable:
             return self.call(inputs, training=False), None
         gamma, beta = self._scale_offset(inputs.shape[self.axis], inputs.dtype)
         y, mean, var, cache = batch_norm_train_forward(inputs, gamma, beta, self.axis, self.epsilon)

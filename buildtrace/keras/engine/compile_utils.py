@@ -1,0 +1,154 @@
+"""What ``compile`` sets up: the loss to minimise and the metrics to report.
+
+Mirrors: ``keras/engine/compile_utils.py`` (``LossesContainer``, ``MetricsContainer``).
+Both resolve their contents lazily, on the first batch, as Keras does: ``"accuracy"``
+can only be turned into a concrete metric once the shapes of the targets and the
+predictions are known.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from buildtrace.keras import losses as losses_module
+from buildtrace.keras import metrics as metrics_module
+
+if TYPE_CHECKING:
+    from buildtrace.keras.engine.gradients import GradientTape
+
+
+def _per_output(value: Any, output_names: list[str], what: str) -> list[Any]:
+    """One entry per output, from a single value, a list, or a dict keyed by output name."""
+    if isinstance(value, dict):
+        return [value.get(name) for name in output_names]
+    if isinstance(value, list | tuple) and len(output_names) > 1:
+        if len(value) != len(output_names):
+            raise ValueError(
+                f"When passing a list as {what}, it should have one entry per model output. "
+                f"The model has {len(output_names)} outputs, but you passed {what}={value}"
+            )
+        return list(value)
+    return [value] * len(output_names)
+
+
+class LossesContainer:
+    """The compiled loss: one loss per output, summed (weighted by ``loss_weights``).
+
+    Keeps the running mean ``loss`` metric that ``fit`` reports, weighted by batch size.
+    """
+
+    def __init__(self, losses: Any, loss_weights: Any = None) -> None:
+        self._user_losses = losses
+        self._user_loss_weights = loss_weights
+        self._losses: list[Any] | None = None
+        self._loss_metric = metrics_module.Mean(name="loss")
+        self._per_output_metrics: list[Any] = []
+
+    def build(self, output_names: list[str]) -> None:
+        """Resolve the losses once the model's outputs are known."""
+        self._losses = [
+            losses_module.get(loss) for loss in _per_output(self._user_losses, output_names, "loss")
+        ]
+        weights = self._user_loss_weights
+        self._weights = _per_output(1.0 if weights is None else weights, output_names, "weights")
+        if len(output_names) > 1:
+            self._per_output_metrics = [
+                metrics_module.Mean(name=f"{name}_loss") if loss is not None else None
+                for name, loss in zip(output_names, self._losses)
+            ]
+
+    @property
+    def metrics(self) -> list[Any]:
+        """``loss``, then one ``<output>_loss`` per output for multi-output models."""
+        return [self._loss_metric, *(m for m in self._per_output_metrics if m is not None)]
+
+    def __call__(
+        self,
+        y_true: list[Any],
+        y_pred: list[Any],
+        sample_weight: Any = None,
+        tape: GradientTape | None = None,
+    ) -> float:
+        """The total loss of a batch; with a ``tape``, also give it ``dL/d(outputs)``."""
+        assert self._losses is not None, "LossesContainer.build was not called"
+        total = 0.0
+        output_grads: list[Any] = []
+        wrt_logits: list[bool] = []
+        batch = float(np.asarray(y_pred[0]).shape[0])
+        for index, (loss, weight, target, pred) in enumerate(
+            zip(self._losses, self._weights, y_true, y_pred)
+        ):
+            if loss is None or target is None:
+                output_grads.append(None)
+                wrt_logits.append(False)
+                continue
+            logits = None
+            if tape is not None:
+                activation, layer_logits = tape.output_logits(index)
+                if layer_logits is not None and loss.fuses_activation(activation):
+                    logits = layer_logits
+            if tape is None:
+                value = float(loss(target, pred, sample_weight=sample_weight))
+                grad = None
+            else:
+                value, grad = loss.forward_backward(target, pred, logits, sample_weight)
+                if weight != 1.0:
+                    grad = grad * np.asarray(weight, grad.dtype)
+            output_grads.append(grad)
+            wrt_logits.append(logits is not None)
+            if self._per_output_metrics:
+                self._per_output_metrics[index].update_state(value, sample_weight=batch)
+            total += weight * value
+        self._loss_metric.update_state(total, sample_weight=batch)
+        if tape is not None:
+            tape.set_output_gradients(output_grads, wrt_logits)
+        return total
+
+    def reset_state(self) -> None:
+        for metric in self.metrics:
+            metric.reset_state()
+
+
+class MetricsContainer:
+    """The compiled metrics, resolved per output from the first batch's shapes."""
+
+    def __init__(self, metrics: Any = None) -> None:
+        self._user_metrics = metrics
+        self._metrics: list[list[Any]] | None = None
+        self._output_names: list[str] = []
+
+    def build(self, y_true: list[Any], y_pred: list[Any], output_names: list[str]) -> None:
+        """Turn names such as ``"accuracy"`` into metric objects for each output."""
+        self._output_names = output_names
+        per_output = _per_output(self._user_metrics or [], output_names, "metrics")
+        self._metrics = []
+        for name, wanted, target, pred in zip(output_names, per_output, y_true, y_pred):
+            wanted = wanted if isinstance(wanted, list | tuple) else [wanted]
+            resolved = []
+            for identifier in wanted:
+                metric = metrics_module.resolve_metric(identifier, np.shape(target), np.shape(pred))
+                if metric is None:
+                    continue
+                if len(output_names) > 1:
+                    metric.name = f"{name}_{metric.name}"
+                resolved.append(metric)
+            self._metrics.append(resolved)
+
+    @property
+    def built(self) -> bool:
+        return self._metrics is not None
+
+    @property
+    def metrics(self) -> list[Any]:
+        return [m for group in self._metrics or [] for m in group]
+
+    def update_state(self, y_true: list[Any], y_pred: list[Any], sample_weight: Any = None) -> None:
+        for group, target, pred in zip(self._metrics or [], y_true, y_pred):
+            for metric in group:
+                metric.update_state(target, pred, sample_weight=sample_weight)
+
+    def reset_state(self) -> None:
+        for metric in self.metrics:
+            metric.reset_state()

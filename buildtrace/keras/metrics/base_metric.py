@@ -1,0 +1,217 @@
+"""Running metrics: a ``total`` and a ``count``, updated batch after batch.
+
+Mirrors: ``keras/metrics/base_metric.py`` of Keras 2 (``Metric``, ``Reduce``, ``Sum``,
+``Mean``, ``MeanMetricWrapper``). What ``fit`` prints as ``loss: 0.2552`` is a ``Mean``
+named ``"loss"``; ``accuracy: 0.9264`` is a ``MeanMetricWrapper`` around
+``sparse_categorical_accuracy``. Both average over every sample seen since the start of the
+epoch (``reset_state`` is called at each epoch's start).
+
+Simplification: a Keras metric is also a ``Layer`` (its ``total``/``count`` are layer weights);
+here it is a plain object holding two float32 :class:`~buildtrace.keras.backend.Variable`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from buildtrace.keras.backend import Variable
+
+
+class Metric:
+    """Base class: ``update_state`` accumulates, ``result`` reads, ``reset_state`` zeroes.
+
+    Mirrors: ``keras/metrics/base_metric.py::Metric`` (not a Layer here).
+
+    Args:
+        name: The metric's name, the key it gets in ``fit``'s logs.
+        dtype: The dtype of its state; float32 by default.
+    """
+
+    def __init__(self, name: str | None = None, dtype: Any = None) -> None:
+        self.name = name or _snake_case(type(self).__name__)
+        self._dtype = np.dtype(dtype or "float32")
+        self._variables: list[Variable] = []
+
+    @property
+    def dtype(self) -> str:
+        """The state's dtype name."""
+        return self._dtype.name
+
+    @property
+    def variables(self) -> list[Variable]:
+        """The state variables (``total``, ``count``...)."""
+        return list(self._variables)
+
+    def add_weight(self, name: str, shape: tuple[int, ...] = ()) -> Variable:
+        """A zero-initialised, non-trainable state variable named ``<name>:0``."""
+        variable = Variable(np.zeros(shape, self._dtype), f"{name}:0", trainable=False)
+        self._variables.append(variable)
+        return variable
+
+    def update_state(self, *args: Any, **kwargs: Any) -> None:
+        """Accumulate one batch (subclasses)."""
+        raise NotImplementedError
+
+    def result(self) -> float:
+        """The metric's current value (subclasses)."""
+        raise NotImplementedError
+
+    def reset_state(self) -> None:
+        """Zero every state variable."""
+        for variable in self._variables:
+            variable.value[...] = 0
+
+    reset_states = reset_state  # Keras's deprecated spelling
+
+    def __call__(self, *args: Any, **kwargs: Any) -> float:
+        """``update_state(...)`` then ``result()``."""
+        self.update_state(*args, **kwargs)
+        return self.result()
+
+    def get_config(self) -> dict[str, Any]:
+        """``name`` and ``dtype``."""
+        return {"name": self.name, "dtype": self.dtype}
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Metric:
+        """``cls(**config)``."""
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} name={self.name!r}>"
+
+
+def _snake_case(name: str) -> str:
+    out = "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+    return out
+
+
+def _match_ranks(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Keras's ``squeeze_or_expand_dimensions`` for sample weights vs values."""
+    if weights.ndim == values.ndim + 1 and weights.shape[-1] == 1:
+        return weights[..., 0]
+    if weights.ndim == values.ndim - 1:
+        return weights[..., None]
+    return weights
+
+
+class Reduce(Metric):
+    """Sums values into ``total`` and (except for ``"sum"``) counts them into ``count``.
+
+    Mirrors: ``keras/metrics/base_metric.py::Reduce``.
+
+    Args:
+        reduction: ``"sum"``, ``"sum_over_batch_size"`` or ``"weighted_mean"``.
+        name: The metric's name.
+        dtype: The state's dtype (float32).
+    """
+
+    def __init__(self, reduction: str, name: str | None = None, dtype: Any = None) -> None:
+        super().__init__(name=name, dtype=dtype)
+        self.reduction = reduction
+        self.total = self.add_weight("total")
+        self.count: Variable | None = None
+        if reduction in {"sum_over_batch_size", "weighted_mean"}:
+            self.count = self.add_weight("count")
+
+    def update_state(self, values: Any, sample_weight: Any = None) -> None:
+        """Add a batch of values (optionally weighted) to the running total and count."""
+        values = np.asarray(values, self._dtype)
+        weights = None
+        if sample_weight is not None:
+            weights = _match_ranks(values, np.asarray(sample_weight, self._dtype))
+            try:
+                weights = np.broadcast_to(weights, values.shape)
+            except ValueError:
+                # Weights for the leading axes only: reduce the values to their rank first.
+                axes = tuple(range(weights.ndim, values.ndim))
+                reduce = np.sum if self.reduction == "sum" else np.mean
+                values = reduce(values, axis=axes, dtype=self._dtype)
+            values = values * weights
+        # Accumulate in the state's dtype (float32), as Keras's assign_add does.
+        self.total.value[...] += values.sum(dtype=self._dtype)
+        if self.count is None:
+            return
+        if self.reduction == "weighted_mean" and weights is not None:
+            self.count.value[...] += weights.sum(dtype=self._dtype)
+        else:
+            self.count.value[...] += self._dtype.type(values.size)
+
+    def result(self) -> float:
+        """``total`` for ``"sum"``, else ``total / count`` (0 when nothing was counted)."""
+        if self.count is None:
+            return float(self.total.value)
+        count = self.count.value[()]
+        return float(self.total.value[()] / count) if count != 0 else 0.0
+
+
+class Sum(Reduce):
+    """The running sum of the values. Mirrors: ``keras/metrics/base_metric.py::Sum``."""
+
+    def __init__(self, name: str = "sum", dtype: Any = None) -> None:
+        super().__init__(reduction="sum", name=name, dtype=dtype)
+
+
+class Mean(Reduce):
+    """The running (weighted) mean ``total / count``.
+
+    Mirrors: ``keras/metrics/base_metric.py::Mean``.
+
+    Example:
+        >>> m = Mean()
+        >>> m.update_state([1, 3, 5, 7])
+        >>> m.result()
+        4.0
+    """
+
+    def __init__(self, name: str = "mean", dtype: Any = None) -> None:
+        super().__init__(reduction="weighted_mean", name=name, dtype=dtype)
+
+
+def _squeeze_or_expand(y_pred: np.ndarray, y_true: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Keras's ``squeeze_or_expand_dimensions(y_pred, y_true)``: drop a trailing axis of
+    size 1 so the two ranks match (only when their ranks differ by one)."""
+    if y_pred.ndim - y_true.ndim != 1 or y_pred.shape[-1] == 1:
+        if y_pred.ndim == y_true.ndim + 1 and y_pred.shape[-1] == 1:
+            y_pred = y_pred[..., 0]
+        elif y_true.ndim == y_pred.ndim + 1 and y_true.shape[-1] == 1:
+            y_true = y_true[..., 0]
+    return y_pred, y_true
+
+
+class MeanMetricWrapper(Mean):
+    """The running mean of ``fn(y_true, y_pred)`` (per-sample values) over all samples.
+
+    Mirrors: ``keras/metrics/base_metric.py::MeanMetricWrapper``. As in Keras, both arrays are
+    cast to float32 first, and an ``(N, 1)`` prediction is squeezed against ``(N,)`` targets.
+
+    Args:
+        fn: Per-sample function ``fn(y_true, y_pred, **kwargs)``.
+        name: The metric's name.
+        dtype: The state's dtype (float32).
+        **kwargs: Passed to ``fn``.
+    """
+
+    def __init__(
+        self, fn: Callable[..., Any], name: str | None = None, dtype: Any = None, **kwargs: Any
+    ) -> None:
+        super().__init__(name=name or str(getattr(fn, "__name__", "mean")), dtype=dtype)
+        self._fn = fn
+        self._fn_kwargs = kwargs
+
+    # Keras changes the signature too: a wrapper is updated with targets and predictions.
+    def update_state(  # type: ignore[override]
+        self, y_true: Any, y_pred: Any, sample_weight: Any = None
+    ) -> None:
+        """Add ``fn(y_true, y_pred)`` for a batch."""
+        y_true = np.asarray(y_true, self._dtype)
+        y_pred = np.asarray(y_pred, self._dtype)
+        y_pred, y_true = _squeeze_or_expand(y_pred, y_true)
+        super().update_state(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
+
+    def get_config(self) -> dict[str, Any]:
+        """Base config plus ``fn``'s keyword arguments."""
+        return {**super().get_config(), **self._fn_kwargs}
