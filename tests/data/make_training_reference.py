@@ -1,8 +1,8 @@
 """Regenerate ``rmsprop_3steps_reference.npz`` / ``.json`` from the buildtrace reference set.
 
-Run once, by hand, where ``/work/shared/reference`` exists::
+Run once, by hand, with the path of the reference set's ``numeric/`` folder::
 
-    .venv/bin/python tests/data/make_training_reference.py
+    .venv/bin/python tests/data/make_training_reference.py PATH/TO/reference/numeric
 
 The test suite reads only the files written here, never the reference set itself. To keep the
 files small, after each step we keep a fixed random sample of 2000 entries of the 784x512
@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-SOURCE = Path("/work/shared/reference/numeric")
+SOURCE = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("../shared/reference/numeric")
 HERE = Path(__file__).resolve().parent
 SAMPLE_SIZE = 2000
 STEPS = ("step1", "step2", "final")  # the reference's names for the weights after steps 1..3
