@@ -70,15 +70,17 @@ class TraceBus:
         """How many subscribers listen now."""
         return len(self._subscribers)
 
-    def publish(self, event: Event) -> None:
+    def publish(self, event: Event) -> int:
         """Stamp ``event`` with ``v``, ``seq`` and ``t`` and deliver it to every subscriber.
 
         Stamping and delivery happen under one lock so that every subscriber sees the
-        events of all threads in the same ``seq`` order.
+        events of all threads in the same ``seq`` order. Returns the event's ``seq``
+        (-1 when nobody listened).
         """
         with self._lock:
             if not self._subscribers:
-                return
+                return -1
+            seq = self._seq
             # The contract's header fields come first so that a file reads naturally.
             stamped: Event = {
                 "v": FORMAT_VERSION,
@@ -100,6 +102,7 @@ class TraceBus:
                         RuntimeWarning,
                         stacklevel=2,
                     )
+            return seq
 
     def next_seq(self) -> int:
         """The ``seq`` the next published event will get."""

@@ -110,6 +110,7 @@ def traced(
         is_method = "." in func.__qualname__ and "<locals>" not in func.__qualname__
         arg_names = code.co_varnames[: code.co_argcount]
         layer_index = arg_names.index(layer_arg) if layer_arg in arg_names else None
+        is_init = func.__name__ == "__init__" and is_method
 
         @functools.wraps(func)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -133,20 +134,26 @@ def traced(
             event["caller"] = _source(caller.f_code.co_filename, caller.f_lineno)
             if details is not None:
                 event.update(details(*args, **kwargs))
-            BUS.publish(event)
+            call_seq = BUS.publish(event)
             _state.depth = depth + 1
             try:
                 value = func(*args, **kwargs)
             except BaseException as exc:
                 _state.depth = depth
-                _publish_raise(exc, name, depth, layer, cls)
+                _publish_raise(exc, name, depth, layer, cls, call_seq)
                 raise
             _state.depth = depth
+            if is_method and args:
+                # An __init__ gives its object a name: the return event reports it.
+                layer, _ = describe_object(args[0])
             done: Event = {"kind": "return", "name": name, "depth": depth, "layer": layer}
             if cls is not None:
                 done["cls"] = cls
+            done["call"] = call_seq
             if result is not None:
                 done.update(result(value))
+            if is_init and args and type(args[0]).__init__ is wrapper:
+                done.update(_config_of(args[0]))
             BUS.publish(done)
             return value
 
@@ -158,8 +165,28 @@ def traced(
     return decorate
 
 
+def _config_of(obj: Any) -> dict[str, Any]:
+    """``{"config": obj.get_config()}`` once an object's outermost ``__init__`` is done.
+
+    That is when a layer's configuration (units, activation...) is complete, so a
+    reader of the trace can draw the layer without the object itself.
+    """
+    get_config = getattr(obj, "get_config", None)
+    if get_config is None:
+        return {}
+    try:
+        return {"config": get_config()}
+    except Exception:  # a half-made object must not break the user's code
+        return {}
+
+
 def _publish_raise(
-    exc: BaseException, name: str, depth: int, layer: str | None, cls: str | None
+    exc: BaseException,
+    name: str,
+    depth: int,
+    layer: str | None,
+    cls: str | None,
+    call_seq: int = -1,
 ) -> None:
     """A ``raise`` event closes a frame an exception leaves.
 
@@ -179,6 +206,7 @@ def _publish_raise(
         "error_type": type(exc).__name__,
         "message": _message(exc),
         "origin": origin,
+        "call": call_seq,
     }
     if cls is not None:
         event["cls"] = cls

@@ -228,7 +228,7 @@ def _make_node_key(layer_name: str, node_index: int) -> str:
     return f"{layer_name}_ib-{node_index}"
 
 
-@traced
+@traced(result=lambda r: {"layers": [layer.name for layer in r[2]]})
 def _map_graph_network(
     inputs: list[KerasTensor], outputs: list[KerasTensor]
 ) -> tuple[set[str], dict[int, list[Node]], list[Layer], dict[int, list[Layer]]]:

@@ -67,7 +67,7 @@ class Sequential(functional.Functional):
             return layers[1:]
         return layers
 
-    @traced
+    @traced(details=lambda self, layer: {"added": getattr(layer, "name", repr(layer))})
     def add(self, layer: Any) -> None:
         """Add a layer on top of the stack.
 
