@@ -2,8 +2,8 @@
 
 Each subcommand is two functions: ``add_<name>_command(commands)`` declares its
 arguments and ``<name>_command(args) -> int`` does the work and returns the exit status
-(``set_defaults(handler=<name>_command)`` ties them). :func:`build_parser` lists the
-subcommands; add a new one there. A subcommand that passes arguments on to a user's
+(``set_defaults(handler=<name>_command)`` ties them). ``run`` lives here; the other
+subcommands live in ``buildtrace/commands/`` (see its ``__init__``). A subcommand that passes arguments on to a user's
 script sets ``takes_script_args=True`` and gets them, unparsed, in ``args.script_args``.
 
 Only the standard library is imported at the top, so ``buildtrace --help`` answers at
@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"buildtrace {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
     add_run_command(commands)
+    from buildtrace.commands import add_commands
+
+    add_commands(commands)
     return parser
 
 
