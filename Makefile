@@ -29,8 +29,11 @@ types:
 test:
 	$(PY) -m pytest
 
+## Benchmarks print ratios against a reference run in the same process.
 bench: setup
 	$(PY) bench/instrumentation.py
+	$(PY) bench/training_speed.py
+	$(PY) bench/mnist_accuracy.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
