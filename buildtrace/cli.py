@@ -3,8 +3,9 @@
 Each subcommand is two functions: ``add_<name>_command(commands)`` declares its
 arguments and ``<name>_command(args) -> int`` does the work and returns the exit status
 (``set_defaults(handler=<name>_command)`` ties them). ``run`` lives here; the other
-subcommands live in ``buildtrace/commands/`` (see its ``__init__``). A subcommand that passes arguments on to a user's
-script sets ``takes_script_args=True`` and gets them, unparsed, in ``args.script_args``.
+subcommands live in ``buildtrace/commands/`` (see its ``__init__``). A subcommand that
+passes arguments on to a user's script sets ``takes_script_args=True`` and gets them,
+unparsed, in ``args.script_args``.
 
 Only the standard library is imported at the top, so ``buildtrace --help`` answers at
 once: numpy, the engine and rich are imported inside the subcommand that needs them.
