@@ -60,6 +60,21 @@ class Sequential(functional.Functional):
                 self.add(layer)
 
     @property
+    def input_spec(self) -> Any:
+        """Keras checks a Sequential's input only when it was given one explicitly.
+
+        With an inferred input shape the first layer does the checking instead.
+        """
+        manual = self.__dict__.get("_manual_input_spec")
+        if manual is not None or not self._has_explicit_input_shape:
+            return manual
+        return functional.Functional.input_spec.fget(self)  # type: ignore[attr-defined]
+
+    @input_spec.setter
+    def input_spec(self, value: Any) -> None:
+        self.__dict__["_manual_input_spec"] = value
+
+    @property
     def layers(self) -> list[Layer]:
         """The layers, without the (possibly hidden) ``InputLayer``."""
         layers = super().layers

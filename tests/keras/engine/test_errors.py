@@ -56,8 +56,22 @@ def test_incompatible_input_to_a_built_layer() -> None:
 
 
 def test_model_called_with_the_wrong_feature_size() -> None:
+    # A Sequential with an inferred input leaves the check to its first layer, as in Keras.
     model = _seed()
     model.build((None, 784))
+    with pytest.raises(
+        ValueError,
+        match=re.escape(
+            'Input 0 of layer "dense" is incompatible with the layer: expected axis -1 of '
+            "input shape to have value 784, but received input with shape (2, 100)"
+        ),
+    ):
+        model(np.ones((2, 100)))
+
+
+def test_functional_model_checks_its_own_input() -> None:
+    x = keras.Input(shape=(784,))
+    model = keras.Model(x, layers.Dense(2)(x))
     with pytest.raises(
         ValueError,
         match=re.escape(

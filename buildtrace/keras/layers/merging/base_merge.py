@@ -70,7 +70,7 @@ class _Merge(Layer):
         output_shape = tuple(input_shape[0][1:])
         for shape in input_shape[1:]:
             output_shape = self._compute_elemwise_op_output_shape(output_shape, tuple(shape[1:]))
-        super().build(input_shape)
+        # No super().build() here, as in Keras: _maybe_build calls Layer.build afterwards.
 
     def _merge_function(self, inputs: list[np.ndarray]) -> np.ndarray:
         raise NotImplementedError

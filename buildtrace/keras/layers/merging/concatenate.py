@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.layers.merging.base_merge import _Merge
 from buildtrace.trace import traced
 
@@ -48,8 +47,7 @@ class Concatenate(_Merge):
                 sizes = {s[axis] for s in reduced if s[axis] is not None}
                 if len(sizes) > 1:
                     raise ValueError(message)
-        # Skip _Merge.build: its element-wise shape check does not apply to concatenation.
-        Layer.build(self, input_shape)
+        # Only a shape check, as in Keras: _maybe_build calls Layer.build afterwards.
 
     def _merge_function(self, inputs: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(inputs, axis=self.axis)
