@@ -194,7 +194,7 @@ def _spec_hint(ctx: Ctx) -> str:
             return (
                 f"{ctx.subject} has no explicit Input (its input layer was inferred), so in "
                 "Keras 2 its spec is None and the check passes at once: each layer checks for "
-                "itself. (buildtrace currently checks the inferred input shape here.)"
+                "itself."
             )
         return (
             "For a model the spec comes from its Input(s): the sizes after the batch must "
