@@ -57,9 +57,8 @@ class GradientTape:
 
         Mirrors the role of ``tf.GradientTape.gradient(loss, variables)``.
         """
-        grads, _ = self.backward(self._output_grads, self._wrt_logits)
-        by_id = {id(v): g for v, g in zip(self.model.trainable_weights, grads)}
-        return [by_id[id(v)] for v in variables]
+        by_id, _ = self._backpropagate(self._output_grads, self._wrt_logits, need_dx=False)
+        return [_or_zeros(by_id.get(id(v)), v) for v in variables]
 
     def forward(self, inputs: Any, training: bool = True) -> Any:
         """Run the model on ``inputs`` like ``Functional._run_internal_graph``."""
@@ -110,6 +109,14 @@ class GradientTape:
         Returns:
             ``(grads, dx)``: ``grads`` aligned with ``model.trainable_weights``.
         """
+        by_id, dx = self._backpropagate(output_grads, wrt_logits, need_dx)
+        grads = [_or_zeros(by_id.get(id(v)), v) for v in self.model.trainable_weights]
+        return grads, dx
+
+    def _backpropagate(
+        self, output_grads: list[Any], wrt_logits: list[bool] | None, need_dx: bool
+    ) -> tuple[dict[int, np.ndarray], Any]:
+        """Walk the recorded nodes backwards: weight gradients by ``id``, and ``dL/dx``."""
         model = self.model
         wrt_logits = wrt_logits or [False] * len(output_grads)
         grads: dict[int, Any] = {}
@@ -138,12 +145,13 @@ class GradientTape:
                 continue
             for tensor, g in zip(ins, dx if isinstance(dx, list) else [dx]):
                 _accumulate(grads, id(tensor), g)
-        ordered = []
-        for variable in model.trainable_weights:
-            g = weight_grads.get(id(variable))
-            ordered.append(g if g is not None else np.zeros_like(variable.value))
         dx_out = [grads.get(id(x)) for x in model.inputs]
-        return ordered, (dx_out[0] if len(dx_out) == 1 else dx_out)
+        return weight_grads, (dx_out[0] if len(dx_out) == 1 else dx_out)
+
+
+def _or_zeros(grad: Any, variable: Any) -> Any:
+    """A weight the loss does not depend on gets a zero gradient."""
+    return grad if grad is not None else np.zeros_like(variable.value)
 
 
 def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
