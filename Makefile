@@ -34,6 +34,7 @@ bench: setup
 	$(PY) bench/instrumentation.py
 	$(PY) bench/training_speed.py
 	$(PY) bench/mnist_accuracy.py
+	$(PY) bench/diagram_speed.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -327,7 +327,10 @@ class Layer:
         dtype = self.dtype
         if all(d is not None for t in flatten(inputs) for d in t.shape[1:]):
             call_kwargs = self._call_kwargs({**kwargs, "training": False})
-            scratch = self.call(_scratch(inputs, 1), *args, **call_kwargs)
+            # The scratch batch stands for a placeholder: its batch size is unknown, which
+            # matters when this layer is a model that builds its own graph from it.
+            with symbolic_batch():
+                scratch = self.call(_scratch(inputs, 1), *args, **call_kwargs)
             dtype = str(flatten(scratch)[0].dtype)
         shapes = self.compute_output_shape(input_shapes)
         if isinstance(shapes, list):

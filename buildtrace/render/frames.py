@@ -1,0 +1,213 @@
+"""Frames: the topology at every step of a build, each with what the step means.
+
+A frame is the model's topology (:mod:`buildtrace.render.topology`) drawn from the
+fold of the events up to one step, with the layer being built in orange, plus an
+explanation of that step. The steps are the build events of the teaching view (every
+call a Keras build is explained by, every flag written, every weight created, every
+error), or only those of one kind (``every="add_weight"``, ``every="set"``, or a
+function such as ``every="Layer._maybe_build"``).
+
+Frames become numbered image files (slides) with :func:`write_frame_files`, or one
+self-contained HTML page with :mod:`buildtrace.render.frames_html`.
+
+Example:
+    >>> frames = build_frames(events, every="add_weight")  # doctest: +SKIP
+    >>> [frame.title for frame in frames]  # doctest: +SKIP
+    ['add_weight — `dense` gets its `kernel`', ...]
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from buildtrace.render.graph import graph_from_state
+from buildtrace.render.output import DotMissing, Written, render_many, write_dot
+from buildtrace.render.topology import TopologyOptions, topology_source
+from buildtrace.render.tree import call_label, raise_label, set_label, weight_label
+from buildtrace.state.build_stages import build_stages
+from buildtrace.state.model_state import ModelState
+from buildtrace.state.teaching import teaching_step
+from buildtrace.trace import Event
+from buildtrace.trace.events import BUILD_KINDS, short_name
+
+#: The kinds ``every`` accepts besides function names.
+FRAME_KINDS = ("call", "set", "add_weight", "raise")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One step of the build and the picture of the model at that step.
+
+    Attributes:
+        number: 1, 2, 3... in order.
+        seq: the ``seq`` of the step's event.
+        event: the event itself.
+        title, text, why, mirrors: what the step means (``why`` and ``mirrors`` may be
+            empty when no lesson covers the event).
+        dot: the topology at this step, as DOT text.
+    """
+
+    number: int
+    seq: int
+    event: Event
+    title: str
+    text: str
+    why: str
+    mirrors: str
+    dot: str
+
+
+def frame_filter(every: str | None) -> Callable[[Event], bool]:
+    """Which events make frames: the teaching view's build events, or one kind of them.
+
+    Args:
+        every: None for every build step; a kind (``call``, ``set``, ``add_weight``,
+            ``raise``); or a function's short or full Keras name (``Layer._maybe_build``,
+            ``Dense.build``).
+
+    Raises:
+        ValueError: ``every`` names nothing buildtrace knows how to select.
+    """
+    if every is not None and not every.strip():
+        raise ValueError("--every needs a kind (call, set, add_weight, raise) or a function name")
+
+    def is_step(event: Event) -> bool:
+        if event.get("kind") not in BUILD_KINDS or event.get("kind") == "return":
+            return False
+        if event.get("kind") == "raise":
+            return bool(event.get("origin", True))
+        try:
+            return teaching_step(event) is not None
+        except (KeyError, TypeError):
+            return False
+
+    if every is None:
+        return is_step
+    if every in FRAME_KINDS:
+        return lambda event: is_step(event) and event.get("kind") == every
+    return lambda event: (
+        is_step(event)
+        and event.get("kind") == "call"
+        and every in (event.get("name"), short_name(str(event.get("name", ""))))
+    )
+
+
+def build_frames(
+    events: Sequence[Event],
+    *,
+    every: str | None = None,
+    model: str | None = None,
+    options: TopologyOptions | None = None,
+    whole_trace: bool = False,
+) -> list[Frame]:
+    """One frame per selected step of ``events`` (see :func:`frame_filter`).
+
+    Args:
+        events: the trace, in order.
+        every: which steps (None: every build step of the teaching view).
+        model: the model to draw (default: as :func:`graph_from_state` chooses).
+        options: how to draw the topology.
+        whole_trace: go on after the last build (compile, fit, evaluate...); by default
+            the frames end where the last build does.
+    """
+    selected = frame_filter(every)
+    until = None if whole_trace else build_end(events)
+    state = ModelState()
+    frames: list[Frame] = []
+    for event in events:
+        if until is not None and int(event.get("seq", 0)) > until:
+            break
+        state.apply(event)
+        if not selected(event):
+            continue
+        graph = graph_from_state(state, model)
+        graph.step = f"step {len(frames) + 1} · {_caption(event)}"
+        title, text, why, mirrors = explain_step(event, state)
+        seq = int(event.get("seq", len(frames)))
+        dot = topology_source(graph, options)
+        frames.append(Frame(len(frames) + 1, seq, event, title, text, why, mirrors, dot))
+    return frames
+
+
+def build_end(events: Sequence[Event]) -> int | None:
+    """The ``seq`` where the last build of ``events`` ends (None if nothing was built).
+
+    A trigger (``fit`` building a model on its first batch) is not counted: it goes on
+    long after the build inside it is over.
+    """
+    ends = [stage.last_seq for stage in build_stages(events) if stage.key != "trigger"]
+    return max(ends) if ends else None
+
+
+def explain_step(event: Event, state: ModelState | None = None) -> tuple[str, str, str, str]:
+    """``(title, text, why, mirrors)`` for an event.
+
+    The words come from :func:`buildtrace.lessons.narration.explain` when that module is
+    there; otherwise (a build of buildtrace without lessons) from the event itself.
+    """
+    try:
+        from buildtrace.lessons.narration import explain
+    except ImportError:
+        return _plain_explanation(event)
+    explanation: Any = explain(event, state)
+    return (
+        str(explanation.title),
+        str(explanation.text),
+        str(explanation.why),
+        str(explanation.mirrors),
+    )
+
+
+def _plain_explanation(event: Event) -> tuple[str, str, str, str]:
+    """A short explanation made of the event's own fields (the tree's line for it)."""
+    kind = event.get("kind")
+    if kind == "call":
+        title = short_name(str(event.get("name", "?")))
+        text = call_label(event, None).plain
+    elif kind == "set":
+        title, text = "a flag is written", set_label(event).plain
+    elif kind == "add_weight":
+        title, text = "a weight is created", weight_label(event).plain
+    elif kind == "raise":
+        title, text = "an error", raise_label(event).plain
+    else:
+        title, text = str(kind), str(event.get("name", ""))
+    return title, text, "", ""
+
+
+def _caption(event: Event) -> str:
+    """``Dense.build [dense]`` / ``dense.built = True`` / ``+ kernel (784, 512) ...``."""
+    if event.get("kind") == "call":
+        layer = event.get("layer")
+        name = short_name(str(event.get("name", "?")))
+        return f"{name} [{layer}]" if layer else name
+    labels = {"set": set_label, "add_weight": weight_label, "raise": raise_label}
+    label = labels.get(str(event.get("kind")))
+    return label(event).plain if label else str(event.get("kind"))
+
+
+def write_frame_files(
+    frames: Sequence[Frame], directory: str | os.PathLike[str], fmt: str = "svg"
+) -> list[Written]:
+    """Write each frame as ``frame_001.svg`` (or ``.png``, ``.pdf``, ``.dot``) in ``directory``.
+
+    The folder is created if needed. Without Graphviz's ``dot`` the frames are written
+    as DOT text, and each :class:`Written` carries the install hint.
+    """
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    width = max(3, len(str(len(frames))))
+    paths = [folder / f"frame_{frame.number:0{width}d}.{fmt}" for frame in frames]
+    if fmt in ("dot", "gv"):
+        return [write_dot(frame.dot, path) for frame, path in zip(frames, paths)]
+    try:
+        pictures = render_many([frame.dot for frame in frames], fmt)
+    except DotMissing:
+        return [write_dot(frame.dot, path) for frame, path in zip(frames, paths)]
+    for path, picture in zip(paths, pictures):
+        path.write_bytes(picture)
+    return [Written(path) for path in paths]
