@@ -1,0 +1,194 @@
+"""``buildtrace lesson``: guided walkthroughs of a build, for a class or a student alone.
+
+``buildtrace lesson list`` lists the lessons (buildtrace's own and a teacher's);
+``buildtrace lesson NAME`` runs one in the terminal viewer, or as plain text with
+``--text`` (and whenever the viewer cannot run); ``buildtrace lesson check FILE.toml``
+checks a teacher's lesson file against a real run of its script. The lessons and the
+engine are imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from buildtrace.lessons.walkthrough import Lesson, LessonEvents, ResolvedStep
+
+DESCRIPTION = """\
+Guided lessons through a Keras build: each stops at a chosen event of a real run, with
+the teacher's words, what Keras does there and why, and "predict before you look"
+questions whose answers come on the next key.
+
+  buildtrace lesson list             the lessons there are
+  buildtrace lesson NAME|FILE.toml   run one (in the terminal viewer, or --text)
+  buildtrace lesson check FILE.toml  check a lesson file against a run of its script
+
+A lesson is a small TOML file: a title, the script it runs, and [[step]] tables (see
+buildtrace/lessons/FORMAT.md). Put your own in a folder and point BUILDTRACE_LESSONS
+(or --dir) at it; a lesson of yours with a built-in's name replaces it.
+"""
+
+EPILOG = """\
+keys in a lesson: Enter = reveal the answer, then the next step · b = back · q = quit.
+off a terminal (a pipe, a file) every step is printed straight through, answers too:
+  buildtrace lesson seed-build > seed-build.txt
+
+examples:
+  buildtrace lesson seed-build
+  buildtrace lesson errors --text
+  buildtrace lesson check my_lessons/residual.toml
+  BUILDTRACE_LESSONS=~/lessons buildtrace lesson list
+"""
+
+#: Exit status for a command line that cannot be acted on (argparse's own choice).
+USAGE_ERROR = 2
+#: Exit status for a lesson file with an error (the message names the line).
+LESSON_ERROR = 1
+
+
+def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Declare ``buildtrace lesson list | check FILE | NAME [--text] [--dir DIR]``."""
+    parser = commands.add_parser(
+        "lesson",
+        help="guided lessons through a build (list, run, check a lesson file)",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        usage="buildtrace lesson [--text] [--dir DIR] list | check FILE.toml | NAME|FILE.toml",
+    )
+    parser.add_argument("target", nargs="?", metavar="NAME", help="list, check, or a lesson")
+    parser.add_argument("file", nargs="?", metavar="FILE.toml", help="the lesson to check")
+    parser.add_argument("--text", action="store_true", help="plain text, not the viewer")
+    parser.add_argument("--dir", type=Path, metavar="DIR", help="a folder of your lessons")
+    parser.set_defaults(handler=lesson_command)
+
+
+def lesson_command(args: argparse.Namespace) -> int:
+    """Dispatch ``list``, ``check`` and running a lesson; returns the exit status."""
+    if args.target in (None, "list"):
+        if args.file is not None:
+            return _usage_error(f"`lesson list` takes no file (got {args.file})")
+        return list_command(args.dir)
+    if args.target == "check":
+        if args.file is None:
+            return _usage_error("say which lesson to check: buildtrace lesson check FILE.toml")
+        return check_command(args.file, args.dir)
+    if args.file is not None:
+        return _usage_error(f"one lesson at a time (got {args.target} and {args.file})")
+    return run_command(args.target, args.dir, text=args.text)
+
+
+def list_command(directory: Path | None) -> int:
+    """Print the lessons as a table."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from buildtrace.lessons.walkthrough import list_lessons
+
+    table = Table(title="buildtrace lessons", title_justify="left", expand=False)
+    table.add_column("name", style="bold cyan", no_wrap=True)
+    table.add_column("title")
+    table.add_column("steps", justify="right")
+    table.add_column("summary", style="dim")
+    # Text objects, not strings: a title or summary with [brackets] is not rich markup.
+    for info in list_lessons(directory):
+        name = Text(info.name)
+        if not info.builtin:
+            name.append(" (yours)", style="dim")
+        if info.lesson is None:
+            table.add_row(name, Text("cannot be read", style="red"), "", Text(info.error or ""))
+            continue
+        lesson = info.lesson
+        table.add_row(name, Text(lesson.title), str(len(lesson.steps)), Text(lesson.summary))
+    console = Console()
+    console.print(table)
+    console.print("Run one with [bold]buildtrace lesson NAME[/bold] (add --text for plain text).")
+    return 0
+
+
+def check_command(target: str, directory: Path | None) -> int:
+    """Load a lesson, run its script and resolve every step; say what is wrong, if anything."""
+    from buildtrace.lessons.walkthrough import LessonError, load_lesson
+
+    try:
+        lesson = load_lesson(target, directory)
+        steps, ran = _prepare(lesson)
+    except LessonError as exc:
+        print(f"buildtrace: {exc}", file=sys.stderr)
+        return LESSON_ERROR
+    source = lesson.script or lesson.trace
+    count = f"{len(steps)} step" + ("" if len(steps) == 1 else "s")
+    print(
+        f"{lesson.path}: OK: {count}, every stop found in the "
+        f"{len(ran.events):,} events of {source.name if source else '?'}"
+    )
+    if ran.error is not None:
+        print(f"note: the script stopped early with {ran.error}", file=sys.stderr)
+    return 0
+
+
+def run_command(target: str, directory: Path | None, *, text: bool) -> int:
+    """Run a lesson in the viewer, or as text; returns the exit status."""
+    from buildtrace.lessons.walkthrough import LessonError, load_lesson
+
+    try:
+        lesson = load_lesson(target, directory)
+    except LessonError as exc:
+        print(f"buildtrace: {exc}", file=sys.stderr)
+        return LESSON_ERROR if Path(target).suffix == ".toml" else USAGE_ERROR
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if not text and terminal:
+        viewer = _viewer()
+        if viewer is not None:
+            status = viewer(lesson)
+            return status if isinstance(status, int) else 0
+        print("buildtrace: the terminal viewer has no lesson mode yet; here is the lesson as text.")
+    try:
+        steps, ran = _prepare(lesson)
+    except LessonError as exc:
+        print(f"buildtrace: {exc}", file=sys.stderr)
+        return LESSON_ERROR
+    from buildtrace.lessons.text_mode import run_text
+
+    run_text(lesson, steps, interactive=terminal, output=ran.output)
+    return 0
+
+
+def _viewer() -> Callable[[Lesson], object] | None:
+    """The TUI's ``run_lesson(lesson)``, or None when the TUI has no lesson mode."""
+    try:
+        from tui.lesson_mode import run_lesson  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return run_lesson if callable(run_lesson) else None
+
+
+def _prepare(lesson: Lesson) -> tuple[list[ResolvedStep], LessonEvents]:
+    """Run the lesson's script (or read its trace) and resolve its steps.
+
+    Raises:
+        LessonError: a step cannot be resolved; when the script stopped early, the
+            message says so, since that is the likely reason.
+    """
+    from buildtrace.lessons.walkthrough import LessonError, lesson_events, resolve
+
+    verb = "running" if lesson.script is not None else "reading"
+    print(f"buildtrace: {verb} {lesson.source.name} ...", file=sys.stderr)
+    ran = lesson_events(lesson)
+    try:
+        return resolve(lesson, ran.events), ran
+    except LessonError as exc:
+        if ran.error is None:
+            raise
+        note = f" (the script stopped early with {ran.error})"
+        raise LessonError(exc.problem + note, exc.path, exc.line) from None
+
+
+def _usage_error(message: str) -> int:
+    print(f"buildtrace: error: lesson: {message}", file=sys.stderr)
+    return USAGE_ERROR
