@@ -265,7 +265,9 @@ class Layer:
         input_spec_module.assert_input_compatibility(self.input_spec, inputs, self.name)
         if not self.built:
             self._maybe_build(inputs)
-        return self.call(inputs, *args, **self._call_kwargs(kwargs))
+        call_kwargs = self._call_kwargs(kwargs)
+        with _explained_call_errors(self, inputs, call_kwargs):
+            return self.call(inputs, *args, **call_kwargs)
 
     def _convert_input(self, x: Any) -> Any:
         if isinstance(x, np.ndarray) and x.dtype == self.dtype:
@@ -329,7 +331,7 @@ class Layer:
             call_kwargs = self._call_kwargs({**kwargs, "training": False})
             # The scratch batch stands for a placeholder: its batch size is unknown, which
             # matters when this layer is a model that builds its own graph from it.
-            with symbolic_batch():
+            with symbolic_batch(), _explained_call_errors(self, inputs, call_kwargs):
                 scratch = self.call(_scratch(inputs, 1), *args, **call_kwargs)
             dtype = str(flatten(scratch)[0].dtype)
         shapes = self.compute_output_shape(input_shapes)
@@ -540,6 +542,45 @@ class Layer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} built={self.__dict__.get('built')}>"
+
+
+@contextlib.contextmanager
+def _explained_call_errors(layer: Layer, inputs: Any, kwargs: dict[str, Any]) -> Iterator[None]:
+    """Re-raise an error from inside ``call`` the way Keras 2 reports it.
+
+    Mirrors: ``keras/utils/traceback_utils.py::inject_argument_info_in_traceback``: the
+    message says which layer failed and what it was called with. The exception keeps
+    its type; one already explained (by a layer nested inside) is left as it is.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if getattr(exc, "_keras_call_info_injected", False) or len(exc.args) != 1:
+            raise
+        who = f"layer '{layer.name}' (type {type(layer).__name__})"
+        arguments = [f"  • inputs={_describe_argument(inputs)}"]
+        arguments += [f"  • {k}={v!r}" for k, v in kwargs.items()]
+        message = (
+            f"Exception encountered when calling {who}.\n\n{exc}\n\n"
+            f"Call arguments received by {who}:\n" + "\n".join(arguments)
+        )
+        try:
+            explained = type(exc)(message)
+        except Exception:  # an exception type that wants other arguments
+            raise exc from None
+        explained._keras_call_info_injected = True  # type: ignore[attr-defined]
+        # The trace already reported where the error started; this is the same error.
+        explained.__dict__.update({k: v for k, v in exc.__dict__.items() if "buildtrace" in k})
+        raise explained.with_traceback(exc.__traceback__) from None
+
+
+def _describe_argument(value: Any) -> str:
+    """``tf.Tensor(shape=(None, 100), dtype=float32)``, as Keras prints call arguments."""
+    if isinstance(value, list | tuple):
+        return str([_describe_argument(v) for v in value])
+    if hasattr(value, "shape") and hasattr(value, "dtype"):
+        return f"tf.Tensor(shape={tuple(value.shape)}, dtype={value.dtype})"
+    return repr(value)
 
 
 def _in_functional_construction_mode(input_list: list[Any]) -> bool:

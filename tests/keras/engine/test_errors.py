@@ -188,3 +188,14 @@ def test_every_call_of_a_failed_build_is_closed(events: list[Event]) -> None:
     assert events[-1]["kind"] == "raise"
     origins = [e for e in events if e["kind"] == "raise" and e["origin"]]
     assert origins and origins[-1]["error_type"] == "ValueError"
+
+
+def test_error_inside_call_names_the_layer_and_its_arguments() -> None:
+    dense = layers.Dense(4)
+    dense.build((None, 784))
+    with pytest.raises(ValueError) as caught:
+        dense(keras.Input(shape=(100,)))
+    message = str(caught.value)
+    assert message.startswith("Exception encountered when calling layer 'dense' (type Dense).")
+    assert "Matrix size-incompatible: In[0]: [1, 100], In[1]: [784, 4]" in message
+    assert "  • inputs=tf.Tensor(shape=(None, 100), dtype=float32)" in message

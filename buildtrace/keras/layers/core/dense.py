@@ -97,6 +97,12 @@ class Dense(Layer):
     @traced
     def call(self, inputs: np.ndarray) -> np.ndarray:
         """``activation(inputs @ kernel + bias)`` (over the last axis for rank > 2)."""
+        if inputs.shape[-1] != self.kernel.shape[0]:
+            # What TensorFlow's MatMul says when the sizes cannot be multiplied.
+            raise ValueError(
+                f"Matrix size-incompatible: In[0]: {list(inputs.shape)}, "
+                f"In[1]: {list(self.kernel.shape)} [Op:MatMul]"
+            )
         outputs = inputs @ self.kernel.value
         if self.bias is not None:
             outputs += self.bias.value
