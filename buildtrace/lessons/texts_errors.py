@@ -214,8 +214,15 @@ def raise_event(ctx: Ctx) -> Parts | None:
     return Parts(
         f"{error_type} — {lesson.title}",
         mirrors,
-        f"{error_type}: {message} {stop} What it means: {lesson.meaning(match)} How to fix "
+        f"{error_type}: {_sentence(message)} {stop} What it means: {lesson.meaning(match)} "
+        "How to fix "
         f"it: {lesson.fix(match)}",
         "Keras checks early and says exactly what it received, so the message names the "
         "problem; the fix is nearly always in how the model or its input shape is declared.",
     )
+
+
+def _sentence(message: str) -> str:
+    """A message ending like a sentence, so the next one does not run into it."""
+    message = message.strip()
+    return message if message.endswith((".", "!", "?", ":")) else message + "."
