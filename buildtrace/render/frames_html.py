@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from html import escape
 
 from buildtrace.render.frames import Frame
-from buildtrace.render.output import PAGE_HINT, DotMissing, render_many
+from buildtrace.render.output import PAGE_HINT, DotMissing, fit_viewbox, render_many
 
 _CODE = re.compile(r"`([^`]+)`")
 _SVG_START = re.compile(r"<svg\b")
@@ -148,6 +148,7 @@ def _section(frame: Frame, picture: str) -> str:
 
 def _inline_svg(svg: str, number: int) -> str:
     """An SVG document made fit to sit inside the page."""
+    svg = fit_viewbox(svg.encode()).decode()  # Graphviz at dpi != 72 crops its own viewBox
     match = _SVG_START.search(svg)
     svg = svg[match.start() :] if match else svg  # drop the XML prolog and doctype
     # Graphviz numbers its ids (node1, edge1...) the same in every picture: prefix them so

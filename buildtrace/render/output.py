@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -184,3 +185,28 @@ def report(written: Written) -> None:
     """Print the note of ``written``, if any, as the single line it is meant to be."""
     if written.note:
         print(f"buildtrace: {written.note}", file=sys.stderr)
+
+
+_VIEWBOX = re.compile(rb'viewBox="0\.00 0\.00 ([\d.]+) ([\d.]+)"')
+_SCALE = re.compile(rb'<g id="[^"]*" class="graph" transform="scale\(([\d.]+) ([\d.]+)\)')
+_BACKGROUND = re.compile(rb'<polygon fill="[^"]*" stroke="transparent" points="([^"]+)"')
+
+
+def fit_viewbox(svg: bytes) -> bytes:
+    """An SVG whose ``viewBox`` holds the whole picture.
+
+    Graphviz (2.43 at least) drawing at a dpi other than 72 scales the picture
+    (``scale(1.33 1.33)``) but leaves the ``viewBox`` at its unscaled size, so a browser
+    shows only the top-left three quarters. When the background polygon says so, the
+    ``viewBox`` is widened to the scaled size; an SVG without the problem is unchanged.
+    """
+    box, scale, background = _VIEWBOX.search(svg), _SCALE.search(svg), _BACKGROUND.search(svg)
+    if box is None or scale is None or background is None:
+        return svg
+    width, height = float(box[1]), float(box[2])
+    sx, sy = float(scale[1]), float(scale[2])
+    xs = [float(point.split(b",")[0]) for point in background[1].split()]
+    if abs(sx - 1) < 0.01 or abs((max(xs) - min(xs)) - width) > 1:
+        return svg
+    fixed = f'viewBox="0.00 0.00 {width * sx:.2f} {height * sy:.2f}"'.encode()
+    return svg[: box.start()] + fixed + svg[box.end() :]

@@ -16,8 +16,9 @@ from buildtrace.lessons.handout import (
     write_handout,
 )
 from buildtrace.lessons.handout_md import files_folder
-from buildtrace.lessons.handout_pictures import DOT_NOTE, fit_viewbox
+from buildtrace.lessons.handout_pictures import DOT_NOTE
 from buildtrace.lessons.walkthrough import load_lesson
+from buildtrace.render.output import fit_viewbox
 
 EXTERNAL = re.compile(r"""\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
