@@ -1,0 +1,105 @@
+"""``buildtrace tui``: step through a model's build in the terminal while it trains.
+
+``buildtrace tui SCRIPT.py`` runs the script in a child process (Keras imports aliased,
+as with ``buildtrace run``) and opens the viewer on its live event stream;
+``buildtrace tui TRACE.jsonl`` opens a recorded trace, or one still being written.
+Textual and the viewer are imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DESCRIPTION = """\
+Open the terminal viewer on a Keras script (run live, in a child process) or on a
+trace file (recorded, or still being written).
+
+Step through every event of the build like a debugger, forward and back: every panel
+(what the step does and its source, the call stack, the model, the topology) shows the
+state as of the cursor, while training goes on and its curves grow. Press ? for the
+keys, Ctrl+P for every action by name.
+"""
+
+EPILOG = """\
+arguments after SCRIPT.py go to the script; everything after `--` goes to it as it is.
+
+examples:
+  buildtrace tui samples/seed.py
+  buildtrace tui samples/seed.py --lockstep      (the engine waits for your steps)
+  buildtrace tui seed.jsonl                      (a recorded trace)
+"""
+
+#: Exit status for a command line that cannot be acted on (argparse's own choice).
+USAGE_ERROR = 2
+
+
+def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Declare ``buildtrace tui SCRIPT.py|TRACE.jsonl [--lockstep] [--no-follow] ...``."""
+    tui = commands.add_parser(
+        "tui",
+        help="step through a build in the terminal while the model trains",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+        usage="buildtrace tui [options] SCRIPT.py|TRACE.jsonl [script arguments ...]",
+    )
+    tui.add_argument(
+        "script", nargs="?", metavar="SCRIPT.py|TRACE.jsonl", help="a Keras script or a trace"
+    )
+    tui.add_argument(
+        "--lockstep",
+        action="store_true",
+        help="the script waits at each build event until you step (g lets it run)",
+    )
+    tui.add_argument(
+        "--no-follow",
+        action="store_true",
+        help="read a trace file once, without waiting for more events",
+    )
+    tui.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="TRACE.jsonl",
+        help="keep the script's trace in this file (default: a temporary one)",
+    )
+    tui.set_defaults(handler=tui_command, takes_script_args=True, script_args=[])
+
+
+def tui_command(args: argparse.Namespace) -> int:
+    """Run the viewer; returns 0, or 2 when the target cannot be opened."""
+    target = Path(args.script)
+    is_script = target.suffix == ".py"
+    if not target.is_file():
+        kind = "script" if is_script else "trace file"
+        return _usage_error(f"no such {kind}: {target}")
+    if not is_script and args.script_args:
+        return _usage_error(
+            "arguments after a trace file make no sense: " + " ".join(args.script_args)
+        )
+    if not is_script and (args.lockstep or args.output):
+        return _usage_error("--lockstep and --output apply to a script (.py), not a trace")
+    if is_script and args.output is not None and not args.output.parent.is_dir():
+        return _usage_error(f"cannot write {args.output}: its folder does not exist")
+
+    from tui.app import create_app  # textual and the engine load only now
+
+    app = create_app(
+        target,
+        args.script_args,
+        lockstep=args.lockstep,
+        follow=not args.no_follow,
+        trace_output=args.output,
+    )
+    app.run()
+    if is_script and args.output is not None:
+        print(f"trace written to {args.output}")
+    return 0
+
+
+def _usage_error(message: str) -> int:
+    print(f"buildtrace: error: tui: {message}", file=sys.stderr)
+    return USAGE_ERROR

@@ -1,0 +1,302 @@
+"""The child process a viewer runs a user's script in: ``python -m buildtrace.runner.child``.
+
+The terminal UI never runs a student's script in its own process: a script that
+crashes, hangs, prints or burns the CPU must not take the interface with it. Instead
+the UI starts this module, which runs the script exactly like ``buildtrace run`` does
+(:func:`~buildtrace.runner.script.run_script`, Keras imports aliased) and writes every
+event to a JSON Lines file as it happens, flushed per event. The UI reads that file
+the same way it reads a recorded trace.
+
+A back-channel (a pipe whose read end the child gets as ``--control-fd``) carries one
+JSON object per line from the UI to the child:
+
+* ``{"op": "until", "rule": {...}, "seen": 41}``: in lockstep, run on until an event
+  matches the :class:`StopRule`, then wait again. ``seen`` is the last ``seq`` the UI
+  had read: a request sent before the UI saw the child's latest stop is stale and
+  ignored, so a request repeated while events are in flight never overshoots.
+* ``{"op": "run"}``: leave lockstep; the script runs freely from now on.
+* ``{"op": "pause"}`` / ``{"op": "resume"}``: hold training at the next ``batch_end``.
+
+When the pipe closes (the UI quit or died) the child is released and runs to its end.
+
+Example:
+    $ python -m buildtrace.runner.child --trace t.jsonl --lockstep --control-fd 5 seed.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from buildtrace.runner.script import SCRIPT_EVENT_NAME, describe_error, run_script
+from buildtrace.trace import BUS, Event, JsonlRecorder
+from buildtrace.trace.events import TRAINING_KINDS
+
+#: Kinds that never wait in lockstep: once training runs, its batches flow freely.
+#: ``compile`` and ``train_begin`` do wait, so training starts only when the student
+#: has stepped through the build (or released the child).
+FREE_KINDS = frozenset(TRAINING_KINDS) - {"compile", "train_begin"}
+
+#: Kinds that end a call.
+END_KINDS = frozenset({"return", "raise"})
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """Which event to stop at: every field given must match (``None`` matches all).
+
+    The same rule decides where the UI's cursor lands on events it already has and
+    where a child in lockstep stops next, so the two always agree.
+
+    Attributes:
+        kinds: the event's ``kind`` is one of these.
+        exclude_kinds: ... and none of these (the kinds a viewer hides).
+        names: the event's ``name`` is one of these (Keras 2 names).
+        layers: the event's ``layer`` is one of these.
+        name_suffix: the event's ``name`` ends with this (``".build"``).
+        exclude_names: ... and is none of these.
+        max_depth: the event's ``depth`` is at most this.
+        changes_only: for ``set`` events, only writes that change the value.
+        any_of: at least one of these rules matches as well (empty: no such condition).
+
+    Example:
+        >>> rule = StopRule(kinds=frozenset({"add_weight"}))
+        >>> rule.matches({"kind": "add_weight", "depth": 9}), rule.matches({"kind": "call"})
+        (True, False)
+        >>> StopRule.from_json(rule.to_json()) == rule
+        True
+    """
+
+    kinds: frozenset[str] | None = None
+    exclude_kinds: frozenset[str] = frozenset()
+    names: frozenset[str] | None = None
+    layers: frozenset[str] | None = None
+    name_suffix: str = ""
+    exclude_names: frozenset[str] = frozenset()
+    max_depth: int | None = None
+    changes_only: bool = False
+    any_of: tuple[StopRule, ...] = ()
+
+    def matches(self, event: Event) -> bool:
+        """Whether ``event`` is one to stop at."""
+        kind = event.get("kind")
+        if (self.kinds is not None and kind not in self.kinds) or kind in self.exclude_kinds:
+            return False
+        name = event.get("name")
+        if self.names is not None and name not in self.names:
+            return False
+        if self.layers is not None and event.get("layer") not in self.layers:
+            return False
+        if self.name_suffix and not (isinstance(name, str) and name.endswith(self.name_suffix)):
+            return False
+        if name in self.exclude_names:
+            return False
+        if self.max_depth is not None and event.get("depth", 0) > self.max_depth:
+            return False
+        if self.changes_only and event.get("old") == event.get("value"):
+            return False
+        return not self.any_of or any(rule.matches(event) for rule in self.any_of)
+
+    def to_json(self) -> dict[str, Any]:
+        """The rule as a JSON-ready dict (only the fields that constrain something)."""
+        data: dict[str, Any] = {}
+        for key in ("kinds", "exclude_kinds", "names", "layers", "exclude_names"):
+            value = getattr(self, key)
+            if value is not None and (value or not key.startswith("exclude")):
+                data[key] = sorted(value)
+        if self.name_suffix:
+            data["name_suffix"] = self.name_suffix
+        if self.max_depth is not None:
+            data["max_depth"] = self.max_depth
+        if self.changes_only:
+            data["changes_only"] = True
+        if self.any_of:
+            data["any_of"] = [rule.to_json() for rule in self.any_of]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StopRule:
+        """The rule :meth:`to_json` described."""
+
+        def names(key: str) -> frozenset[str] | None:
+            value = data.get(key)
+            return None if value is None else frozenset(str(v) for v in value)
+
+        return cls(
+            kinds=names("kinds"),
+            exclude_kinds=names("exclude_kinds") or frozenset(),
+            names=names("names"),
+            layers=names("layers"),
+            name_suffix=str(data.get("name_suffix", "")),
+            exclude_names=names("exclude_names") or frozenset(),
+            max_depth=data.get("max_depth"),
+            changes_only=bool(data.get("changes_only", False)),
+            any_of=tuple(cls.from_json(rule) for rule in data.get("any_of", ())),
+        )
+
+
+class Gate:
+    """Holds the engine back: at build events in lockstep, at ``batch_end`` when paused.
+
+    :meth:`after` runs on the engine's thread for every event, right after the event
+    was written; it returns when the engine may go on. :meth:`control` runs on the
+    back-channel's thread and changes what the gate lets through.
+
+    Example:
+        >>> gate = Gate(lockstep=False)
+        >>> gate.after({"kind": "call", "seq": 0})  # not in lockstep: returns at once
+    """
+
+    def __init__(self, *, lockstep: bool) -> None:
+        self._cond = threading.Condition()
+        self.lockstep = lockstep
+        self.paused = False
+        self.closed = False
+        self._rule: StopRule | None = None
+        #: The ``seq`` of the event the engine last stopped at (or ran a rule to).
+        self.stop_seq = -1
+
+    def after(self, event: Event) -> None:
+        """Block until the engine may go on past ``event`` (which is already written)."""
+        kind = event.get("kind")
+        with self._cond:
+            if kind == "batch_end":
+                while self.paused and not self.closed:
+                    self._cond.wait()
+            if not self.lockstep:
+                return
+            seq = int(event.get("seq", self.stop_seq + 1))
+            if self._rule is not None:
+                if not self._rule.matches(event):
+                    return
+                self._rule = None
+                self.stop_seq = seq
+            if kind in FREE_KINDS or event.get("name") == SCRIPT_EVENT_NAME:
+                return  # training flows, and the script's last word never waits
+            self.stop_seq = seq
+            while self.lockstep and self._rule is None and not self.closed:
+                self._cond.wait()
+
+    def control(self, message: dict[str, Any]) -> None:
+        """Apply one back-channel message (see the module's docstring)."""
+        op = message.get("op")
+        with self._cond:
+            if op == "until":
+                seen = message.get("seen", -1)
+                if isinstance(seen, int) and self.stop_seq > seen:
+                    return  # sent before the viewer saw our latest stop: stale
+                self._rule = StopRule.from_json(message.get("rule") or {})
+            elif op == "run":
+                self.lockstep = False
+            elif op == "pause":
+                self.paused = True
+            elif op == "resume":
+                self.paused = False
+            self._cond.notify_all()
+
+    def close(self) -> None:
+        """Release everything for good (the viewer is gone)."""
+        with self._cond:
+            self.closed = True
+            self.lockstep = False
+            self.paused = False
+            self._cond.notify_all()
+
+
+def read_control(fd: int, gate: Gate) -> None:
+    """Apply each JSON line read from ``fd`` to ``gate``; release the gate at EOF."""
+    try:
+        with open(fd, encoding="utf-8", closefd=True) as stream:
+            for line in stream:
+                try:
+                    message = json.loads(line)
+                except json.JSONDecodeError:
+                    continue  # a garbled line must not stop the student's script
+                if isinstance(message, dict):
+                    gate.control(message)
+    except OSError:
+        pass
+    finally:
+        gate.close()
+
+
+def child_argv(
+    script: str | os.PathLike[str],
+    script_args: Sequence[str],
+    trace: str | os.PathLike[str],
+    *,
+    control_fd: int | None = None,
+    lockstep: bool = False,
+    nice: int = 0,
+) -> list[str]:
+    """The command line that runs ``script`` in a child (``sys.executable -u -m ...``)."""
+    argv = [sys.executable, "-u", "-m", __name__, "--trace", os.fspath(trace)]
+    if nice:
+        argv += ["--nice", str(nice)]
+    if control_fd is not None:
+        argv += ["--control-fd", str(control_fd)]
+    if lockstep:
+        argv.append("--lockstep")
+    return [*argv, "--", os.fspath(script), *script_args]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The child's arguments: its own options, then the script and the script's args."""
+    parser = argparse.ArgumentParser(
+        prog="python -m buildtrace.runner.child",
+        description="Run a Keras script under buildtrace, writing its trace as it goes.",
+    )
+    parser.add_argument("--trace", required=True, help="the JSON Lines file to write")
+    parser.add_argument("--control-fd", type=int, help="read back-channel messages from here")
+    parser.add_argument("--lockstep", action="store_true", help="wait at each build event")
+    parser.add_argument(
+        "--nice", type=int, default=0, help="lower the script's CPU priority by this much"
+    )
+    parser.add_argument("script", help="the Keras script to run")
+    parser.add_argument("script_args", nargs=argparse.REMAINDER, help="the script's arguments")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the script, recording its trace; returns the script's exit status."""
+    args = build_parser().parse_args(argv)
+    if args.nice > 0 and hasattr(os, "nice"):
+        # Training is a batch job; the viewer that watches it is interactive.
+        os.nice(args.nice)
+    gate = Gate(lockstep=args.lockstep and args.control_fd is not None)
+    if args.control_fd is not None:
+        reader = threading.Thread(
+            target=read_control, args=(args.control_fd, gate), name="control", daemon=True
+        )
+        reader.start()
+    recorder = JsonlRecorder(args.trace)
+
+    def on_event(event: Event) -> None:
+        # Written first, held second: what the viewer shows is what the engine has done.
+        recorder(event)
+        gate.after(event)
+
+    # Subscribed before run_script's own collector, so this one is first on the bus and
+    # restarts `seq` at 0; run_script adds the final `raise` of a failing script.
+    unsubscribe = BUS.subscribe(on_event)
+    try:
+        result = run_script(args.script, args.script_args)
+    finally:
+        unsubscribe()
+        recorder.close()
+    sys.stdout.flush()
+    if result.error is not None:
+        print(describe_error(result, full_traceback=True), file=sys.stderr)
+    if result.exit_message is not None:
+        print(result.exit_message, file=sys.stderr)
+    return result.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

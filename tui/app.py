@@ -1,0 +1,515 @@
+"""The buildtrace viewer: step through a Keras build while training runs live.
+
+:func:`create_app` makes the app for a script (run in a child process, see
+:mod:`tui.child_run`) or for a trace file (recorded, or still being written); tests
+use the same factory. The app reads events through a :class:`~tui.trace_reader.TraceReader`
+in a worker thread and keeps them in an :class:`~tui.event_store.EventStore`; a
+cursor walks the store, and every panel shows the state as of the cursor.
+
+Example:
+    >>> app = create_app("samples/seed.py", lockstep=True)  # doctest: +SKIP
+    >>> app.run()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from pathlib import Path
+from typing import ClassVar
+
+from rich.style import Style
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import BindingType
+from textual.containers import Horizontal, Vertical
+from textual.reactive import var
+from textual.screen import Screen
+from textual.widgets import Footer, Log
+
+from buildtrace.state.model_state import ModelState
+from buildtrace.trace.events import short_name
+from tui.breakpoints import Breakpoints
+from tui.child_run import ChildRun
+from tui.event_store import EventStore
+from tui.find_actions import FindActions
+from tui.keymap import KEYMAP, bindings
+from tui.screens.help_screen import HelpScreen
+from tui.stepper import JUMPS, Outcome, Stepper, Wait
+from tui.theme_styles import ThemeStyles
+from tui.trace_reader import EventsArrived, OutputArrived, SourceEnded, TraceFailed, TraceReader
+from tui.widgets import (
+    ExplainPanel,
+    ModelPanel,
+    SearchBar,
+    StackPanel,
+    Status,
+    StatusBar,
+    TimelineView,
+    TopologyPanel,
+    TrainingCursor,
+    TrainingPanel,
+)
+
+#: Panel name -> the widget's id (keys 1-7 toggle them).
+PANELS = {
+    "timeline": "left",
+    "explain": "explain",
+    "stack": "stack",
+    "model": "model",
+    "topology": "topology",
+    "training": "training",
+    "log": "log",
+}
+
+#: A motion: from a cursor, where to go (see :class:`~tui.stepper.Stepper`).
+Motion = Callable[[int], Outcome]
+
+#: Motions kept while one waits for events (keys pressed ahead of a lockstep child).
+MAX_QUEUED = 16
+
+#: Seconds between refreshes of what changes by itself (status, follow); the curves
+#: redraw every other tick. Watching must cost training little: its CPU is shared.
+TICK = 0.25
+
+
+class BuildTraceApp(FindActions):
+    """The viewer. Build it with :func:`create_app`.
+
+    Args:
+        trace_path: the JSON Lines trace to read.
+        run: the child writing it, when the viewer runs the script itself.
+        follow_file: keep reading the file after its end (a trace still being written).
+        source_name: what the status bar calls the source.
+    """
+
+    # Absolute, so that subclasses elsewhere (benchmarks) find it too.
+    CSS_PATH = Path(__file__).with_name("app.tcss")
+    TITLE = "buildtrace"
+    BINDINGS: ClassVar[list[BindingType]] = bindings()
+
+    # `var`, not `reactive`: a change must not repaint the whole screen (the panels
+    # that change redraw themselves; a full repaint per step would triple its cost).
+    cursor: var[int] = var(-1, init=False)
+    follow: var[bool] = var(False, init=False)
+
+    def __init__(
+        self,
+        trace_path: Path,
+        *,
+        run: ChildRun | None = None,
+        follow_file: bool = True,
+        source_name: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.trace_path = trace_path
+        self.child = run
+        self.source_name = source_name or trace_path.name
+        self.store = EventStore()
+        self.stepper = Stepper(self.store)
+        self.breakpoints = Breakpoints()
+        self.reader = TraceReader(trace_path, self.post_message, run=run, follow=follow_file)
+        self.theme_styles = ThemeStyles.from_variables({})
+        #: Whether the source is over, and the child's exit status if there was one.
+        self.finished = False
+        self.exit_code: int | None = None
+        self.failure = ""
+        self._pending: Callable[[], Outcome] | None = None
+        self._queued: list[tuple[str, Motion]] = []
+        self._waiting_for = ""
+        self._query = ""
+        self._haystack: list[str] = []
+        self._live_dirty = False
+        self._curves_dirty = False
+        self._ticks = 0
+
+    # ------------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield TimelineView(self.store, self.breakpoints, id="timeline")
+                yield SearchBar(id="search")
+            with Vertical(id="right"):
+                yield ExplainPanel(id="explain")
+                with Horizontal(id="middle"):
+                    yield ModelPanel(id="model")
+                    yield TopologyPanel(id="topology")
+                with Horizontal(id="bottom"):
+                    yield StackPanel(id="stack")
+                    yield TrainingPanel(id="training")
+                yield Log(id="log", max_lines=2000)
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#log", Log).border_title = "script output"
+        self._restyle()
+        self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
+        if self.child is not None:
+            self.child.start()
+        self.run_worker(self.reader.run, name="trace reader", thread=True, exit_on_error=False)
+        self.set_interval(TICK, self._tick)
+        self.timeline.focus()
+        self._show_cursor()
+
+    def _restyle(self) -> None:
+        self.theme_styles = ThemeStyles.from_variables(self.get_css_variables())
+        self._show_cursor()
+
+    def on_unmount(self) -> None:
+        self.reader.stop.set()
+        if self.child is not None:
+            self.child.stop()
+
+    # ------------------------------------------------------------------ ingestion
+    def on_events_arrived(self, message: EventsArrived) -> None:
+        if not self.is_running:
+            return  # shutting down: the widgets are gone
+        new = self.store.extend(message.events)
+        # Events live as long as the viewer: keep them out of the garbage collector's
+        # full sweeps, whose pauses would otherwise show up as slow keys on long runs.
+        gc.freeze()
+        self.timeline.add_events(new)
+        self._live_dirty = True
+        if self._pending is not None:
+            self._resolve_pending()
+        elif self.cursor < 0 and not self.follow:
+            first = self.stepper.step(-1, "home")
+            if isinstance(first, int):
+                self.cursor = first
+
+    def on_output_arrived(self, message: OutputArrived) -> None:
+        if not self.is_running:
+            return  # shutting down: the widgets are gone
+        self.query_one("#log", Log).write(message.text)
+
+    def on_source_ended(self, message: SourceEnded) -> None:
+        if not self.is_running:
+            return  # shutting down: the widgets are gone
+        self.stepper.live = False
+        self.finished, self.exit_code = True, message.returncode
+        last = self.store.events[-1] if self.store.events else {}
+        if message.returncode not in (None, 0):
+            if not (last.get("kind") == "raise" and last.get("uncaught")):
+                # Killed, or died before it could say why: the last event says it.
+                self._add_exit_event(message.returncode)
+                last = self.store.events[-1]
+            self.failure = f"{last.get('error_type')}: {last.get('message')}"
+            self.notify(self.failure, title="the script failed", severity="error", timeout=10)
+            self.query_one("#log").display = True
+        if self._pending is not None:
+            self._resolve_pending()
+        self._live_dirty = True
+
+    def _add_exit_event(self, code: int | None) -> None:
+        lines = self.child.log_tail(3) if self.child is not None else []
+        signal = f"killed by signal {-code}" if code is not None and code < 0 else f"status {code}"
+        event = {
+            "v": 1, "seq": len(self.store), "t": 0.0, "kind": "raise", "name": "<script>",
+            "depth": 0, "layer": None, "error_type": "ChildExited", "origin": True,
+            "uncaught": True, "message": f"the script ended with {signal}. " + " ".join(lines),
+        }  # fmt: skip
+        self.timeline.add_events(self.store.extend([event]))
+
+    def on_trace_failed(self, message: TraceFailed) -> None:
+        if not self.is_running:
+            return  # shutting down: the widgets are gone
+        self.stepper.live = False
+        self.failure = message.error
+        self.notify(message.error, title="cannot read the trace", severity="error", timeout=10)
+        self._live_dirty = True
+
+    def _tick(self) -> None:
+        if not self.is_running:
+            return  # shutting down: the widgets are gone
+        if not self.finished and self.child is None:
+            self.stepper.live = self.reader.live
+        if self.follow:
+            last = self.stepper.step(-1, "end")
+            if isinstance(last, int) and last != self.cursor:
+                self.cursor = last
+        self._ticks += 1
+        if self._live_dirty:
+            self._live_dirty, self._curves_dirty = False, True
+            self._show_status()
+        if self._curves_dirty and self._ticks % 2 == 0:
+            self._curves_dirty = False
+            self._show_training()
+
+    # ------------------------------------------------------------------ cursor
+    def watch_cursor(self) -> None:
+        self._show_cursor()
+
+    def watch_follow(self, follow: bool) -> None:
+        if follow:
+            self._cancel_motions()
+            self._tick()
+        self._show_status()
+
+    def _show_cursor(self) -> None:
+        index = self.cursor
+        store = self.store
+        event = store.events[index] if 0 <= index < len(store) else None
+        state = store.model_at(index) if event is not None else ModelState()
+        frames = list(state.stack.frames)
+        self.timeline.move_cursor(index)
+        styles = self.theme_styles
+        if self.query_one("#explain").display:
+            src = store.source_of(index) if event is not None else None
+            self.query_one(ExplainPanel).show(event, src, state, styles)
+        self.query_one(StackPanel).show(frames, event, styles)
+        self.query_one(ModelPanel).show(state, event, styles)
+        self.query_one(TopologyPanel).show(state, styles)
+        self._show_training(moved=True)
+        self._show_status()
+
+    def _show_training(self, *, moved: bool = False) -> None:
+        """Redraw training (``moved``: only if the cursor's place in training changed)."""
+        panel = self.query_one(TrainingPanel)
+        if not panel.display:
+            return
+        store, index = self.store, self.cursor
+        cursor = None
+        if 0 <= index < len(store) and store.count("train_begin", index):
+            batches = store.count("batch_end", index)
+            logs = store.training.batch_logs[batches - 1][1] if batches else None
+            epoch = store.events[index].get("epoch")
+            cursor = TrainingCursor(batches, epoch if isinstance(epoch, int) else None, logs)
+        if moved and cursor == panel.cursor:
+            return  # the live curves redraw on the tick, not on every key
+        paused = self.child is not None and self.child.paused
+        panel.show(store.training, cursor, self.theme_styles, paused=paused)
+
+    def _show_status(self) -> None:
+        store, index = self.store, self.cursor
+        status = Status(source=self.source_name)
+        status.run, status.run_style = self._run_state()
+        if 0 <= index < len(store):
+            event = store.events[index]
+            what = short_name(str(event.get("name", ""))) if event.get("kind") == "call" else ""
+            status.position = f"event {index + 1:,}/{len(store):,} · {event.get('kind')} {what}"
+        flags = []
+        if self.follow:
+            flags.append("following")
+        if self.child is not None and self.child.lockstep and not self.finished:
+            flags.append("lockstep")
+        if self.child is not None and self.child.paused:
+            flags.append("training paused")
+        if self.breakpoints:
+            flags.append(f"{len(self.breakpoints)} breakpoint" + "s" * (len(self.breakpoints) > 1))
+        if self.stepper.hidden:
+            flags.append("filtered")
+        if self._pending is not None:
+            flags.append(f"waiting for {self._waiting_for}")
+        status.flags = tuple(flags)
+        status.error = self.failure
+        self.query_one(StatusBar).show(status)
+
+    def _run_state(self) -> tuple[str, Style]:
+        styles = self.theme_styles
+        if self.failure:
+            return "failed", styles.palette.error
+        if self.finished:
+            return ("finished" if self.child is not None else "recorded"), styles.palette.weight
+        if self.child is not None:
+            return "running", styles.current
+        return ("live" if self.stepper.live else "recorded"), styles.current
+
+    # ------------------------------------------------------------------ motions
+    def _go(self, what: str, motion: Motion) -> None:
+        """Move the cursor by ``motion``, or wait for the events it needs.
+
+        A motion asked for while another waits for events (keys pressed faster than a
+        child in lockstep runs) is queued and runs from where that one lands.
+        """
+        if self._pending is not None:
+            if len(self._queued) < MAX_QUEUED:
+                self._queued.append((what, motion))
+            return
+        self.follow = False
+        self._run_motion(what, motion)
+
+    def _run_motion(self, what: str, motion: Motion) -> None:
+        compute = partial(motion, self.cursor)
+        outcome = compute()
+        if isinstance(outcome, Wait):
+            self._pending, self._waiting_for = compute, what
+            self._ask_child(outcome)
+            self._show_status()
+        elif outcome is None:
+            self._cancel_motions()
+            self.notify(f"no {what} there", timeout=2)
+            self._show_status()
+        else:
+            self._pending = None
+            if outcome == self.cursor:
+                self._show_cursor()
+            self.cursor = outcome
+            self._run_queued()
+
+    def _resolve_pending(self) -> None:
+        compute = self._pending
+        if compute is None:
+            return
+        outcome = compute()
+        if isinstance(outcome, Wait):
+            self._ask_child(outcome)
+            return
+        self._pending = None
+        if outcome is None:
+            self._cancel_motions()
+            self.notify(f"no {self._waiting_for} there", timeout=2)
+            self._show_status()
+        else:
+            self.cursor = outcome
+            self._run_queued()
+
+    def _run_queued(self) -> None:
+        while self._queued and self._pending is None:
+            what, motion = self._queued.pop(0)
+            self._run_motion(what, motion)
+
+    def _cancel_motions(self) -> None:
+        """Forget the motion waiting for events, and those queued after it."""
+        self._pending = None
+        self._queued.clear()
+
+    def _ask_child(self, wait: Wait) -> None:
+        """In lockstep, let the child run until the event the motion waits for."""
+        run = self.child
+        if run is not None and run.lockstep and run.running:
+            seen = self.store.events[-1].get("seq", -1) if self.store.events else -1
+            run.until(wait.rule, seen=seen if isinstance(seen, int) else -1)
+
+    def action_step(self, motion: str) -> None:
+        """Step: next, prev, into, over, out, back_into, back_over, up, home, end."""
+        self._go(motion.replace("_", " "), lambda origin: self.stepper.step(origin, motion))
+
+    def action_jump(self, name: str) -> None:
+        """Jump to the next event of a sort: build, weight, flag, error."""
+        self._go(JUMPS[name].title, lambda origin: self.stepper.jump(origin, name))
+
+    def action_jump_back(self, name: str) -> None:
+        """Jump to the previous event of a sort."""
+        what = f"earlier {JUMPS[name].title}"
+        self._go(what, lambda origin: self.stepper.jump(origin, name, backward=True))
+
+    def action_continue(self, backward: bool) -> None:
+        """Run to the next (or previous) breakpoint."""
+        if not self.breakpoints:
+            self.notify("no breakpoint set: space sets one on the current function, x lists all")
+            return
+        points = self.breakpoints
+        self._go(
+            "breakpoint",
+            lambda origin: self.stepper.to_breakpoint(origin, points, backward=backward),
+        )
+
+    def action_row(self, delta: int) -> None:
+        """Move the cursor by timeline lines (folded calls count as one line)."""
+        rows = self.timeline.rows
+        if not rows:
+            return
+        row = min(max(self.timeline.row_of(self.cursor) + delta, 0), len(rows) - 1)
+        self.follow = False
+        self._cancel_motions()
+        self.cursor = rows[row]
+
+    def action_fold(self) -> None:
+        """Fold or unfold the call at the cursor (or the one around it)."""
+        index = self.cursor
+        if index < 0:
+            return
+        group = index if self.store.is_opener(index) else self.store.parent[index]
+        if group >= 0:
+            self.timeline.toggle(group)
+            if group != index and group in self.timeline.collapsed:
+                self.cursor = group
+
+    def action_toggle_follow(self) -> None:
+        self.follow = not self.follow
+
+    def on_timeline_view_selected(self, message: TimelineView.Selected) -> None:
+        self.follow = False
+        self._cancel_motions()
+        self.cursor = message.index
+
+    # ------------------------------------------------------------------ run & panels
+    def action_release(self) -> None:
+        """Lockstep: let the script run freely (the rest of the build, then training)."""
+        if self.child is None or not self.child.lockstep:
+            self.notify("not in lockstep (start with --lockstep to step the live engine)")
+            return
+        self.child.release()
+        self.notify("lockstep off: the build runs to its end and training starts", timeout=3)
+        self._show_status()
+
+    def action_pause(self) -> None:
+        """Pause or resume training (the child waits at its next batch)."""
+        if self.child is None or not self.child.running:
+            self.notify("no running script to pause (this is a recorded trace)")
+            return
+        paused = not self.child.paused
+        self.child.set_paused(paused)
+        self.notify("training paused" if paused else "training resumed", timeout=2)
+        self._live_dirty = True
+        self._show_status()
+
+    def action_toggle_panel(self, name: str) -> None:
+        """Show or hide a panel (the others take its room)."""
+        widget = self.query_one(f"#{PANELS[name]}")
+        widget.display = not widget.display
+        rows = {"#middle": ("#model", "#topology"), "#bottom": ("#stack", "#training")}
+        for row, members in rows.items():
+            self.query_one(row).display = any(self.query_one(m).display for m in members)
+        right = ("#explain", "#middle", "#bottom", "#log")
+        self.query_one("#right").display = any(self.query_one(m).display for m in right)
+        if widget.display:
+            self._show_cursor()
+
+    def action_zoom(self) -> None:
+        """Show what this step does full screen, or go back to all panels."""
+        screen = self.screen
+        if screen.maximized is not None:
+            screen.minimize()
+        else:
+            panel = self.query_one(ExplainPanel)
+            panel.display = True
+            screen.maximize(panel, container=False)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette: every action of the key map, then Textual's own."""
+        for key in KEYMAP:
+            callback = partial(self.run_action, key.action)
+            yield SystemCommand(key.description.capitalize(), f"key: {key.shown_keys}", callback)
+        yield from super().get_system_commands(screen)
+
+
+def create_app(
+    target: str | os.PathLike[str],
+    script_args: Sequence[str] = (),
+    *,
+    lockstep: bool = False,
+    follow: bool = True,
+    trace_output: str | os.PathLike[str] | None = None,
+    app_class: type[BuildTraceApp] = BuildTraceApp,
+) -> BuildTraceApp:
+    """The viewer for a script (``.py``, run in a child) or a trace (``.jsonl``).
+
+    Args:
+        target: the Keras script to run, or the trace file to open.
+        script_args: the script's arguments.
+        lockstep: the script waits at each build event until the student steps.
+        follow: keep reading a trace file after its end (it may still grow).
+        trace_output: where the script's trace is written (default: a temporary file).
+        app_class: the app to make (a subclass, for benchmarks that instrument it).
+    """
+    path = Path(target)
+    if path.suffix == ".py":
+        run = ChildRun(path, script_args, lockstep=lockstep, trace_path=trace_output)
+        return app_class(run.trace_path, run=run, source_name=path.name)
+    return app_class(path, follow_file=follow, source_name=path.name)

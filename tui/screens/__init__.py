@@ -1,0 +1,1 @@
+"""The viewer's modal screens: help, breakpoints, kind filter."""

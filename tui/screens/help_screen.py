@@ -1,0 +1,68 @@
+"""Every key, grouped, with what it does (generated from the key map)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from tui.keymap import GROUPS, KEYMAP
+
+INTRO = (
+    "The cursor walks the events of the build, forward and back, like a debugger: every "
+    "panel shows the model as of the cursor. Training keeps running and its curves grow. "
+    "Ctrl+P opens the command palette (every action, by name). The mouse works too: click "
+    "a line to go there, click ▸/▾ to fold."
+)
+
+
+def group_table(group: str) -> Group:
+    """One group of keys: its title, then each key and what it does."""
+    keys = Table.grid(padding=(0, 2))
+    keys.add_column(no_wrap=True, style="bold")
+    keys.add_column()
+    for key in KEYMAP:
+        if key.group == group:
+            keys.add_row(key.shown_keys, key.description)
+    return Group(Text(GROUPS[group], style="bold underline"), keys, Text())
+
+
+def help_table() -> Table:
+    """Every group of keys, two groups side by side."""
+    table = Table.grid(padding=(0, 3), expand=True)
+    table.add_column(ratio=1)
+    table.add_column(ratio=1)
+    groups = list(GROUPS)
+    for left, right in zip(groups[::2], [*groups[1::2], None]):
+        table.add_row(group_table(left), group_table(right) if right else "")
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    """The help screen: what the viewer is, then every key.
+
+    Example:
+        >>> HelpScreen().BINDINGS[0].key
+        'escape,question_mark,q'
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,question_mark,q", "dismiss", "close help")
+    ]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = "buildtrace · help"
+            body.border_subtitle = "Esc closes"
+            yield Static(Text(INTRO), id="help-intro")
+            yield Static(help_table(), id="help-keys")
+
+    def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
+        self.dismiss(result)

@@ -1,0 +1,23 @@
+"""The viewer's panels, each a widget of its own."""
+
+from tui.widgets.explain_panel import ExplainPanel
+from tui.widgets.model_panel import ModelPanel
+from tui.widgets.search_bar import SearchBar
+from tui.widgets.stack_panel import StackPanel
+from tui.widgets.status_bar import Status, StatusBar
+from tui.widgets.timeline_view import TimelineView
+from tui.widgets.topology_panel import TopologyPanel
+from tui.widgets.training_panel import TrainingCursor, TrainingPanel
+
+__all__ = [
+    "ExplainPanel",
+    "ModelPanel",
+    "SearchBar",
+    "StackPanel",
+    "Status",
+    "StatusBar",
+    "TimelineView",
+    "TopologyPanel",
+    "TrainingCursor",
+    "TrainingPanel",
+]

@@ -1,0 +1,145 @@
+"""The model as of the cursor: layers, flags, shapes and weights, the step's change marked."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from rich.text import Text
+from textual.widgets import Static
+
+from buildtrace.render.tree import format_shape
+from buildtrace.state.model_state import ModelState
+from buildtrace.trace import Event
+from tui.theme_styles import ThemeStyles
+from tui.topology_drawing import ordered_layers
+
+_NODE_INIT = "keras.engine.node.Node.__init__"
+
+#: Below this width the panel shows output shapes only.
+NARROW = 46
+_LAYER_INIT = "keras.engine.base_layer.Layer.__init__"
+
+
+def _signature(state: ModelState, current: Event | None, styles: ThemeStyles) -> tuple[object, ...]:
+    """Everything the panel shows, cheaply: most steps change none of it."""
+    layers = tuple(
+        (layer.name, layer.built, repr(layer.build_input_shape), repr(layer.output_shape),
+         len(layer.weights))
+        for layer in state.layers.values()
+    )  # fmt: skip
+    models = tuple((m.name, m.built, m.graph_initialized) for m in state.models.values())
+    mark = None  # the events whose change the panel highlights
+    if current is not None:
+        kind, name = current.get("kind"), current.get("name")
+        if kind in ("set", "add_weight") or (kind, name) in (
+            ("return", _LAYER_INIT),
+            ("call", _NODE_INIT),
+        ):
+            mark = current.get("seq")
+    return layers, models, mark, id(styles)
+
+
+def _compact(shape: object) -> str:
+    """``(None,784)``: a shape without spaces, for a narrow table."""
+    return format_shape(shape).replace(", ", ",")
+
+
+def _mark(value: bool | None) -> str:
+    return "?" if value is None else "✓" if value else "✗"
+
+
+class ModelPanel(Static):
+    """Layers with built ✓/✗, shapes, weights so far and the model's own flags.
+
+    The change the current event made (a flag written, a weight added, an output shape
+    learnt, a layer created) is highlighted.
+
+    Example:
+        >>> ModelPanel().border_title
+        'model'
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "model"
+        self._key: tuple[object, ...] | None = None
+        self._shown: tuple[ModelState, Event | None, ThemeStyles] | None = None
+
+    def show(self, state: ModelState, current: Event | None, styles: ThemeStyles) -> None:
+        """Show ``state``, marking what ``current`` changed (skipped if nothing did)."""
+        width = max(self.content_region.width, 30)
+        key = (_signature(state, current, styles), width)
+        if key == self._key:
+            return
+        self._key = key
+        self._shown = (state, current, styles)
+        kind = current.get("kind") if current is not None else None
+        target = current.get("layer") if current is not None else None
+        attr = current.get("attr") if current is not None else None
+        name_of = current.get("name") if current is not None else None
+        changed = styles.changed
+        if name_of == _NODE_INIT and current is not None:
+            target = current.get("node_of")
+
+        def hot(condition: bool) -> Style:
+            return changed if condition else Style()
+
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for name, flags in state.models.items():
+            on_model = kind == "set" and target == name
+            text.append(f"{name}  ", style=styles.title)
+            text.append(f"built {_mark(flags.built)}", style=hot(on_model and attr == "built"))
+            text.append("  ")
+            graph = f"_graph_initialized {_mark(flags.graph_initialized)}"
+            text.append(graph + "\n", style=hot(on_model and attr == "_graph_initialized"))
+        layers = ordered_layers(state)
+        if not layers:
+            text.append("no layers yet", style=styles.muted)
+            self.update(text, layout=False)
+            return
+        # Plain lines in columns, not a rich Table: a step must redraw in a few ms.
+        rows: list[tuple[Text, str, str, Style]] = []
+        for layer in layers:
+            is_target = target == layer.name
+            label = Text(
+                layer.name, style=hot(is_target and (kind, name_of) == ("return", _LAYER_INIT))
+            )
+            label.append(" ")
+            label.append(_mark(layer.built), style=hot(is_target and kind == "set"))
+            label.stylize(styles.palette.layer)
+            shape_in = _compact(layer.build_input_shape) if layer.build_input_shape else ""
+            shape_out = _compact(layer.output_shape) if layer.output_shape is not None else ""
+            shapes = f"{shape_in}→{shape_out}" if shape_in else shape_out
+            if width < NARROW and shape_out:
+                shapes = shape_out  # narrow: the output shape says the most
+            shape_style = hot(is_target and name_of == _NODE_INIT)
+            rows.append((label, shapes, f"{layer.params:,}", shape_style))
+            for weight in layer.weights:
+                mine = (
+                    kind == "add_weight"
+                    and current is not None
+                    and current.get("seq") == weight.seq
+                )
+                style = changed if mine else styles.palette.weight
+                what = f"{_compact(weight.shape)} {weight.initializer}"
+                rows.append(
+                    (Text(f"  + {weight.name}", style=style), what, f"{weight.params:,}", style)
+                )
+        first = max(len(row[0]) for row in rows)
+        last = max(len("params"), *(len(row[2]) for row in rows))
+        middle = max(width - first - last - 2, 6)
+        shapes_title = "input → output" if width >= NARROW else "output"
+        header = f"{'layer':<{first}} {shapes_title:<{middle}.{middle}} {'params':>{last}}"
+        text.append(header + "\n", style=styles.muted)
+        for label, shapes, params, style in rows:
+            text.append_text(label)
+            text.append(" " * (first - len(label) + 1))
+            cut = shapes if len(shapes) <= middle else shapes[: middle - 1] + "…"
+            text.append(f"{cut:<{middle}}", style=style)
+            text.append(f" {params:>{last}}\n", style=style if style != Style() else None)
+        total = sum(layer.params for layer in layers)
+        text.append(f"{total:,} parameters so far", style=styles.muted)
+        self.update(text, layout=False)
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self.show(*self._shown)
