@@ -8,9 +8,9 @@ SEED := samples/seed.py
 setup:
 	@bash scripts/setup.sh
 
-## The main job: watch the seed example build.
+## The main job: step through the seed example's build in the terminal UI while it trains.
 run: setup
-	@$(VENV)/bin/buildtrace run $(SEED)
+	@$(VENV)/bin/buildtrace tui $(SEED)
 
 ## What CI runs: lint, types, tests.
 check: setup lint types test
