@@ -28,6 +28,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Log
 
+from buildtrace.runner.child import StopRule
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace.events import short_name
 from tui.breakpoints import Breakpoints
@@ -161,6 +162,7 @@ class BuildTraceApp(FindActions):
         self.reader.stop.set()
         if self.child is not None:
             self.child.stop()
+            self.child.cleanup()
 
     # ------------------------------------------------------------------ ingestion
     def on_events_arrived(self, message: EventsArrived) -> None:
@@ -276,7 +278,7 @@ class BuildTraceApp(FindActions):
             logs = store.training.batch_logs[batches - 1][1] if batches else None
             epoch = store.events[index].get("epoch")
             cursor = TrainingCursor(batches, epoch if isinstance(epoch, int) else None, logs)
-        if moved and cursor == panel.cursor:
+        if moved and panel.drawn and cursor == panel.cursor:
             return  # the live curves redraw on the tick, not on every key
         paused = self.child is not None and self.child.paused
         panel.show(store.training, cursor, self.theme_styles, paused=paused)
@@ -320,13 +322,16 @@ class BuildTraceApp(FindActions):
     def _go(self, what: str, motion: Motion) -> None:
         """Move the cursor by ``motion``, or wait for the events it needs.
 
-        A motion asked for while another waits for events (keys pressed faster than a
-        child in lockstep runs) is queued and runs from where that one lands.
+        A motion asked for while another waits for events is queued behind it when a
+        child in lockstep is running to it (keys pressed ahead of the child); otherwise
+        the run goes on by itself, and the new motion replaces the wait.
         """
         if self._pending is not None:
-            if len(self._queued) < MAX_QUEUED:
-                self._queued.append((what, motion))
-            return
+            if self._in_lockstep():
+                if len(self._queued) < MAX_QUEUED:
+                    self._queued.append((what, motion))
+                return
+            self._cancel_motions()
         self.follow = False
         self._run_motion(what, motion)
 
@@ -374,6 +379,20 @@ class BuildTraceApp(FindActions):
         """Forget the motion waiting for events, and those queued after it."""
         self._pending = None
         self._queued.clear()
+
+    def _in_lockstep(self) -> bool:
+        run = self.child
+        return run is not None and run.lockstep and run.running
+
+    def action_interrupt(self) -> None:
+        """Stop waiting for a motion's target (in lockstep: the child stops at once)."""
+        if self._pending is None:
+            return
+        self._cancel_motions()
+        if self._in_lockstep():
+            self._ask_child(Wait(StopRule()))  # stop at the very next event
+        self.notify(f"stopped waiting for {self._waiting_for}", timeout=2)
+        self._show_status()
 
     def _ask_child(self, wait: Wait) -> None:
         """In lockstep, let the child run until the event the motion waits for."""
@@ -442,6 +461,7 @@ class BuildTraceApp(FindActions):
             self.notify("not in lockstep (start with --lockstep to step the live engine)")
             return
         self.child.release()
+        self._cancel_motions()  # the student lets it run: nothing to wait for any more
         self.notify("lockstep off: the build runs to its end and training starts", timeout=3)
         self._show_status()
 

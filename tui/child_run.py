@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -165,6 +166,10 @@ class ChildRun:
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             process.wait()
+
+    def cleanup(self) -> None:
+        """Delete the temporary folder (a trace asked for elsewhere is kept)."""
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def log_tail(self, lines: int = 5) -> list[str]:
         """The last lines the script printed."""

@@ -53,6 +53,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("home", "step('home')", "first event", "step"),
     Key("end", "step('end')", "last event", "step"),
     Key("l", "toggle_follow", "follow live: track the newest event", "step"),
+    Key("escape", "interrupt", "stop waiting for a step's target (it has not come yet)", "step"),
     Key("down", "row(1)", "next line of the timeline", "step"),
     Key("up", "row(-1)", "previous line of the timeline", "step"),
     Key("pagedown", "row(10)", "ten lines down", "step"),

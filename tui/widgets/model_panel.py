@@ -14,8 +14,6 @@ from tui.topology_drawing import ordered_layers
 
 _NODE_INIT = "keras.engine.node.Node.__init__"
 
-#: Below this width the panel shows output shapes only.
-NARROW = 46
 _LAYER_INIT = "keras.engine.base_layer.Layer.__init__"
 
 
@@ -97,7 +95,7 @@ class ModelPanel(Static):
             self.update(text, layout=False)
             return
         # Plain lines in columns, not a rich Table: a step must redraw in a few ms.
-        rows: list[tuple[Text, str, str, Style]] = []
+        rows: list[tuple[Text, str, str, str, Style]] = []
         for layer in layers:
             is_target = target == layer.name
             label = Text(
@@ -108,11 +106,8 @@ class ModelPanel(Static):
             label.stylize(styles.palette.layer)
             shape_in = _compact(layer.build_input_shape) if layer.build_input_shape else ""
             shape_out = _compact(layer.output_shape) if layer.output_shape is not None else ""
-            shapes = f"{shape_in}→{shape_out}" if shape_in else shape_out
-            if width < NARROW and shape_out:
-                shapes = shape_out  # narrow: the output shape says the most
             shape_style = hot(is_target and name_of == _NODE_INIT)
-            rows.append((label, shapes, f"{layer.params:,}", shape_style))
+            rows.append((label, shape_in, shape_out, f"{layer.params:,}", shape_style))
             for weight in layer.weights:
                 mine = (
                     kind == "add_weight"
@@ -121,16 +116,20 @@ class ModelPanel(Static):
                 )
                 style = changed if mine else styles.palette.weight
                 what = f"{_compact(weight.shape)} {weight.initializer}"
-                rows.append(
-                    (Text(f"  + {weight.name}", style=style), what, f"{weight.params:,}", style)
-                )
+                label = Text(f"  + {weight.name}", style=style)
+                rows.append((label, "", what, f"{weight.params:,}", style))
         first = max(len(row[0]) for row in rows)
-        last = max(len("params"), *(len(row[2]) for row in rows))
+        last = max(len("params"), *(len(row[3]) for row in rows))
         middle = max(width - first - last - 2, 6)
-        shapes_title = "input → output" if width >= NARROW else "output"
-        header = f"{'layer':<{first}} {shapes_title:<{middle}.{middle}} {'params':>{last}}"
+        # Input → output where it fits; else the output shape, which says the most.
+        both = all(len(f"{row[1]}→{row[2]}") <= middle for row in rows if row[1])
+        title = "input → output" if both else "output"
+        header = f"{'layer':<{first}} {title:<{middle}.{middle}} {'params':>{last}}"
         text.append(header + "\n", style=styles.muted)
-        for label, shapes, params, style in rows:
+        for label, shape_in, shape_out, params, style in rows:
+            shapes = (
+                f"{shape_in}→{shape_out}" if shape_in and (both or not shape_out) else shape_out
+            )
             text.append_text(label)
             text.append(" " * (first - len(label) + 1))
             cut = shapes if len(shapes) <= middle else shapes[: middle - 1] + "…"

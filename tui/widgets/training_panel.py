@@ -84,6 +84,11 @@ class TrainingPanel(Static):
         self._drawn: tuple[object, ...] | None = None
 
     @property
+    def drawn(self) -> bool:
+        """Whether the panel has been drawn at all."""
+        return self._shown is not None
+
+    @property
     def cursor(self) -> TrainingCursor | None:
         """The cursor's place in training as last drawn."""
         return self._shown[1] if self._shown is not None else None

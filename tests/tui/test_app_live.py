@@ -1,0 +1,186 @@
+"""Pilot tests on live sources: a file still being written, and scripts in a child."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import Log
+
+from buildtrace.trace import read_events
+from tui.app import create_app
+
+#: The ``wait_for`` fixture (see conftest.py).
+WaitFor = Callable[..., Awaitable[None]]
+
+SIZE = (120, 36)
+
+SMALL_BUILD = """
+from tensorflow import keras
+model = keras.Sequential([keras.layers.Dense(3), keras.layers.Dense(2)])
+model.build((None, 4))
+"""
+
+
+@pytest.mark.asyncio
+async def test_follow_live_tracks_a_file_being_written(
+    seed_trace: Path, tmp_path: Path, wait_for: WaitFor
+) -> None:
+    lines = seed_trace.read_text(encoding="utf-8").splitlines(keepends=True)
+    growing = tmp_path / "growing.jsonl"
+    growing.write_text("".join(lines[:40]) + lines[40][:25], encoding="utf-8")  # half a line
+    app = create_app(growing)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(app.store) == 40)
+        assert app.cursor == 0 and app.stepper.live
+        await pilot.press("l")
+        await wait_for(pilot, lambda: app.cursor == 39)
+        with growing.open("a", encoding="utf-8") as stream:
+            stream.write(lines[40][25:])
+            stream.writelines(lines[41:])
+        await wait_for(pilot, lambda: len(app.store) == len(lines))
+        await wait_for(pilot, lambda: app.cursor == len(lines) - 1)
+        assert app.follow
+        await pilot.press("p")  # any step ends following
+        assert not app.follow and app.cursor == len(lines) - 2
+
+
+@pytest.mark.asyncio
+async def test_replay_of_a_recorded_file(fit_trace: Path, wait_for: WaitFor) -> None:
+    app = create_app(fit_trace, follow=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.finished)
+        assert len(app.store) == len(read_events(fit_trace))
+        assert not app.stepper.live
+        assert app.store.training.finished and len(app.store.training.epoch_logs) == 3
+        assert "val_loss" in app.store.training.epoch_logs[0]
+        await pilot.press("e")  # no error in this trace: the cursor stays, the app says so
+        assert app.cursor == 0
+
+
+@pytest.mark.asyncio
+async def test_lockstep_runs_the_engine_only_as_far_as_the_student_steps(
+    write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    script = write_script(SMALL_BUILD)
+    app = create_app(script, lockstep=True)
+    async with app.run_test(size=SIZE) as pilot:
+        assert app.child is not None
+        trace = app.child.trace_path
+        await wait_for(pilot, lambda: len(app.store) == 1, timeout=30)
+        await pilot.pause(0.3)
+        assert len(read_events(trace)) == 1  # the child really waits
+        for expected in (2, 3, 4):
+            await pilot.press("n")
+            await wait_for(pilot, lambda n=expected: app.cursor == n - 1)
+            assert len(read_events(trace)) == expected
+        await pilot.press("b")  # runs the engine up to Sequential.build, no further
+        at_build = lambda: app.store.events[app.cursor]["name"].endswith("Sequential.build")  # noqa: E731
+        await wait_for(pilot, at_build)
+        assert len(read_events(trace)) == app.cursor + 1
+        assert not any(e.get("attr") == "built" and e.get("value") is True
+                       for e in read_events(trace) if e.get("layer") == "dense")  # fmt: skip
+        await pilot.press("f")  # the next flag change: dense_input.built = True
+        await wait_for(pilot, lambda: app.store.events[app.cursor]["kind"] == "set")
+        assert read_events(trace)[-1]["seq"] == app.store.events[app.cursor]["seq"]
+        await pilot.press("o", "u")  # over and out: the child runs exactly to the end needed
+        await wait_for(pilot, lambda: not app._pending)
+        assert read_events(trace)[-1]["seq"] == app.store.events[app.cursor]["seq"]
+        await pilot.press("g")  # release: the script runs to its end
+        await wait_for(pilot, lambda: app.finished, timeout=30)
+        assert app.exit_code == 0 and not app.failure
+        assert app.store.model.models["sequential"].graph_initialized
+
+
+@pytest.mark.asyncio
+async def test_a_crashing_script_shows_its_error_and_the_viewer_lives_on(
+    write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    script = write_script(SMALL_BUILD + "\nraise ValueError('the script broke here')\n")
+    app = create_app(script)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.finished, timeout=30)
+        last = app.store.events[-1]
+        assert last["kind"] == "raise" and last["uncaught"] and last["name"] == "<script>"
+        assert "the script broke here" in app.failure
+        assert app.exit_code == 1
+        assert app.query_one("#log").display  # the traceback is on screen
+        await pilot.press("end")
+        assert app.cursor == app.store.last
+        await pilot.press("E")  # and the app still steps
+        await pilot.press("home", "n")
+        assert app.cursor == 1
+
+
+@pytest.mark.asyncio
+async def test_a_script_that_prints_never_corrupts_the_stream(
+    write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    script = write_script(
+        'import sys\nprint("{not json")\nprint("to stderr", file=sys.stderr)\n' + SMALL_BUILD
+        + '\nprint("done", flush=True)\n'
+    )  # fmt: skip
+    app = create_app(script)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.finished, timeout=30)
+        assert not app.failure and app.exit_code == 0
+        log = app.query_one(Log)
+        text = "\n".join(str(line) for line in log.lines)
+        assert "{not json" in text and "to stderr" in text and "done" in text
+        assert len(app.store) == len(read_events(app.child.trace_path))  # type: ignore[union-attr]
+
+
+@pytest.mark.asyncio
+async def test_a_hanging_script_never_blocks_the_viewer(
+    write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    script = write_script(SMALL_BUILD + "\nimport time\nwhile True:\n    time.sleep(0.05)\n")
+    app = create_app(script)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(app.store) > 20, timeout=30)
+        await pilot.press("end", "p", "home", "b")
+        assert app.store.events[app.cursor]["name"].endswith("Sequential.build")
+        await pilot.press("e")  # no error yet: the viewer waits for one...
+        assert app._pending is not None
+        await pilot.press("home")  # ...and any other step replaces the wait
+        assert app._pending is None and app.cursor == 0
+        await pilot.press("e", "escape")  # or Esc stops waiting
+        assert app._pending is None and app.cursor == 0
+        child = app.child
+        assert child is not None and child.running
+    assert not child.running  # quitting stopped it
+
+
+@pytest.mark.asyncio
+async def test_a_killed_child_still_ends_the_trace_with_an_error(
+    write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    script = write_script(SMALL_BUILD + "\nimport time\ntime.sleep(60)\n")
+    app = create_app(script)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(app.store) > 20, timeout=30)
+        assert app.child is not None and app.child._process is not None
+        os.kill(app.child._process.pid, signal.SIGKILL)
+        await wait_for(pilot, lambda: app.finished, timeout=30)
+        last = app.store.events[-1]
+        assert last["kind"] == "raise" and last["error_type"] == "ChildExited"
+        assert "signal 9" in last["message"]
+        assert "ChildExited" in app.failure
+
+
+@pytest.mark.asyncio
+async def test_keys_pressed_ahead_of_a_lockstep_child_are_queued(
+    write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    app = create_app(write_script(SMALL_BUILD), lockstep=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(app.store) == 1, timeout=30)
+        await pilot.press("b", "b", "b")  # faster than the child can answer
+        layer = lambda: app.store.events[app.cursor].get("layer")  # noqa: E731
+        await wait_for(pilot, lambda: layer() == "dense_1" and not app._queued)
+        event = app.store.events[app.cursor]
+        assert event["name"].endswith("Dense.build")
+        assert read_events(app.child.trace_path)[-1]["seq"] == event["seq"]  # type: ignore[union-attr]
