@@ -119,6 +119,16 @@ class Reduce(Metric):
 
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
         """Add a batch of values (optionally weighted) to the running total and count."""
+        if isinstance(values, float) and isinstance(sample_weight, float | int | None):
+            # The loss tracker's case, once per batch: one number and a batch size.
+            # Same float32 arithmetic as below, without building arrays.
+            dtype = self._dtype.type
+            weight = dtype(1 if sample_weight is None else sample_weight)
+            self.total.value[...] += dtype(values) * weight
+            if self.count is not None:
+                counted = weight if self.reduction == "weighted_mean" else dtype(1)
+                self.count.value[...] += counted
+            return
         values = np.asarray(values, self._dtype)
         weights = None
         if sample_weight is not None:
