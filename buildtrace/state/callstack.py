@@ -34,11 +34,6 @@ class CallStack:
         elif kind in ("return", "raise"):
             del self.frames[event.get("depth", len(self.frames) - 1) :]
 
-    def copy(self) -> CallStack:
-        stack = CallStack()
-        stack.frames = list(self.frames)
-        return stack
-
 
 def call_stack(events: Iterable[Event]) -> list[Event]:
     """The open calls after ``events`` (outermost first)."""

@@ -180,6 +180,21 @@ class Functional(Model):
 
         Mirrors: ``Functional._run_internal_graph``.
         """
+
+        def call_layer(node: Node, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            if node.layer._expects_training_arg and training is not None:
+                kwargs["training"] = training
+            return node.layer(*args, **kwargs)
+
+        return self._walk_graph(inputs, call_layer)
+
+    def _walk_graph(self, inputs: Any, run_node: Any) -> Any:
+        """Feed ``inputs`` through the graph, deepest nodes first.
+
+        ``run_node(node, args, kwargs)`` computes one node's outputs from its arguments
+        (tensors replaced by values). Running a model and recording it for gradients
+        (``engine/gradients.py``) differ only in that function.
+        """
         values: dict[int, Any] = {}
         for ref, value in zip(self.inputs, flatten(inputs)):
             values[id(ref)] = value
@@ -188,9 +203,7 @@ class Functional(Model):
                 if node.is_input or any(id(x) not in values for x in node.keras_inputs):
                     continue
                 args, kwargs = node.map_arguments(values)
-                if node.layer._expects_training_arg and training is not None:
-                    kwargs["training"] = training
-                outputs = node.layer(*args, **kwargs)
+                outputs = run_node(node, args, dict(kwargs))
                 for ref, value in zip(flatten(node.outputs), flatten(outputs)):
                     values[id(ref)] = value
         results = [values[id(x)] for x in self.outputs]

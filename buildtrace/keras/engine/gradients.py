@@ -61,24 +61,16 @@ class GradientTape:
         return [_or_zeros(by_id.get(id(v)), v) for v in variables]
 
     def forward(self, inputs: Any, training: bool = True) -> Any:
-        """Run the model on ``inputs`` like ``Functional._run_internal_graph``."""
-        model = self.model
-        values: dict[int, Any] = {}
-        for ref, value in zip(model.inputs, flatten(inputs)):
-            values[id(ref)] = value
+        """Run the model on ``inputs`` as ``Functional._run_internal_graph`` does, keeping
+        each layer's inputs and cache for the backward pass."""
         self._records = []
-        for depth in sorted(model._nodes_by_depth, reverse=True):
-            for node in model._nodes_by_depth[depth]:
-                if node.is_input:
-                    continue
-                args, _ = node.map_arguments(values)
-                layer_inputs = args[0]
-                outputs, cache = node.layer._forward(layer_inputs, training=training)
-                self._records.append((node, layer_inputs, cache))
-                for ref, value in zip(flatten(node.outputs), flatten(outputs)):
-                    values[id(ref)] = value
-        outs = [values[id(x)] for x in model.outputs]
-        return outs if isinstance(model._nested_outputs, list | tuple) else outs[0]
+
+        def record(node: Node, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+            outputs, cache = node.layer._forward(args[0], training=training)
+            self._records.append((node, args[0], cache))
+            return outputs
+
+        return self.model._walk_graph(inputs, record)
 
     def output_logits(self, index: int = 0) -> tuple[str | None, Any]:
         """The activation name of output ``index``'s layer and its pre-activation values.
