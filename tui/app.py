@@ -28,20 +28,23 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Log
 
+from buildtrace.lessons.walkthrough import Lesson
 from buildtrace.runner.child import StopRule
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace.events import short_name
 from tui.breakpoints import Breakpoints
 from tui.child_run import ChildRun
 from tui.event_store import EventStore
-from tui.find_actions import FindActions
 from tui.keymap import KEYMAP, bindings
+from tui.lesson_actions import LessonActions
+from tui.lesson_run import LessonRun
 from tui.screens.help_screen import HelpScreen
 from tui.stepper import JUMPS, Outcome, Stepper, Wait
 from tui.theme_styles import ThemeStyles
 from tui.trace_reader import EventsArrived, OutputArrived, SourceEnded, TraceFailed, TraceReader
 from tui.widgets import (
     ExplainPanel,
+    LessonPanel,
     ModelPanel,
     SearchBar,
     StackPanel,
@@ -75,7 +78,7 @@ MAX_QUEUED = 16
 TICK = 0.25
 
 
-class BuildTraceApp(FindActions):
+class BuildTraceApp(LessonActions):
     """The viewer. Build it with :func:`create_app`.
 
     Args:
@@ -83,12 +86,17 @@ class BuildTraceApp(FindActions):
         run: the child writing it, when the viewer runs the script itself.
         follow_file: keep reading the file after its end (a trace still being written).
         source_name: what the status bar calls the source.
+        lesson: a lesson to follow (its script is what ``run`` runs).
+        presenting: start in presenter mode.
     """
 
     # Absolute, so that subclasses elsewhere (benchmarks) find it too.
     CSS_PATH = Path(__file__).with_name("app.tcss")
     TITLE = "buildtrace"
     BINDINGS: ClassVar[list[BindingType]] = bindings()
+    # Presenter mode on a zoomed-in terminal (a projector) has few rows: the screen
+    # gets -short below 30 rows, and the stylesheet drops the large digits there.
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (30, "-tall")]
 
     # `var`, not `reactive`: a change must not repaint the whole screen (the panels
     # that change redraw themselves; a full repaint per step would triple its cost).
@@ -102,6 +110,8 @@ class BuildTraceApp(FindActions):
         run: ChildRun | None = None,
         follow_file: bool = True,
         source_name: str | None = None,
+        lesson: Lesson | None = None,
+        presenting: bool = False,
     ) -> None:
         super().__init__()
         self.trace_path = trace_path
@@ -124,6 +134,10 @@ class BuildTraceApp(FindActions):
         self._live_dirty = False
         self._curves_dirty = False
         self._ticks = 0
+        self.lesson = LessonRun(lesson) if lesson is not None else None
+        self.presenting = False
+        self._start_presenting = presenting
+        self._saved_display: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -133,6 +147,7 @@ class BuildTraceApp(FindActions):
                 yield TimelineView(self.store, self.breakpoints, id="timeline")
                 yield SearchBar(id="search")
             with Vertical(id="right"):
+                yield LessonPanel(id="lesson")
                 yield ExplainPanel(id="explain")
                 with Horizontal(id="middle"):
                     yield ModelPanel(id="model")
@@ -152,6 +167,12 @@ class BuildTraceApp(FindActions):
         self.run_worker(self.reader.run, name="trace reader", thread=True, exit_on_error=False)
         self.set_interval(TICK, self._tick)
         self.timeline.focus()
+        if self.lesson is not None:
+            self.screen.add_class("-lesson")
+            self.query_one(LessonPanel).display = True
+        if self._start_presenting:
+            self.query_one(LessonPanel).display = True
+            self.set_presenting(True)
         self._show_cursor()
 
     def _restyle(self) -> None:
@@ -202,6 +223,7 @@ class BuildTraceApp(FindActions):
             self.query_one("#log").display = True
         if self._pending is not None:
             self._resolve_pending()
+        self.lesson_update()
         self._live_dirty = True
 
     def _add_exit_event(self, code: int | None) -> None:
@@ -232,6 +254,7 @@ class BuildTraceApp(FindActions):
             if isinstance(last, int) and last != self.cursor:
                 self.cursor = last
         self._ticks += 1
+        self.lesson_update()
         if self._live_dirty:
             self._live_dirty, self._curves_dirty = False, True
             self._show_status()
@@ -265,6 +288,7 @@ class BuildTraceApp(FindActions):
         self.query_one(TopologyPanel).show(state, styles)
         self._show_training(moved=True)
         self._show_status()
+        self.show_lesson()
 
     def _show_training(self, *, moved: bool = False) -> None:
         """Redraw training (``moved``: only if the cursor's place in training changed)."""
@@ -426,7 +450,13 @@ class BuildTraceApp(FindActions):
         )
 
     def action_row(self, delta: int) -> None:
-        """Move the cursor by timeline lines (folded calls count as one line)."""
+        """Move the cursor by timeline lines (folded calls count as one line).
+
+        Presenting, there is no timeline: the arrows scroll the words instead.
+        """
+        if self.presenting:
+            self.query_one(LessonPanel).scroll_relative(y=delta, animate=False)
+            return
         rows = self.timeline.rows
         if not rows:
             return
@@ -517,6 +547,7 @@ def create_app(
     follow: bool = True,
     trace_output: str | os.PathLike[str] | None = None,
     app_class: type[BuildTraceApp] = BuildTraceApp,
+    presenting: bool = False,
 ) -> BuildTraceApp:
     """The viewer for a script (``.py``, run in a child) or a trace (``.jsonl``).
 
@@ -527,9 +558,10 @@ def create_app(
         follow: keep reading a trace file after its end (it may still grow).
         trace_output: where the script's trace is written (default: a temporary file).
         app_class: the app to make (a subclass, for benchmarks that instrument it).
+        presenting: start in presenter mode.
     """
     path = Path(target)
     if path.suffix == ".py":
         run = ChildRun(path, script_args, lockstep=lockstep, trace_path=trace_output)
-        return app_class(run.trace_path, run=run, source_name=path.name)
-    return app_class(path, follow_file=follow, source_name=path.name)
+        return app_class(run.trace_path, run=run, source_name=path.name, presenting=presenting)
+    return app_class(path, follow_file=follow, source_name=path.name, presenting=presenting)

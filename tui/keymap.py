@@ -41,6 +41,34 @@ class Key:
 
 
 KEYMAP: tuple[Key, ...] = (
+    # lessons and presenting: first, so that in a lesson (or presenting) space and
+    # PageDown/PageUp go to them; elsewhere the viewer turns them down (check_action)
+    # and the same keys fall through to the bindings below.
+    Key(
+        "space,pagedown",
+        "forward",
+        "lesson: the answer, then the next step (presenting: next event)",
+        "lesson",
+        "next step",
+        "␣ PgDn",
+    ),
+    Key(
+        "pageup",
+        "backward",
+        "lesson: the previous step (presenting: previous event)",
+        "lesson",
+        "back",
+        "PgUp",
+    ),
+    Key("r", "to_stop", "lesson: back to this step's event, after exploring", "lesson"),
+    Key(
+        "f5,P",
+        "presenter",
+        "presenter mode: large type, only the words, the model and its diagram",
+        "lesson",
+        "",
+        "F5 P",
+    ),
     # stepping
     Key("n,right", "step('next')", "next event", "step", "next", "n→"),
     Key("p,left", "step('prev')", "previous event", "step", "prev", "p←"),
@@ -96,6 +124,7 @@ KEYMAP: tuple[Key, ...] = (
 
 #: Group titles, in the help screen's order.
 GROUPS = {
+    "lesson": "Lessons and presenting (clicker keys)",
     "step": "Stepping",
     "jump": "Jumps (Shift: backwards)",
     "breakpoints": "Breakpoints",

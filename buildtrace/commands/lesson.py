@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,12 +32,15 @@ buildtrace/lessons/FORMAT.md). Put your own in a folder and point BUILDTRACE_LES
 """
 
 EPILOG = """\
-keys in a lesson: Enter = reveal the answer, then the next step · b = back · q = quit.
+keys in the viewer: space or PageDown = the answer, then the next step · PageUp = back ·
+r = back to the step after exploring · F5 = presenter mode · q = quit (? lists every key).
+keys with --text: Enter = the answer, then the next step · b = back · q = quit.
 off a terminal (a pipe, a file) every step is printed straight through, answers too:
   buildtrace lesson seed-build > seed-build.txt
 
 examples:
   buildtrace lesson seed-build
+  buildtrace lesson seed-build --presenter      (in front of a class)
   buildtrace lesson errors --text
   buildtrace lesson check my_lessons/residual.toml
   BUILDTRACE_LESSONS=~/lessons buildtrace lesson list
@@ -58,11 +60,24 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         description=DESCRIPTION,
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        usage="buildtrace lesson [--text] [--dir DIR] list | check FILE.toml | NAME|FILE.toml",
+        usage=(
+            "buildtrace lesson [--text | --presenter] [--dir DIR] "
+            "list | check FILE.toml | NAME|FILE.toml"
+        ),
     )
     parser.add_argument("target", nargs="?", metavar="NAME", help="list, check, or a lesson")
     parser.add_argument("file", nargs="?", metavar="FILE.toml", help="the lesson to check")
     parser.add_argument("--text", action="store_true", help="plain text, not the viewer")
+    parser.add_argument(
+        "--viewer",
+        action="store_true",
+        help="the viewer even when stdin/stdout are not a terminal (as `buildtrace serve` runs it)",
+    )
+    parser.add_argument(
+        "--presenter",
+        action="store_true",
+        help="start in presenter mode: large type, the words, the model and its diagram",
+    )
     parser.add_argument("--dir", type=Path, metavar="DIR", help="a folder of your lessons")
     parser.set_defaults(handler=lesson_command)
 
@@ -79,7 +94,13 @@ def lesson_command(args: argparse.Namespace) -> int:
         return check_command(args.file, args.dir)
     if args.file is not None:
         return _usage_error(f"one lesson at a time (got {args.target} and {args.file})")
-    return run_command(args.target, args.dir, text=args.text)
+    if args.text and (args.viewer or args.presenter):
+        return _usage_error(
+            "--text shows the lesson as text: it cannot go with --viewer/--presenter"
+        )
+    return run_command(
+        args.target, args.dir, text=args.text, viewer=args.viewer, presenting=args.presenter
+    )
 
 
 def list_command(directory: Path | None) -> int:
@@ -132,8 +153,23 @@ def check_command(target: str, directory: Path | None) -> int:
     return 0
 
 
-def run_command(target: str, directory: Path | None, *, text: bool) -> int:
-    """Run a lesson in the viewer, or as text; returns the exit status."""
+def run_command(
+    target: str,
+    directory: Path | None,
+    *,
+    text: bool,
+    viewer: bool = False,
+    presenting: bool = False,
+) -> int:
+    """Run a lesson in the viewer, or as text; returns the exit status.
+
+    Args:
+        target: the lesson's name or file.
+        directory: a folder of the teacher's lessons.
+        text: plain text, not the viewer.
+        viewer: the viewer even off a terminal (a browser's, through ``buildtrace serve``).
+        presenting: start the viewer in presenter mode.
+    """
     from buildtrace.lessons.walkthrough import LessonError, load_lesson
 
     try:
@@ -142,12 +178,10 @@ def run_command(target: str, directory: Path | None, *, text: bool) -> int:
         print(f"buildtrace: {exc}", file=sys.stderr)
         return LESSON_ERROR if Path(target).suffix == ".toml" else USAGE_ERROR
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
-    if not text and terminal:
-        viewer = _viewer()
-        if viewer is not None:
-            status = viewer(lesson)
-            return status if isinstance(status, int) else 0
-        print("buildtrace: the terminal viewer has no lesson mode yet; here is the lesson as text.")
+    if not text and (terminal or viewer or presenting):
+        from tui.lesson_mode import run_lesson  # textual and the engine load only now
+
+        return run_lesson(lesson, presenting=presenting)
     try:
         steps, ran = _prepare(lesson)
     except LessonError as exc:
@@ -157,15 +191,6 @@ def run_command(target: str, directory: Path | None, *, text: bool) -> int:
 
     run_text(lesson, steps, interactive=terminal, output=ran.output)
     return 0
-
-
-def _viewer() -> Callable[[Lesson], object] | None:
-    """The TUI's ``run_lesson(lesson)``, or None when the TUI has no lesson mode."""
-    try:
-        from tui.lesson_mode import run_lesson  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
-    return run_lesson if callable(run_lesson) else None
 
 
 def _prepare(lesson: Lesson) -> tuple[list[ResolvedStep], LessonEvents]:

@@ -29,6 +29,7 @@ examples:
   buildtrace tui samples/seed.py
   buildtrace tui samples/seed.py --lockstep      (the engine waits for your steps)
   buildtrace tui seed.jsonl                      (a recorded trace)
+  buildtrace tui samples/seed.py --presenter     (large type, for a room)
 """
 
 #: Exit status for a command line that cannot be acted on (argparse's own choice).
@@ -58,6 +59,11 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--no-follow",
         action="store_true",
         help="read a trace file once, without waiting for more events",
+    )
+    tui.add_argument(
+        "--presenter",
+        action="store_true",
+        help="start in presenter mode: large type, the words, the model and its diagram (F5)",
     )
     tui.add_argument(
         "-o",
@@ -93,6 +99,7 @@ def tui_command(args: argparse.Namespace) -> int:
         lockstep=args.lockstep,
         follow=not args.no_follow,
         trace_output=args.output,
+        presenting=args.presenter,
     )
     app.run()
     if is_script and args.output is not None:

@@ -12,7 +12,6 @@ import pytest
 from lesson_runs import events_of
 
 from buildtrace.cli import main
-from buildtrace.commands import lesson as lesson_command
 from buildtrace.lessons.walkthrough import Lesson, load_lesson
 
 
@@ -68,32 +67,37 @@ def test_interactive_text_mode_runs_a_lesson_start_to_finish(
         return next(keys)
 
     monkeypatch.setattr(builtins, "input", fake_input)
-    monkeypatch.setattr(lesson_command, "_viewer", lambda: None)
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
     monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
-    assert main(["lesson", "seed-build"]) == 0
+    assert main(["lesson", "seed-build", "--text"]) == 0
     out = capsys.readouterr().out
-    assert "no lesson mode yet" in out  # the one-line note of the fallback
     assert "Step 16 / 16" in out and "End of" in out
     assert prompts[0].startswith("[Enter: reveal the answer")
     assert prompts[-1].startswith("[Enter: finish")
     assert out.count("Answer: None at all") == 2  # revealed, then shown again after "b"
 
 
-def test_lesson_opens_the_viewer_when_it_has_a_lesson_mode(
-    monkeypatch: pytest.MonkeyPatch,
+def test_lesson_opens_the_viewer_on_a_terminal_or_when_asked(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    opened: list[Lesson] = []
+    import tui.lesson_mode
 
-    def run_lesson(lesson: Lesson) -> int:
-        opened.append(lesson)
+    opened: list[tuple[str, bool]] = []
+
+    def run_lesson(lesson: Lesson, *, presenting: bool = False) -> int:
+        opened.append((lesson.name, presenting))
         return 0
 
-    monkeypatch.setattr(lesson_command, "_viewer", lambda: run_lesson)
+    monkeypatch.setattr(tui.lesson_mode, "run_lesson", run_lesson)
+    # Off a terminal (here, under pytest) the viewer opens only when asked for.
+    assert main(["lesson", "input-first", "--viewer"]) == 0
+    assert main(["lesson", "input-first", "--presenter"]) == 0
     monkeypatch.setattr("sys.stdin.isatty", lambda: True, raising=False)
     monkeypatch.setattr("sys.stdout.isatty", lambda: True, raising=False)
-    assert main(["lesson", "input-first"]) == 0
-    assert [lesson.name for lesson in opened] == ["input-first"]
+    assert main(["lesson", "errors"]) == 0
+    assert opened == [("input-first", False), ("input-first", True), ("errors", False)]
+    assert main(["lesson", "errors", "--text", "--presenter"]) == 2
+    assert "--text" in capsys.readouterr().err
 
 
 def test_lesson_check_accepts_a_good_file_and_names_the_line_of_a_bad_one(

@@ -72,3 +72,57 @@ def test_breakpoint_manager(seed_trace: Path, snap_compare: SnapCompare) -> None
     app = create_app(seed_trace, follow=False)
     keys = ["b", "b", "space", "x"]  # a breakpoint on Dense.build, then the list
     assert snap_compare(app, press=keys, terminal_size=SIZE, run_before=loaded(app))
+
+
+def lesson_on(trace: Path, folder: Path) -> Path:
+    """A two-step lesson replaying ``trace`` (a lesson may name a trace, not a script)."""
+    path = folder / "snapshot-lesson.toml"
+    path.write_text(
+        f'title = "Where the first kernel comes from"\n'
+        f'trace = "{trace.name}"\n\n'
+        "[[step]]\n"
+        'stop = { kind = "call", name = "Dense.build", layer = "dense" }\n'
+        'text = "`{layer}` is built for inputs of shape {input_shape}."\n'
+        'question = "What shape will its kernel have?"\n'
+        'answer = "(784, 512): one row per input number, one column per unit."\n\n'
+        "[[step]]\n"
+        'stop = { kind = "add_weight", layer = "dense", weight = "kernel" }\n'
+        'text = "There it is: {shape}, {params} numbers."\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def lesson_loaded(app: BuildTraceApp) -> Callable[[Pilot[int]], object]:
+    """A ``run_before`` that waits until the trace is read and the lesson has its steps."""
+
+    async def wait(pilot: Pilot[int]) -> None:
+        while not (app.finished and app.lesson is not None and app.lesson.complete):
+            await pilot.pause(0.02)
+        await pilot.pause()
+
+    return wait
+
+
+def test_lesson_with_its_answer_revealed(seed_trace: Path, snap_compare: SnapCompare) -> None:
+    from buildtrace.lessons.walkthrough import load_lesson
+    from tui.lesson_mode import create_lesson_app
+
+    app = create_lesson_app(load_lesson(str(lesson_on(seed_trace, seed_trace.parent))))
+    assert snap_compare(app, press=["space"], terminal_size=SIZE, run_before=lesson_loaded(app))
+
+
+def test_presenter_mode_in_a_lesson(seed_trace: Path, snap_compare: SnapCompare) -> None:
+    from buildtrace.lessons.walkthrough import load_lesson
+    from tui.lesson_mode import create_lesson_app
+
+    lesson = load_lesson(str(lesson_on(seed_trace, seed_trace.parent)))
+    app = create_lesson_app(lesson, presenting=True)
+    keys = ["pagedown", "pagedown"]  # the answer, then step 2: the kernel is made
+    assert snap_compare(app, press=keys, terminal_size=SIZE, run_before=lesson_loaded(app))
+
+
+def test_presenter_mode_small_without_a_lesson(seed_trace: Path, snap_compare: SnapCompare) -> None:
+    app = create_app(seed_trace, follow=False, presenting=True)
+    keys = ["b", "b", "w"]  # the first add_weight, as on a zoomed-in terminal
+    assert snap_compare(app, press=keys, terminal_size=(72, 24), run_before=loaded(app))

@@ -1,6 +1,7 @@
 """The viewer's panels, each a widget of its own."""
 
 from tui.widgets.explain_panel import ExplainPanel
+from tui.widgets.lesson_panel import LessonPanel, LessonView
 from tui.widgets.model_panel import ModelPanel
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.stack_panel import StackPanel
@@ -11,6 +12,8 @@ from tui.widgets.training_panel import TrainingCursor, TrainingPanel
 
 __all__ = [
     "ExplainPanel",
+    "LessonPanel",
+    "LessonView",
     "ModelPanel",
     "SearchBar",
     "StackPanel",

@@ -149,14 +149,14 @@ def _explanation_text(told: Explanation, styles: ThemeStyles) -> Text:
     if told.mirrors:
         text.append(f"   mirrors {told.mirrors}", style=styles.muted)
     text.append("\n")
-    _append_marked(text, told.text, styles.palette.name, styles.current)
+    append_marked(text, told.text, styles.palette.name, styles.current)
     if told.why:
         text.append("\n")
-        _append_marked(text, told.why, styles.muted, styles.current)
+        append_marked(text, told.why, styles.muted, styles.current)
     return text
 
 
-def _append_marked(text: Text, words: str, style: Style, code: Style) -> None:
+def append_marked(text: Text, words: str, style: Style, code: Style) -> None:
     """Append ``words``, showing the narration's `code` spans in the ``code`` style."""
     for number, part in enumerate(words.split("`")):
         text.append(part, style=code if number % 2 else style)
