@@ -71,11 +71,10 @@ def lesson_text(view: LessonView, styles: ThemeStyles, *, presenting: bool = Fal
     """The panel's words for ``view`` (the large digits are drawn apart)."""
     text = Text()
     if view.title:
-        where = f"step {view.number} of {view.total}" if view.step is not None else ""
-        text.append(view.title, style=styles.muted)
-        if where:
-            text.append(f"  ·  {where}", style=styles.muted)
-        text.append("\n")
+        # The count first: a long title may wrap, "step 3 of 12" stays whole.
+        if view.step is not None:
+            text.append(f"step {view.number} of {view.total}  ·  ", style=styles.muted)
+        text.append(view.title + "\n", style=styles.muted)
     step = view.step
     if view.error:
         text.append("This lesson cannot go on: ", style=styles.palette.error)
