@@ -96,7 +96,7 @@ class BuildTraceApp(LessonActions):
     BINDINGS: ClassVar[list[BindingType]] = bindings()
     # Presenter mode on a zoomed-in terminal (a projector) has few rows: the screen
     # gets -short below 30 rows, and the stylesheet drops the large digits there.
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (as Textual types it)
 
     # `var`, not `reactive`: a change must not repaint the whole screen (the panels
     # that change redraw themselves; a full repaint per step would triple its cost).

@@ -28,6 +28,19 @@ from tui.widgets.lesson_panel import LessonPanel, LessonView
 _HIDDEN_WHEN_PRESENTING = ("#left", "#explain", "#bottom", "#log")
 _SHOWN_WHEN_PRESENTING = ("#right", "#lesson", "#middle", "#model", "#topology")
 
+#: A lesson step's ``show`` names the panels that matter at that step; these are their
+#: widgets here (``build``, the build so far, is the timeline; ``source`` is in "what
+#: this step does"). Those panels get an accent border while the step is shown.
+_PANELS_OF = {
+    "narration": "#explain",
+    "source": "#explain",
+    "build": "#timeline",
+    "topology": "#topology",
+    "stack": "#stack",
+    "model": "#model",
+    "training": "#training",
+}
+
 #: Actions that exist only in a lesson, or while presenting: with neither, their keys
 #: fall through to the viewer's own bindings (space: breakpoint, PageDown: scroll).
 _LESSON_ONLY = frozenset({"to_stop"})
@@ -153,7 +166,12 @@ class LessonActions(FindActions):
         panel = self.query_one(LessonPanel)
         if not panel.display:
             return
-        panel.show(self.lesson_view(), self.theme_styles, presenting=self.presenting)
+        view = self.lesson_view()
+        panel.show(view, self.theme_styles, presenting=self.presenting)
+        shown = view.step.show if view.step is not None else ()
+        matter = {_PANELS_OF.get(name) for name in shown}
+        for selector in set(_PANELS_OF.values()):
+            self.query_one(selector).set_class(selector in matter, "-matters")
         self.refresh_bindings()
 
     def lesson_view(self) -> LessonView:
