@@ -1,55 +1,25 @@
 """What the current step does, in plain words.
 
-The words come from ``buildtrace.lessons.narration.explain`` when that module exists
-(it is the narration's home). Until then, and for any event it cannot explain, a short
-text is built from the event itself and from the engine function's own docstring,
-which says what the function does and which Keras 2 function it mirrors.
+The words come from :func:`buildtrace.narration.explain`. Should the narration fail
+on an event (a bug there must never stop a student stepping), or have nothing to say,
+a short text is built from the event itself and from the engine function's own
+docstring, which says what the function does and which Keras 2 function it mirrors.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
+from buildtrace.narration import Explanation, explain
 from buildtrace.render.tree import format_shape, format_value
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
 from tui.source_index import function_at
 
-NARRATION_MODULE = "buildtrace.lessons.narration"
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """The explanation of one event.
-
-    Attributes:
-        title: a headline (``Layer._maybe_build [dense]``).
-        mirrors: the Keras 2 function it mirrors (``keras/engine/base_layer.py::...``).
-        text: what happens.
-        why: why Keras does it (may be empty).
-    """
-
-    title: str
-    mirrors: str
-    text: str
-    why: str = ""
-
-
-def _load_narration() -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module(NARRATION_MODULE)
-    except ImportError:
-        return None
-    explain = getattr(module, "explain", None)
-    return explain if callable(explain) else None
+__all__ = ["Explainer", "Explanation", "fallback", "mirrors_of"]
 
 
 class Explainer:
-    """Explains events, with the narration module when there is one.
+    """Explains events with the narration, falling back to the event's own words.
 
     Example:
         >>> Explainer().explain({"kind": "set", "name": "Dense.built", "layer": "dense",
@@ -57,24 +27,13 @@ class Explainer:
         'dense.built = True'
     """
 
-    def __init__(self) -> None:
-        self._narrate = _load_narration()
-
     def explain(self, event: Event, state: ModelState | None = None) -> Explanation:
         """The explanation of ``event`` (``state``: the model as of it, if known)."""
-        if self._narrate is not None:
-            try:
-                told = self._narrate(event, state)
-            except Exception:  # a narration bug must not break stepping
-                told = None
-            if told is not None and getattr(told, "text", None):
-                return Explanation(
-                    title=str(getattr(told, "title", "")),
-                    mirrors=str(getattr(told, "mirrors", "")),
-                    text=str(getattr(told, "text", "")),
-                    why=str(getattr(told, "why", "")),
-                )
-        return fallback(event)
+        try:
+            told = explain(event, state)
+        except Exception:  # a narration bug must not break stepping
+            return fallback(event)
+        return told if told.text else fallback(event)
 
 
 def mirrors_of(name: str, src: object) -> str:
@@ -121,6 +80,7 @@ def fallback(event: Event) -> Explanation:
             title=f"↩ {short_name(name)}{about} returns",
             mirrors=name,
             text=f"{short_name(name)} is done{result}. Its caller goes on.",
+            why="",
         )
     if kind == "set":
         owner = layer or event.get("cls") or "?"
@@ -131,6 +91,7 @@ def fallback(event: Event) -> Explanation:
             title=f"{owner}.{attr} = {value}",
             mirrors=f"the attribute {event.get('cls', '')}.{attr}",
             text=f"{owner}.{attr} {change}: {old} → {value}.",
+            why="",
         )
     if kind == "add_weight":
         shape = format_shape(event.get("shape") or [])
@@ -141,6 +102,7 @@ def fallback(event: Event) -> Explanation:
                 f"{layer} creates its weight {event.get('weight')} of shape {shape}, "
                 f"filled by {event.get('initializer')}: {event.get('params', 0):,} parameters."
             ),
+            why="",
         )
     if kind == "raise":
         where = f" at {event['src']}" if event.get("src") else ""
@@ -154,4 +116,5 @@ def fallback(event: Event) -> Explanation:
         title=kind.replace("_", " "),
         mirrors=f"keras/engine/training.py::Model.{event.get('name', 'fit')}",
         text=f"A training event of {layer or 'the model'}: {kind.replace('_', ' ')}.",
+        why="",
     )

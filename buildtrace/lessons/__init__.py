@@ -1,29 +1,10 @@
-"""Lessons: plain-language narration of every event of a trace.
+"""Lessons: guided walkthroughs of a build, and handouts to read after class.
 
-``explain(event, state)`` says what an event means, with this trace's values, which
-Keras 2 function it mirrors and why Keras does it; ``has_narration(event)`` tells a
-specific lesson from the generic fallback. The TUI and the handouts read them.
+* :mod:`~buildtrace.lessons.walkthrough` finds, loads and resolves lessons (small TOML
+  files, see ``FORMAT.md``) and steps through them; the terminal text mode and the
+  TUI both drive it;
+* :mod:`~buildtrace.lessons.handout` turns a lesson, a script or a trace into a
+  document (Markdown, or self-contained HTML with the diagrams embedded).
 
-One lesson is written per function or event kind and filled in from the event:
-
-* ``texts_engine`` — ``Layer.__init__``, ``__call__``, functional construction;
-* ``texts_build`` — ``_maybe_build``, ``Layer.build``, ``add_weight``, node wiring;
-* ``texts_inputs`` — ``keras.Input``, ``InputLayer``, ``Node``, the input-spec check;
-* ``texts_graph`` / ``texts_functional`` — ``Sequential`` and ``Functional`` models;
-* ``texts_layers`` / ``texts_shapes`` — each layer's ``__init__``, ``build``, ``call``;
-* ``texts_weights`` — ``add_weight`` events (shapes, initializers, Glorot limits);
-* ``texts_flags`` — ``set`` events: who wrote ``built``/``_graph_initialized`` and why;
-* ``texts_training`` / ``texts_fit_events`` — ``compile``, ``fit``, the steps, epochs;
-* ``texts_errors`` — ``raise`` events: what the error means and how to fix it.
-
-Example:
-    >>> from buildtrace.lessons import explain, has_narration
-    >>> has_narration({"kind": "call", "name": "keras.engine.base_layer.Layer.build"})
-    True
+The words for each event come from :mod:`buildtrace.narration`.
 """
-
-from __future__ import annotations
-
-from buildtrace.lessons.narration import Explanation, explain, has_narration
-
-__all__ = ["Explanation", "explain", "has_narration"]

@@ -16,8 +16,8 @@ import string
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from buildtrace.lessons.context import num, shape
-from buildtrace.lessons.narration import Explanation
+from buildtrace.narration.context import num, shape
+from buildtrace.narration.explanations import Explanation
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
 

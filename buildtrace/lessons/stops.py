@@ -20,8 +20,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from buildtrace.lessons.lesson_format import Lesson, LessonError, LessonStep, Selector
-from buildtrace.lessons.narration import Explanation, explain
 from buildtrace.lessons.placeholders import PLACEHOLDERS, fill, names_in, values_for
+from buildtrace.narration.explanations import Explanation, explain
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name

@@ -22,12 +22,12 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
+from buildtrace.narration import explain
 from buildtrace.render.graph import graph_from_state
 from buildtrace.render.output import DotMissing, Written, render_many, write_dot
 from buildtrace.render.topology import TopologyOptions, topology_source
-from buildtrace.render.tree import call_label, raise_label, set_label, weight_label
+from buildtrace.render.tree import raise_label, set_label, weight_label
 from buildtrace.state.build_stages import build_stages
 from buildtrace.state.model_state import ModelState
 from buildtrace.state.teaching import teaching_step
@@ -144,39 +144,9 @@ def build_end(events: Sequence[Event]) -> int | None:
 
 
 def explain_step(event: Event, state: ModelState | None = None) -> tuple[str, str, str, str]:
-    """``(title, text, why, mirrors)`` for an event.
-
-    The words come from :func:`buildtrace.lessons.narration.explain` when that module is
-    there; otherwise (a build of buildtrace without lessons) from the event itself.
-    """
-    try:
-        from buildtrace.lessons.narration import explain
-    except ImportError:
-        return _plain_explanation(event)
-    explanation: Any = explain(event, state)
-    return (
-        str(explanation.title),
-        str(explanation.text),
-        str(explanation.why),
-        str(explanation.mirrors),
-    )
-
-
-def _plain_explanation(event: Event) -> tuple[str, str, str, str]:
-    """A short explanation made of the event's own fields (the tree's line for it)."""
-    kind = event.get("kind")
-    if kind == "call":
-        title = short_name(str(event.get("name", "?")))
-        text = call_label(event, None).plain
-    elif kind == "set":
-        title, text = "a flag is written", set_label(event).plain
-    elif kind == "add_weight":
-        title, text = "a weight is created", weight_label(event).plain
-    elif kind == "raise":
-        title, text = "an error", raise_label(event).plain
-    else:
-        title, text = str(kind), str(event.get("name", ""))
-    return title, text, "", ""
+    """``(title, text, why, mirrors)`` for an event, from :func:`buildtrace.narration.explain`."""
+    explanation = explain(event, state)
+    return explanation.title, explanation.text, explanation.why, explanation.mirrors
 
 
 def _caption(event: Event) -> str:

@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 
 from buildtrace.lessons.lesson_format import LessonStep, Selector
-from buildtrace.lessons.narration import Explanation
 from buildtrace.lessons.source_lines import SourceLines
 from buildtrace.lessons.walkthrough import (
     LessonError,
@@ -23,6 +22,7 @@ from buildtrace.lessons.walkthrough import (
     load_lesson,
     resolve,
 )
+from buildtrace.narration.explanations import Explanation
 
 DENSE_BUILD = "keras.layers.core.dense.Dense.build"
 

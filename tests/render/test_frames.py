@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
@@ -76,16 +75,6 @@ def test_the_layer_being_built_is_orange_in_its_frame(sample: Sample) -> None:
     assert "being built" in kernel.dot and "#FFE0B2" in kernel.dot
     assert "step 1 · + kernel (784, 512)" in kernel.dot  # the caption names the step
     assert "kernel" in kernel.title and kernel.mirrors.endswith("Layer.add_weight")
-
-
-def test_explanations_fall_back_without_the_lessons(
-    sample: Sample, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "buildtrace.lessons.narration", None)  # import fails
-    frames = build_frames(sample("seed"), every="add_weight")
-    assert frames[0].title == "a weight is created"
-    assert frames[0].text.startswith("+ kernel (784, 512) GlorotUniform 401,408 params")
-    assert frames[0].why == "" and frames[0].mirrors == ""
 
 
 def test_frame_files_are_numbered_pictures(sample: Sample, tmp_path: Path, dot_binary: str) -> None:

@@ -57,7 +57,7 @@ async def test_a_builtin_lesson_runs_start_to_finish(name: str, wait_for: WaitFo
         while True:
             step = run.current
             assert step is not None
-            await wait_for(pilot, lambda step=step: app.cursor == step.index)
+            await wait_for(pilot, lambda step=step: app.cursor == step.index, timeout=30)
             assert app.store.events[app.cursor] is step.event
             assert step.title in panel_text(app)
             assert f"step {run.number} of {run.total}" in panel_text(app)
@@ -65,7 +65,7 @@ async def test_a_builtin_lesson_runs_start_to_finish(name: str, wait_for: WaitFo
             if step.question:
                 await pilot.press("space")
                 assert run.revealed
-                await wait_for(pilot, lambda step=step: "Answer:" in panel_text(app))
+                await wait_for(pilot, lambda step=step: "Answer:" in panel_text(app), timeout=30)
             if run.at_end:
                 break
             await pilot.press("pagedown")

@@ -21,9 +21,9 @@ from strategies import ConvCase, PoolCase, conv_cases, pool_cases
 
 from buildtrace import keras
 from buildtrace.keras import initializers
-from buildtrace.lessons import explain, has_narration
-from buildtrace.lessons.context import fans, glorot_limit, mirror_path, plural, shape, short
-from buildtrace.lessons.layer_maths import conv_output, pool_output
+from buildtrace.narration import explain, has_narration
+from buildtrace.narration.context import fans, glorot_limit, mirror_path, plural, shape, short
+from buildtrace.narration.layer_maths import conv_output, pool_output
 from buildtrace.trace import BUS, Event
 
 layers = keras.layers

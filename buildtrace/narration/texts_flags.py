@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildtrace.lessons.context import Ctx, code, mirror_path, short
-from buildtrace.lessons.registry import Parts, kind
-from buildtrace.lessons.texts_engine import DEFAULT_BUILD
+from buildtrace.narration.context import Ctx, code, mirror_path, short
+from buildtrace.narration.registry import Parts, kind
+from buildtrace.narration.texts_engine import DEFAULT_BUILD
 
 _E = "keras.engine."
 _GUESS = {

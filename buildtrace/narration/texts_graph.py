@@ -13,8 +13,8 @@ outputs depth-first).
 
 from __future__ import annotations
 
-from buildtrace.lessons.context import Ctx, code, names, num, plural, shape
-from buildtrace.lessons.registry import function
+from buildtrace.narration.context import Ctx, code, names, num, plural, shape
+from buildtrace.narration.registry import function
 
 SEQ = "keras.engine.sequential."
 

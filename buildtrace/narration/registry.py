@@ -9,7 +9,7 @@ The ``texts_*`` modules fill two tables when imported:
 * :data:`KINDS`, keyed by an event kind (``set``, ``add_weight``, ``raise``,
   ``compile``, ``batch_end``...): a function that writes the whole explanation.
 
-:mod:`buildtrace.lessons.narration` looks events up here; nothing else does.
+:mod:`buildtrace.narration.explanations` looks events up here; nothing else does.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from buildtrace.lessons.context import Ctx, code, mirror_path, shape, short
+from buildtrace.narration.context import Ctx, code, mirror_path, shape, short
 
 #: A text written from the event: a fixed string or a function of the context.
 Piece = str | Callable[[Ctx], str]

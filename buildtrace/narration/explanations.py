@@ -6,7 +6,7 @@ modules) and filled in from the event, so the same words explain ``dense`` and
 no lesson for gets an honest generic text, and :func:`has_narration` says so.
 
 Example:
-    >>> from buildtrace.lessons import explain
+    >>> from buildtrace.narration import explain
     >>> e = explain({"kind": "call", "name": "keras.engine.base_layer.Layer._maybe_build",
     ...              "layer": "dense", "depth": 6})
     >>> e.mirrors
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 # Importing the text modules registers their lessons.
-from buildtrace.lessons import (  # noqa: F401
+from buildtrace.narration import (  # noqa: F401
     texts_build,
     texts_engine,
     texts_errors,
@@ -33,8 +33,8 @@ from buildtrace.lessons import (  # noqa: F401
     texts_training,
     texts_weights,
 )
-from buildtrace.lessons.context import Ctx, code, mirror_path, short
-from buildtrace.lessons.registry import FUNCTIONS, KINDS, Parts
+from buildtrace.narration.context import Ctx, code, mirror_path, short
+from buildtrace.narration.registry import FUNCTIONS, KINDS, Parts
 from buildtrace.state.model_state import ModelState
 
 

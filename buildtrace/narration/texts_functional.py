@@ -11,8 +11,8 @@ disconnected" and unique-name checks), then ``_set_output_names`` and
 
 from __future__ import annotations
 
-from buildtrace.lessons.context import Ctx, code, names, parse_tensor, plural, short
-from buildtrace.lessons.registry import function
+from buildtrace.narration.context import Ctx, code, names, parse_tensor, plural, short
+from buildtrace.narration.registry import function
 
 FUN = "keras.engine.functional."
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildtrace.lessons.context import Ctx, code, fans, num, plural, product, shape, times
-from buildtrace.lessons.registry import Parts, kind
+from buildtrace.narration.context import Ctx, code, fans, num, plural, product, shape, times
+from buildtrace.narration.registry import Parts, kind
 
 #: The variance-scaling presets: (scale, fan used, distribution) as in Keras 2.
 _SCALED = {

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildtrace.lessons.context import Ctx, code, shape, short
-from buildtrace.lessons.registry import function
+from buildtrace.narration.context import Ctx, code, shape, short
+from buildtrace.narration.registry import function
 
 BASE = "keras.engine.base_layer.Layer."
 

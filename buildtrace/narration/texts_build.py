@@ -11,9 +11,9 @@ weight with ``glorot_uniform`` for floats.
 
 from __future__ import annotations
 
-from buildtrace.lessons.context import Ctx, code, num, plural, shape
-from buildtrace.lessons.registry import function
-from buildtrace.lessons.texts_engine import (
+from buildtrace.narration.context import Ctx, code, num, plural, shape
+from buildtrace.narration.registry import function
+from buildtrace.narration.texts_engine import (
     BASE,
     CHECK_ONLY_BUILD,
     DEFAULT_BUILD,

@@ -13,8 +13,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from buildtrace.lessons.context import Ctx, code, mirror_path, short
-from buildtrace.lessons.registry import Parts, kind
+from buildtrace.narration.context import Ctx, code, mirror_path, short
+from buildtrace.narration.registry import Parts, kind
 
 Fix = Callable[[re.Match[str]], str]
 

@@ -12,8 +12,8 @@ per epoch ``reset_metrics`` and the batches.
 
 from __future__ import annotations
 
-from buildtrace.lessons.context import Ctx, code, names
-from buildtrace.lessons.registry import function
+from buildtrace.narration.context import Ctx, code, names
+from buildtrace.narration.registry import function
 
 M = "keras.engine.training.Model."
 

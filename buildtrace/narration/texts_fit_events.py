@@ -13,9 +13,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from buildtrace.lessons.context import Ctx, code, num, plural
-from buildtrace.lessons.registry import Parts, kind
-from buildtrace.lessons.texts_training import TRACED_ONCE
+from buildtrace.narration.context import Ctx, code, num, plural
+from buildtrace.narration.registry import Parts, kind
+from buildtrace.narration.texts_training import TRACED_ONCE
 
 FIT = "keras/engine/training.py::Model.fit"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from buildtrace.lessons.context import Ctx, is_shape
+from buildtrace.narration.context import Ctx, is_shape
 
 
 def pair(value: Any) -> tuple[Any, Any]:

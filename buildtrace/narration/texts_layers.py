@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildtrace.lessons.context import Ctx, code, is_shape, num, plural, product, shape, times
-from buildtrace.lessons.layer_maths import (
+from buildtrace.narration.context import Ctx, code, is_shape, num, plural, product, shape, times
+from buildtrace.narration.layer_maths import (
     conv_output,
     in_shape,
     init_name,
@@ -22,8 +22,8 @@ from buildtrace.lessons.layer_maths import (
     pair,
     run_context,
 )
-from buildtrace.lessons.registry import function
-from buildtrace.lessons.texts_weights import describe_initializer
+from buildtrace.narration.registry import function
+from buildtrace.narration.texts_weights import describe_initializer
 
 L = "keras.layers."
 

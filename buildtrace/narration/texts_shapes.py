@@ -10,9 +10,9 @@ nothing happens at inference), ``core/activation.py``, ``merging/base_merge.py``
 
 from __future__ import annotations
 
-from buildtrace.lessons.context import Ctx, code, is_shape, product, shape, times
-from buildtrace.lessons.layer_maths import in_shape, pair, pool_output, run_context
-from buildtrace.lessons.registry import function
+from buildtrace.narration.context import Ctx, code, is_shape, product, shape, times
+from buildtrace.narration.layer_maths import in_shape, pair, pool_output, run_context
+from buildtrace.narration.registry import function
 
 L = "keras.layers."
 NO_WEIGHTS = "It has no weights, so it has nothing to build: its own build is Keras's default."

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from buildtrace import keras
 from buildtrace.keras import backend
-from buildtrace.lessons import Explanation, explain, has_narration
+from buildtrace.narration import Explanation, explain, has_narration
 from buildtrace.runner.script import run_script
 from buildtrace.state.model_state import ModelState
 from buildtrace.state.teaching import TEACHING_FUNCTIONS, is_concrete_layer_method

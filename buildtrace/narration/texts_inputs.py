@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildtrace.lessons.context import Ctx, code, names, shape
-from buildtrace.lessons.registry import function
+from buildtrace.narration.context import Ctx, code, names, shape
+from buildtrace.narration.registry import function
 
 ENGINE = "keras.engine."
 
