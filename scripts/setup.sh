@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything buildtrace needs, idempotently:
 #   - a virtual environment in .venv/ with buildtrace installed (editable) and its dev tools;
-#   - Graphviz's `dot`, installed with apt when it is missing and we are allowed to.
+#   - Graphviz's `dot`, installed with apt when it is missing and we are allowed to;
+#   - Chromium, the same way: the test of `buildtrace serve` drives it headless.
 # Safe to run again: it only does what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,5 +43,13 @@ if ! command -v dot >/dev/null; then
   if ! apt_install graphviz; then
     echo "Could not install Graphviz automatically. Install it yourself (Debian/Ubuntu: sudo apt-get install graphviz; macOS: brew install graphviz)." >&2
     echo "buildtrace still works without it: diagrams are written as DOT text." >&2
+  fi
+fi
+
+if ! command -v chromium >/dev/null && ! command -v chromium-browser >/dev/null && ! command -v google-chrome >/dev/null; then
+  echo "Chromium is missing (the test of \`buildtrace serve\` opens the viewer in it): installing it with apt ..."
+  if ! apt_install chromium; then
+    echo "Could not install Chromium automatically. Install it yourself (Debian/Ubuntu: sudo apt-get install chromium)." >&2
+    echo "buildtrace still works without it; only the browser test of \`buildtrace serve\` is skipped." >&2
   fi
 fi
