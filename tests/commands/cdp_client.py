@@ -102,6 +102,10 @@ def stop_process_group(process: subprocess.Popen[bytes], grace: float = 10) -> N
         os.killpg(process.pid, signal.SIGKILL)
 
 
+#: Keys without text, by DevTools name, with their Windows virtual key codes.
+NAMED_KEYS = {"PageDown": 34, "PageUp": 33, "Enter": 13, "Escape": 27, "F5": 116}
+
+
 class CdpPage:
     """One browser page, driven over the Chrome DevTools Protocol.
 
@@ -155,7 +159,13 @@ class CdpPage:
         return result["result"].get("value")
 
     async def press(self, key: str) -> None:
-        """Type one printable key into whatever has the focus."""
+        """Press one key in whatever has the focus: a printable one, or a named one."""
+        named = NAMED_KEYS.get(key)
+        if named is not None:  # no text: the browser sends it as a key, not a character
+            common = {"key": key, "code": key, "windowsVirtualKeyCode": named}
+            await self.send("Input.dispatchKeyEvent", type="rawKeyDown", **common)
+            await self.send("Input.dispatchKeyEvent", type="keyUp", **common)
+            return
         code = f"Key{key.upper()}" if key.isalpha() else ""
         common = {"key": key, "code": code, "windowsVirtualKeyCode": ord(key.upper())}
         await self.send("Input.dispatchKeyEvent", type="keyDown", text=key, **common)

@@ -245,6 +245,9 @@ TOP_ROWS = """(() => {
   return rows.join("\\n");
 })()"""
 
+#: The whole screen as text.
+SCREEN = TOP_ROWS.replace("y < 3", "y < terminal.rows")
+
 #: The status bar's position, e.g. `event 2/216 · call Layer.__init__`.
 POSITION = re.compile(r"event ([\d,]+)/")
 
@@ -292,6 +295,77 @@ def test_a_browser_loads_the_viewer_and_a_key_steps_it(tmp_path: Path) -> None:
         for pid in _processes_mentioning(script):  # the script runs in a session of its own
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (see the test above)")
+def test_a_lesson_in_presenter_mode_steps_with_the_clicker_key_in_a_browser(
+    tmp_path: Path,
+) -> None:
+    assert CHROMIUM is not None
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log_path = tmp_path / "serve.log"
+    command = ["serve", "--lesson", "input-first", "--presenter", "--font-size", "20"]
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            [*BUILDTRACE, *command, "--port", str(port)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,
+        )
+    browser = None
+    try:
+        _wait_for(lambda: "serving" in log_path.read_text(), LOAD_TIMEOUT, log_path, server)
+        browser = launch_chromium(tmp_path / "profile", binary=CHROMIUM)
+        first, second = asyncio.run(
+            _present(browser.devtools_port, f"http://127.0.0.1:{port}", tmp_path, log_path)
+        )
+        # Presenter mode: the lesson's words and the model, no timeline of events.
+        assert "step 1 of" in first and "model" in first and "▾" not in first
+        assert "step 2 of" in second
+    finally:
+        if browser is not None:
+            browser.stop()
+        stop_process_group(server)
+
+
+async def _present(devtools_port: int, url: str, shots: Path, log_path: Path) -> tuple[str, str]:
+    """Open a served lesson, press PageDown until step 2; the screens of steps 1 and 2."""
+    page = await CdpPage.connect(devtools_port)
+    try:
+        await page.send("Page.enable")
+        await page.send("Page.addScriptToEvaluateOnNewDocument", source=KEEP_TERMINAL)
+        await page.send("Page.navigate", url=url)
+        first = await _screen(page, "step 1 of", LOAD_TIMEOUT, log_path)
+        await page.screenshot(shots / "presenting.png")
+        await page.evaluate("window.buildtraceTerminal.focus()")
+        second = ""
+        for _ in range(3):  # the first press may reveal step 1's answer
+            await page.press("PageDown")
+            with contextlib.suppress(AssertionError):
+                second = await _screen(page, "step 2 of", 5, log_path)
+                break
+        await page.screenshot(shots / "presenting-step-2.png")
+    finally:
+        await page.close()
+    return first, second
+
+
+async def _screen(page: CdpPage, wanted: str, timeout: float, log_path: Path) -> str:
+    """The whole screen as text, once it shows ``wanted``."""
+    deadline = time.monotonic() + timeout
+    screen: str | None = None
+    while time.monotonic() < deadline:
+        screen = await page.evaluate(SCREEN)
+        if screen and wanted in screen:
+            return screen
+        await asyncio.sleep(0.2)
+    raise AssertionError(
+        f"after {timeout} s the browser shows:\n{screen}\nserver log:\n{log_path.read_text()}"
+    )
 
 
 async def _load_and_step(
