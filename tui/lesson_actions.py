@@ -78,12 +78,13 @@ class LessonActions(FindActions):
         if run is None:
             self.action_step("next")
             return
+        over = run.walk is not None and run.walk.finished  # said once is enough
         move = run.forward()
         if move == "wait":
             self.lesson_update()
         elif move == "step":
             self._to_stop()
-        elif move == "end" and run.error is None:
+        elif move == "end" and run.error is None and not over:
             self.notify(f"the end of “{run.lesson.title}” (q quits)", timeout=4)
         self.show_lesson()
 
