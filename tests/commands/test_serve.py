@@ -261,19 +261,9 @@ def test_a_browser_loads_the_viewer_and_a_key_steps_it(tmp_path: Path) -> None:
     assert CHROMIUM is not None
     script = tmp_path / "seed.py"  # a path of its own, to find its processes by
     shutil.copy(SEED, script)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     log_path = tmp_path / "serve.log"
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [*BUILDTRACE, "serve", str(script), "--port", str(port)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-            start_new_session=True,  # a group of its own: Ctrl-C (and clean-up) reach it all
-        )
+    server = _start_serving(["serve", str(script), "--port", str(port)], log_path)
     browser = None
     try:
         _wait_for(lambda: "serving" in log_path.read_text(), LOAD_TIMEOUT, log_path, server)
@@ -302,20 +292,10 @@ def test_a_lesson_in_presenter_mode_steps_with_the_clicker_key_in_a_browser(
     tmp_path: Path,
 ) -> None:
     assert CHROMIUM is not None
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = _free_port()
     log_path = tmp_path / "serve.log"
     command = ["serve", "--lesson", "input-first", "--presenter", "--font-size", "20"]
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(
-            [*BUILDTRACE, *command, "--port", str(port)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-            start_new_session=True,
-        )
+    server = _start_serving([*command, "--port", str(port)], log_path)
     browser = None
     try:
         _wait_for(lambda: "serving" in log_path.read_text(), LOAD_TIMEOUT, log_path, server)
@@ -366,6 +346,27 @@ async def _screen(page: CdpPage, wanted: str, timeout: float, log_path: Path) ->
     raise AssertionError(
         f"after {timeout} s the browser shows:\n{screen}\nserver log:\n{log_path.read_text()}"
     )
+
+
+def _free_port() -> int:
+    """A port nothing listens on now (the operating system's pick)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _start_serving(argv: list[str], log_path: Path) -> subprocess.Popen[bytes]:
+    """``buildtrace *argv`` in a process group of its own, its output in ``log_path``."""
+    with log_path.open("wb") as log:
+        return subprocess.Popen(
+            [*BUILDTRACE, *argv],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            start_new_session=True,  # a group of its own: Ctrl-C (and clean-up) reach it all
+        )
 
 
 async def _load_and_step(
