@@ -6,13 +6,15 @@ from textual.widgets import Static
 
 from buildtrace.state.model_state import ModelState
 from tui.theme_styles import ThemeStyles
-from tui.topology_drawing import Box, TopologyDrawing, snapshot
+from tui.topology_drawing import Box, Topology, TopologyDrawing, snapshot
 
 
 class TopologyPanel(Static):
-    """Layers as boxes, top to bottom: built ones filled, the one being built highlighted.
+    """Layers in rows by depth, joined by lines: built ones filled, the one being built
+    highlighted.
 
-    Boxes take three lines when the panel is tall enough, then two, then one.
+    Boxes take three lines when the panel is big enough, then two, then one; a branching
+    model the panel cannot hold is listed, one layer a line with its inputs.
 
     Example:
         >>> TopologyPanel().border_title
@@ -22,29 +24,31 @@ class TopologyPanel(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "topology"
-        self._groups: list[list[Box]] = []
-        self._focus: str | None = None
+        self._topology = Topology()
         self._styles: ThemeStyles | None = None
+        self.drawing: TopologyDrawing | None = None
+
+    @property
+    def _groups(self) -> tuple[tuple[Box, ...], ...]:
+        """The boxes by row (as earlier versions kept them)."""
+        return self._topology.levels
 
     def show(self, state: ModelState, styles: ThemeStyles) -> None:
         """Draw the graph of ``state`` (skipped when it looks the same)."""
-        groups, focus = snapshot(state)
-        if (groups, focus, styles) == (self._groups, self._focus, self._styles):
+        topology = snapshot(state)
+        if (topology, styles) == (self._topology, self._styles):
             return
-        self._groups, self._focus, self._styles = groups, focus, styles
+        self._topology, self._styles = topology, styles
         self._draw()
 
     def _draw(self) -> None:
         if self._styles is None:
             return
-        width = self.content_region.width or 24
-        drawing = TopologyDrawing(self._groups, self._focus, width, styles=self._styles.topology)
-        # The biggest boxes that fit: framed, then two lines, then one.
-        for lines in (3, 2, 1):
-            drawing.box_lines = lines
-            if drawing.height() <= max(self.content_region.height, 1):
-                break
-        self.update(drawing, layout=False)
+        region = self.content_region
+        self.drawing = TopologyDrawing(
+            self._topology, region.width or 24, region.height, styles=self._styles.topology
+        )
+        self.update(self.drawing, layout=False)
 
     def on_resize(self) -> None:
         self._draw()
