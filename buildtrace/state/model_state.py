@@ -171,6 +171,11 @@ class ModelState:
             if state.cls == "InputLayer" and context is not None:
                 state.inferred_by = context
             self.layers[layer_name] = state
+            frames = self.stack.frames
+            if frames and frames[-1].get("name") == _MODEL_INIT:
+                # A model's own Layer.__init__: from here on it is a model, not one more
+                # loose layer (Model.__init__ is still running; its return says so too).
+                self.models.setdefault(layer_name, ModelFlags(layer_name, state.cls))
         elif name == _MODEL_INIT and layer_name:
             self.models.setdefault(layer_name, ModelFlags(layer_name, event.get("cls", "Model")))
         elif name == _MAP_GRAPH and self.stack.frames:

@@ -66,6 +66,19 @@ def test_model_state_of_an_unbuilt_model_lists_its_planned_layers(events: list[E
     assert state.edges == []
 
 
+def test_a_model_is_a_model_from_its_own_layer_init_on(events: list[Event]) -> None:
+    inputs = keras.Input(shape=(4,))
+    keras.Model(inputs, layers.Dense(2)(inputs), name="tiny")
+    made = next(
+        i for i, e in enumerate(events)
+        if e["kind"] == "return" and e["name"].endswith("Layer.__init__") and e["layer"] == "tiny"
+    )  # fmt: skip
+    # Model.__init__ is still running here; "tiny" must never count as a loose layer.
+    state = model_state(events[: made + 1])
+    assert "tiny" in state.models
+    assert "tiny" not in [layer.name for layer in state.plain_layers]
+
+
 def test_call_stack_and_step_over(events: list[Event]) -> None:
     _seed_build(events)
     add_weight = next(i for i, e in enumerate(events) if e["kind"] == "add_weight")
