@@ -122,6 +122,7 @@ class BuildTraceApp(LessonActions):
         self.breakpoints = Breakpoints()
         self.reader = TraceReader(trace_path, self.post_message, run=run, follow=follow_file)
         self.theme_styles = ThemeStyles.from_variables({})
+        self._projector_styles = self.theme_styles.for_projector()
         #: Whether the source is over, and the child's exit status if there was one.
         self.finished = False
         self.exit_code: int | None = None
@@ -177,6 +178,7 @@ class BuildTraceApp(LessonActions):
 
     def _restyle(self) -> None:
         self.theme_styles = ThemeStyles.from_variables(self.get_css_variables())
+        self._projector_styles = self.theme_styles.for_projector()
         self._show_cursor()
 
     def on_unmount(self) -> None:
@@ -285,7 +287,8 @@ class BuildTraceApp(LessonActions):
             self.query_one(ExplainPanel).show(event, src, state, styles)
         self.query_one(StackPanel).show(frames, event, styles)
         self.query_one(ModelPanel).show(state, event, styles)
-        self.query_one(TopologyPanel).show(state, styles)
+        diagram_styles = self._projector_styles if self.presenting else styles
+        self.query_one(TopologyPanel).show(state, diagram_styles)
         self._show_training(moved=True)
         self._show_status()
         self.show_lesson()

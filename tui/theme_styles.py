@@ -8,7 +8,7 @@ readable on its background.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.style import Style
 from textual.color import Color
@@ -83,3 +83,12 @@ class ThemeStyles:
             epoch=Style(color=color("text-primary", "#57a5e2"), bold=True),
             validation=Style(color=color("text-warning", "#ffc473"), bold=True),
         )
+
+    def for_projector(self) -> ThemeStyles:
+        """The same styles with the topology's lines at full strength.
+
+        Dim lines read well on a screen at arm's length and vanish on a projector seen
+        from the back of a room; presenter mode draws the diagram with these.
+        """
+        lines = replace(self.topology, line=Style(bold=True))
+        return replace(self, topology=lines)
