@@ -79,7 +79,10 @@ def set_rng_seed(seed: int) -> None:
 class Variable:
     """A weight: a named numpy array that training updates in place.
 
-    Stands in for ``tf.Variable``. ``name`` follows TensorFlow's ``dense/kernel:0``.
+    Stands in for ``tf.Variable``. ``name`` follows TensorFlow's ``dense/kernel:0``;
+    ``value`` is the array itself (not a copy), which optimizers update in place. It is a
+    plain attribute rather than a property because training reads it dozens of times per
+    batch.
 
     Example:
         >>> v = Variable(np.zeros((2, 3), "float32"), name="dense/kernel:0")
@@ -87,38 +90,33 @@ class Variable:
         <Variable 'dense/kernel:0' shape=(2, 3) dtype=float32>
     """
 
-    __slots__ = ("_value", "name", "trainable")
+    __slots__ = ("name", "trainable", "value")
 
     def __init__(self, value: np.ndarray, name: str, trainable: bool = True) -> None:
-        self._value = value
+        self.value = value
         self.name = name
         self.trainable = trainable
 
     @property
     def shape(self) -> tuple[int, ...]:
         """The weight's shape."""
-        return tuple(self._value.shape)
+        return tuple(self.value.shape)
 
     @property
     def dtype(self) -> str:
         """The weight's dtype name, e.g. ``"float32"``."""
-        return str(self._value.dtype)
-
-    @property
-    def value(self) -> np.ndarray:
-        """The array itself (not a copy): optimizers update it in place."""
-        return self._value
+        return str(self.value.dtype)
 
     def numpy(self) -> np.ndarray:
         """A copy of the value, as ``tf.Variable.numpy()`` gives."""
-        return self._value.copy()
+        return self.value.copy()
 
     def assign(self, value: Any) -> None:
         """Overwrite the value in place, keeping shape and dtype."""
-        self._value[...] = np.asarray(value, dtype=self._value.dtype)
+        self.value[...] = np.asarray(value, dtype=self.value.dtype)
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self._value if dtype is None else self._value.astype(dtype)
+        return self.value if dtype is None else self.value.astype(dtype)
 
     def __repr__(self) -> str:
         return f"<Variable '{self.name}' shape={self.shape} dtype={self.dtype}>"

@@ -33,7 +33,7 @@ LossAndGrad = tuple[Array, Array]
 def _pred(y_pred: Any) -> Array:
     """Predictions as an array; integers become float32 (``floatx``)."""
     array = np.asarray(y_pred)
-    return array if np.issubdtype(array.dtype, np.floating) else array.astype(np.float32)
+    return array if array.dtype.kind == "f" else array.astype(np.float32)
 
 
 def _float(y: Any, like: Array) -> Array:

@@ -126,31 +126,32 @@ class DataHandler:
         self.initial_epoch, self.epochs, self.shuffle = initial_epoch, epochs, shuffle
         self._stream: Iterator[Data] | None = None
 
-    def _batches(self) -> Iterator[Data]:
-        """An endless stream of batches, reshuffled on every pass through the data."""
-        while True:
-            order = (
-                backend.rng().permutation(self.num_samples)
-                if self.shuffle
-                else np.arange(self.num_samples)
-            )
-            for start in range(0, self.num_samples, self.batch_size):
-                # Unshuffled batches are slices: views, no copy.
-                index: Any = (
-                    order[start : start + self.batch_size]
-                    if self.shuffle
-                    else slice(start, start + self.batch_size)
-                )
-                yield (
-                    _take(self.x, index),
-                    _take(self.y, index),
-                    _take(self.sample_weight, index),
-                )
-
     def enumerate_epochs(self) -> Iterator[tuple[int, Iterator[Data]]]:
         """``(epoch, batches)`` for each epoch; ``batches`` yields ``inferred_steps`` items."""
         for epoch in range(self.initial_epoch, self.epochs):
             if self._stream is None or self._user_steps is None:
-                self._stream = self._batches()
+                self._stream = _batches(
+                    self.x, self.y, self.sample_weight, self.batch_size, self.shuffle
+                )
             stream = self._stream
             yield epoch, (next(stream) for _ in range(self.inferred_steps))
+
+
+def _batches(x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: bool) -> Iterator[Data]:
+    """An endless stream of batches, reshuffled on every pass through the data.
+
+    A function rather than a ``DataHandler`` method: a generator that held the handler
+    while the handler holds it would be a reference cycle, and each ``fit`` would leave
+    its handler (and a batch or two of data) for the garbage collector to find.
+    """
+    num_samples = _num_samples(x)
+    while True:
+        order = backend.rng().permutation(num_samples) if shuffle else None
+        for start in range(0, num_samples, batch_size):
+            # Unshuffled batches are slices: views, no copy.
+            index: Any = (
+                order[start : start + batch_size]
+                if order is not None
+                else slice(start, start + batch_size)
+            )
+            yield _take(x, index), _take(y, index), _take(sample_weight, index)

@@ -198,13 +198,15 @@ class Functional(Model):
         values: dict[int, Any] = {}
         for ref, value in zip(self.inputs, flatten(inputs)):
             values[id(ref)] = value
+        computed = values.keys()
         for depth in sorted(self._nodes_by_depth, reverse=True):
             for node in self._nodes_by_depth[depth]:
-                if node.is_input or any(id(x) not in values for x in node.keras_inputs):
+                # Run a node once all its inputs are computed (`>=` on ids: superset).
+                if node.is_input or not computed >= node._keras_input_ids:
                     continue
                 args, kwargs = node.map_arguments(values)
                 outputs = run_node(node, args, dict(kwargs))
-                for ref, value in zip(flatten(node.outputs), flatten(outputs)):
+                for ref, value in zip(node._flat_outputs, flatten(outputs)):
                     values[id(ref)] = value
         results = [values[id(x)] for x in self.outputs]
         if isinstance(self._nested_outputs, list | tuple):

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buildtrace.keras import activations
-from buildtrace.keras.utils.nest import flatten
 
 if TYPE_CHECKING:
     from buildtrace.keras.engine.base_layer import Layer
@@ -58,7 +57,7 @@ class GradientTape:
         Mirrors the role of ``tf.GradientTape.gradient(loss, variables)``.
         """
         by_id, _ = self._backpropagate(self._output_grads, self._wrt_logits, need_dx=False)
-        return [_or_zeros(by_id.get(id(v)), v) for v in variables]
+        return _aligned(by_id, variables)
 
     def forward(self, inputs: Any, training: bool = True) -> Any:
         """Run the model on ``inputs`` as ``Functional._run_internal_graph`` does, keeping
@@ -102,8 +101,7 @@ class GradientTape:
             ``(grads, dx)``: ``grads`` aligned with ``model.trainable_weights``.
         """
         by_id, dx = self._backpropagate(output_grads, wrt_logits, need_dx)
-        grads = [_or_zeros(by_id.get(id(v)), v) for v in self.model.trainable_weights]
-        return grads, dx
+        return _aligned(by_id, self.model.trainable_weights), dx
 
     def _backpropagate(
         self, output_grads: list[Any], wrt_logits: list[bool] | None, need_dx: bool
@@ -121,29 +119,30 @@ class GradientTape:
         input_ids = {id(x) for x in model.inputs}
         weight_grads: dict[int, np.ndarray] = {}
         for node, _, cache in reversed(self._records):
-            outs = flatten(node.outputs)
+            outs = node._flat_outputs
             dys = [grads.pop(id(t), None) for t in outs]
             if all(dy is None for dy in dys):
-                continue
+                continue  # the loss does not depend on this node
             dy = dys[0] if len(dys) == 1 else dys
-            ins = node.keras_inputs
             # The first layers' dL/dx is only needed when someone asks for it.
-            want_dx = need_dx or any(id(t) not in input_ids for t in ins)
-            kwargs = {"wrt_logits": True} if id(outs[0]) in fused else {}
-            dx, layer_grads = node.layer._backward(dy, cache, want_dx, **kwargs)
+            want_dx = need_dx or not node._keras_input_ids <= input_ids
+            if id(outs[0]) in fused:
+                dx, layer_grads = node.layer._backward(dy, cache, want_dx, wrt_logits=True)
+            else:
+                dx, layer_grads = node.layer._backward(dy, cache, want_dx)
             for variable, g in zip(node.layer.trainable_weights, layer_grads):
                 _accumulate(weight_grads, id(variable), g)
             if dx is None:
                 continue
-            for tensor, g in zip(ins, dx if isinstance(dx, list) else [dx]):
+            for tensor, g in zip(node.keras_inputs, dx if isinstance(dx, list) else [dx]):
                 _accumulate(grads, id(tensor), g)
         dx_out = [grads.get(id(x)) for x in model.inputs]
         return weight_grads, (dx_out[0] if len(dx_out) == 1 else dx_out)
 
 
-def _or_zeros(grad: Any, variable: Any) -> Any:
-    """A weight the loss does not depend on gets a zero gradient."""
-    return grad if grad is not None else np.zeros_like(variable.value)
+def _aligned(by_id: dict[int, np.ndarray], variables: list[Any]) -> list[np.ndarray]:
+    """One gradient per variable, in order; a weight the loss does not use gets zeros."""
+    return [by_id[id(v)] if id(v) in by_id else np.zeros_like(v.value) for v in variables]
 
 
 def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:

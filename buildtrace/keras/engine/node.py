@@ -72,6 +72,16 @@ class Node:
         node_index = len(layer._inbound_nodes) - 1
         for tensor_index, tensor in enumerate(flatten(outputs)):
             tensor._keras_history = KerasHistory(layer, node_index, tensor_index)
+        # What running the graph looks up at every call, worked out once: the input edges
+        # by id, the outputs as a flat list, and whether the layer was called the usual
+        # way, on one tensor (Keras's `_single_positional_tensor_passed`).
+        self._keras_input_ids = frozenset(id(x) for x in self._keras_inputs)
+        self._flat_outputs: list[KerasTensor] = flatten(outputs)
+        self._single_positional_tensor_passed = (
+            not self.call_kwargs
+            and len(self.call_args) == 1
+            and isinstance(self.call_args[0], KerasTensor)
+        )
 
     @property
     def keras_inputs(self) -> list[KerasTensor]:
@@ -83,6 +93,8 @@ class Node:
 
         Mirrors: ``Node.map_arguments``; ``values`` maps ``id(tensor)`` to a value.
         """
+        if self._single_positional_tensor_passed:
+            return (values[id(self.call_args[0])],), {}  # the common case, made quick
         args = _substitute(self.call_args, values)
         kwargs = _substitute(self.call_kwargs, values)
         return args, kwargs

@@ -335,9 +335,16 @@ class Model(Layer):
     def compute_metrics(
         self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None
     ) -> dict[str, float]:
-        """Update the metrics with a batch and return all their current values."""
+        """Update the metrics with a batch and return all their current values.
+
+        Mirrors ``Model.compute_metrics``.
+        """
         targets, preds = self._targets_and_outputs(y, y_pred)
         self.compiled_metrics.update_state(targets, preds, sample_weight)
+        return self.get_metrics_result()
+
+    def get_metrics_result(self) -> dict[str, float]:
+        """Every metric's current value, by name. Mirrors ``Model.get_metrics_result``."""
         return {m.name: float(m.result()) for m in self.metrics}
 
     @traced
@@ -460,10 +467,5 @@ class Model(Layer):
 
 
 def _dedup(weights: list[backend.Variable]) -> list[backend.Variable]:
-    seen: set[int] = set()
-    unique = []
-    for w in weights:
-        if id(w) not in seen:
-            seen.add(id(w))
-            unique.append(w)
-    return unique
+    """Each weight once, where it first appears (a dict keeps insertion order)."""
+    return list({id(w): w for w in weights}.values())

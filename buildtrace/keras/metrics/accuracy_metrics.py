@@ -48,7 +48,7 @@ def _sparse_matches(y_true: Any, y_pred: Any) -> np.ndarray:
     reshape = y_true.ndim == y_pred.ndim
     if reshape:
         y_true = np.squeeze(y_true, axis=-1)  # an error unless the last axis has size 1
-    predicted = np.argmax(y_pred, axis=-1).astype(y_true.dtype)
+    predicted = y_pred.argmax(axis=-1).astype(y_true.dtype)
     equal: np.ndarray = y_true == predicted
     matches = equal.astype(np.float32)
     return matches.reshape(original_shape) if reshape else matches

@@ -89,6 +89,16 @@ def _snake_case(name: str) -> str:
     return out
 
 
+def _assign_add(state: Variable, amount: Any) -> None:
+    """``state.assign_add(amount)`` for a 0-d state, in its dtype (float32).
+
+    Scalar arithmetic gives the same float32 sum as ``value[...] += amount`` at a tenth
+    of the cost of running a ufunc on a 0-d array, which adds up at a few calls per batch.
+    """
+    value = state.value
+    value[()] = value[()] + amount
+
+
 def _match_ranks(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Keras's ``squeeze_or_expand_dimensions`` for sample weights vs values."""
     if weights.ndim == values.ndim + 1 and weights.shape[-1] == 1:
@@ -124,10 +134,9 @@ class Reduce(Metric):
             # Same float32 arithmetic as below, without building arrays.
             dtype = self._dtype.type
             weight = dtype(1 if sample_weight is None else sample_weight)
-            self.total.value[...] += dtype(values) * weight
+            _assign_add(self.total, dtype(values) * weight)
             if self.count is not None:
-                counted = weight if self.reduction == "weighted_mean" else dtype(1)
-                self.count.value[...] += counted
+                _assign_add(self.count, weight if self.reduction == "weighted_mean" else dtype(1))
             return
         values = np.asarray(values, self._dtype)
         weights = None
@@ -142,13 +151,13 @@ class Reduce(Metric):
                 values = reduce(values, axis=axes, dtype=self._dtype)
             values = values * weights
         # Accumulate in the state's dtype (float32), as Keras's assign_add does.
-        self.total.value[...] += values.sum(dtype=self._dtype)
+        _assign_add(self.total, values.sum(dtype=self._dtype))
         if self.count is None:
             return
         if self.reduction == "weighted_mean" and weights is not None:
-            self.count.value[...] += weights.sum(dtype=self._dtype)
+            _assign_add(self.count, weights.sum(dtype=self._dtype))
         else:
-            self.count.value[...] += self._dtype.type(values.size)
+            _assign_add(self.count, self._dtype.type(values.size))
 
     def result(self) -> float:
         """``total`` for ``"sum"``, else ``total / count`` (0 when nothing was counted)."""

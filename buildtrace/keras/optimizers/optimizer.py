@@ -288,18 +288,23 @@ class Optimizer:
                 stacklevel=2,
             )
         variables = [v for _, v in kept]
-        # asarray is free for float32 arrays; it only copies other dtypes.
-        grads = [np.asarray(g, dtype=v.value.dtype) for g, v in kept]
-        for g, v in zip(grads, variables):
-            if g.shape != v.value.shape:
+        grads = []
+        for g, v in kept:
+            value = v.value
+            # asarray is free for float32 arrays; it only copies other dtypes.
+            g = np.asarray(g, dtype=value.dtype)
+            if g.shape != value.shape:
                 raise ValueError(f"Gradient shape {g.shape} does not match {v!r}.")
+            grads.append(g)
         grads = self._clip_gradients(grads)
         self._apply_weight_decay(variables)
         for g, v in zip(grads, variables):
             self.update_step(g, v)
         if self.use_ema:
             self._update_moving_average(variables)
-        self._iterations.value[...] += 1
+        # Scalar arithmetic: a ufunc on a 0-d array costs ten times more, at every step.
+        iterations = self._iterations.value
+        iterations[()] = iterations[()] + 1
         return self._iterations
 
     def _clip_gradients(self, grads: list[np.ndarray]) -> list[np.ndarray]:

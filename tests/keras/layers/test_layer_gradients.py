@@ -46,7 +46,7 @@ def _build_float64(layer: Any, inputs: Any) -> None:
         shapes = [x.shape for x in inputs] if isinstance(inputs, list) else inputs.shape
         layer.build(shapes)
     for weight in layer.weights:
-        weight._value = weight.value.astype(np.float64)
+        weight.value = weight.value.astype(np.float64)
 
 
 def check_layer_gradients(
@@ -207,7 +207,7 @@ def test_batch_norm_training_backward_matches_finite_differences(
     _build_float64(layer, x)
     # Non-trivial gamma and beta, so their gradients and dx depend on them.
     for weight in layer.trainable_weights:
-        weight._value = _rng(11).normal(size=weight.shape)
+        weight.value = _rng(11).normal(size=weight.shape)
     _, grads = check_layer_gradients(layer, x)
     assert len(grads) == len(layer.trainable_weights)
 
