@@ -30,7 +30,7 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,10 +162,16 @@ class Gate:
         #: The ``seq`` of the event the engine last stopped at (or ran a rule to).
         self.stop_seq = -1
 
-    def after(self, event: Event) -> None:
-        """Block until the engine may go on past ``event`` (which is already written)."""
+    def after(self, event: Event, before_waiting: Callable[[], None] | None = None) -> None:
+        """Block until the engine may go on past ``event`` (which is already recorded).
+
+        ``before_waiting`` runs before the engine is held at a batch: the recorder writes
+        the batch events it holds back, so the viewer sees every batch up to the pause.
+        """
         kind = event.get("kind")
         with self._cond:
+            if kind == "batch_end" and self.paused and before_waiting is not None:
+                before_waiting()
             if kind == "batch_end":
                 while self.paused and not self.closed:
                     self._cond.wait()
@@ -280,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def on_event(event: Event) -> None:
         # Written first, held second: what the viewer shows is what the engine has done.
         recorder(event)
-        gate.after(event)
+        gate.after(event, recorder.write_pending)
 
     # Subscribed before run_script's own collector, so this one is first on the bus and
     # restarts `seq` at 0; run_script adds the final `raise` of a failing script.

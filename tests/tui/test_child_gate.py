@@ -80,6 +80,20 @@ def test_pause_holds_training_at_the_next_batch() -> None:
     eventually(lambda: passed == [0, 1, 2])
 
 
+def test_before_holding_training_the_held_back_batch_events_are_written() -> None:
+    gate = Gate(lockstep=False)
+    written: list[str] = []
+    batch = {"seq": 0, "kind": "batch_end", "depth": 0, "name": "fit"}
+    gate.after(batch, lambda: written.append("not paused"))
+    assert written == []  # not paused: nothing to wait for, nothing to write early
+    gate.control({"op": "pause"})
+    threading.Thread(
+        target=gate.after, args=(batch, lambda: written.append("paused")), daemon=True
+    ).start()
+    eventually(lambda: written == ["paused"])
+    gate.control({"op": "resume"})
+
+
 def test_closing_the_back_channel_releases_everything() -> None:
     gate = Gate(lockstep=True)
     gate.control({"op": "pause"})
