@@ -130,7 +130,9 @@ class FindActions(App[int]):
 
     def on_input_submitted(self, message: SearchBar.Submitted) -> None:
         self._query = message.value.strip().lower()
-        self.action_match(False)
+        self.timeline.set_query(self._query)  # every matching line is marked
+        if self._query:
+            self.action_match(False)
 
     def action_match(self, backward: bool) -> None:
         """Go to the next (or previous) event matching the search, wrapping around."""

@@ -151,6 +151,14 @@ async def test_filter_by_kind_and_search(seed_trace: Path, wait_for: WaitFor) ->
         await pilot.press(*"_graph_init", "enter")
         found = app.store.events[app.cursor]
         assert found.get("attr") == "_graph_initialized" and found.get("value") is True
+        # Every matching line is marked, and the words lit where the line shows them.
+        timeline = app.query_one(TimelineView)
+        line = timeline._label(app.cursor)
+        assert line.plain.startswith("›") and "_graph_init" in line.plain
+        lit = [line.plain[span.start : span.end] for span in line.spans]
+        assert "_graph_init" in lit
+        first = app.store.events[timeline.rows[0]]
+        assert not timeline._label(timeline.rows[0]).plain.startswith("›"), first
         await pilot.press("escape", "m")  # the next match wraps around to the first write
         found = app.store.events[app.cursor]
         assert found.get("attr") == "_graph_initialized" and found.get("value") is False

@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from tui.breakpoints import Breakpoints
 from tui.event_store import EventStore
-from tui.labels import Palette, event_text, logs_text
+from tui.labels import Palette, event_text, logs_text, search_text
 
 #: Columns per nesting level (with a guide line), and the narrower fallback (spaces).
 INDENT = 2
@@ -59,6 +59,7 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         "timeline--error",
         "timeline--training",
         "timeline--breakpoint",
+        "timeline--match",
     }
 
     class Selected(Message):
@@ -86,6 +87,8 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: dict[int, dict[tuple[bool, int], Strip]] = {}
         self._base: Style | None = None
         self._palette = Palette()
+        #: The search (lower case): lines that match it are marked, the words lit.
+        self.searched = ""
 
     # ------------------------------------------------------------------ rows
     def _kind_shown(self, index: int) -> bool:
@@ -232,6 +235,12 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         self.refresh()
         return True
 
+    def set_query(self, query: str) -> None:
+        """Mark the lines matching ``query`` (lower case; empty: none)."""
+        if query != self.searched:
+            self.searched = query
+            self.invalidate()
+
     def invalidate(self) -> None:
         """Forget cached lines (breakpoints or theme changed)."""
         self._forget_all()
@@ -276,8 +285,13 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             body = event_text(event, end, self._palette)
         text = Text()
-        marker = "●" if self.breakpoints and self.breakpoints.matches(event) else " "
-        text.append(marker, style=self.get_component_rich_style("timeline--breakpoint"))
+        match = bool(self.searched) and self.searched in search_text(event)
+        if self.breakpoints and self.breakpoints.matches(event):
+            text.append("●", style=self.get_component_rich_style("timeline--breakpoint"))
+        elif match:  # the search may match a field the line does not show: mark the line
+            text.append("›", style=self.get_component_rich_style("timeline--match"))
+        else:
+            text.append(" ", style=self.get_component_rich_style("timeline--breakpoint"))
         guide = self.get_component_rich_style("timeline--guide", partial=True)
         level = store.level[index]
         text.append("│ " * level if self.indent == INDENT else " " * level, style=guide)
@@ -290,6 +304,12 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         if store.is_opener(index) and index in self.collapsed:
             hidden = store.subtree_end(index) - index
             text.append(f"  (+{hidden:,})", style=self._palette.detail)
+        if match:
+            text.highlight_words(
+                [self.searched],
+                self.get_component_rich_style("timeline--match"),
+                case_sensitive=False,
+            )
         self._labels[index] = text
         return text
 
