@@ -86,9 +86,13 @@ class ModelPanel(Static):
             on_model = kind == "set" and target == name
             text.append(f"{name}  ", style=styles.title)
             text.append(f"built {_mark(flags.built)}", style=hot(on_model and attr == "built"))
-            text.append("  ")
-            graph = f"_graph_initialized {_mark(flags.graph_initialized)}"
-            text.append(graph + "\n", style=hot(on_model and attr == "_graph_initialized"))
+            if flags.graph_initialized is not None:
+                # Only a Sequential keeps this flag (from its __init__ on): a functional
+                # model has no such attribute, so nothing is shown for it.
+                graph = f"_graph_initialized {_mark(flags.graph_initialized)}"
+                text.append("  ")
+                text.append(graph, style=hot(on_model and attr == "_graph_initialized"))
+            text.append("\n")
         layers = ordered_layers(state)
         if not layers:
             text.append("no layers yet", style=styles.muted)
