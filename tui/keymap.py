@@ -124,7 +124,6 @@ KEYMAP: tuple[Key, ...] = (
 
 #: Group titles, in the help screen's order.
 GROUPS = {
-    "lesson": "Lessons and presenting (clicker keys)",
     "step": "Stepping",
     "jump": "Jumps (Shift: backwards)",
     "breakpoints": "Breakpoints",
@@ -132,6 +131,7 @@ GROUPS = {
     "run": "The running script",
     "panels": "Panels",
     "app": "Viewer",
+    "lesson": "Lessons and presenting (clicker keys)",
 }
 
 
