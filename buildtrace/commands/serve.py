@@ -174,14 +174,10 @@ def arguments_problem(args: argparse.Namespace) -> str | None:
     target = Path(args.script)
     if target.suffix not in (".py", ".jsonl"):
         return f"serve a Keras script (.py), a trace (.jsonl) or --lesson NAME; got {target}"
-    is_script = target.suffix == ".py"
-    if not target.is_file():
-        return f"no such {'script' if is_script else 'trace file'}: {target}"
-    if not is_script and args.script_args:
-        return "arguments after a trace file make no sense: " + " ".join(args.script_args)
-    if not is_script and args.lockstep:
-        return "--lockstep applies to a script (.py), not a trace"
-    return None
+    from buildtrace.commands.tui import target_problem  # the viewer's own checks
+
+    script_only = ["--lockstep"] if args.lockstep else []
+    return target_problem(target, args.script_args, script_only)
 
 
 def _lesson_problem(name: str) -> str | None:

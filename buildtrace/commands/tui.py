@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 DESCRIPTION = """\
@@ -78,18 +79,12 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def tui_command(args: argparse.Namespace) -> int:
     """Run the viewer; returns 0, or 2 when the target cannot be opened."""
     target = Path(args.script)
-    is_script = target.suffix == ".py"
-    if not target.is_file():
-        kind = "script" if is_script else "trace file"
-        return _usage_error(f"no such {kind}: {target}")
-    if not is_script and args.script_args:
-        return _usage_error(
-            "arguments after a trace file make no sense: " + " ".join(args.script_args)
-        )
-    if not is_script and (args.lockstep or args.output):
-        return _usage_error("--lockstep and --output apply to a script (.py), not a trace")
-    if is_script and args.output is not None and not args.output.parent.is_dir():
-        return _usage_error(f"cannot write {args.output}: its folder does not exist")
+    given = (("--lockstep", args.lockstep), ("--output", args.output))
+    problem = target_problem(target, args.script_args, [name for name, on in given if on])
+    if problem is None and args.output is not None and not args.output.parent.is_dir():
+        problem = f"cannot write {args.output}: its folder does not exist"
+    if problem is not None:
+        return _usage_error(problem)
 
     from tui.app import create_app  # textual and the engine load only now
 
@@ -102,9 +97,28 @@ def tui_command(args: argparse.Namespace) -> int:
         presenting=args.presenter,
     )
     app.run()
-    if is_script and args.output is not None:
+    if target.suffix == ".py" and args.output is not None:
         print(f"trace written to {args.output}")
     return 0
+
+
+def target_problem(
+    target: Path, script_args: Sequence[str], script_only: Sequence[str] = ()
+) -> str | None:
+    """What is wrong with opening ``target`` in the viewer (None when nothing is).
+
+    A ``.py`` file is a script to run; anything else is read as a trace. ``script_only``
+    names the options given that only make sense for a script (``--lockstep``).
+    ``buildtrace serve`` asks the same before it starts serving.
+    """
+    is_script = target.suffix == ".py"
+    if not target.is_file():
+        return f"no such {'script' if is_script else 'trace file'}: {target}"
+    if not is_script and script_args:
+        return "arguments after a trace file make no sense: " + " ".join(script_args)
+    if not is_script and script_only:
+        return f"{' and '.join(script_only)}: options that apply to a script (.py), not a trace"
+    return None
 
 
 def _usage_error(message: str) -> int:
