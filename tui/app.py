@@ -284,7 +284,7 @@ class BuildTraceApp(MotionActions):
         self.query_one(TopologyPanel).show(state, diagram_styles)
         self._show_training(moved=True)
         self._show_status()
-        self.show_lesson()
+        self.show_lesson(state)
 
     def _show_training(self, *, moved: bool = False) -> None:
         """Redraw training (``moved``: only if the cursor's place in training changed)."""

@@ -162,26 +162,30 @@ class LessonActions(FindActions):
         self._show_cursor()
 
     # ------------------------------------------------------------------ drawing
-    def show_lesson(self) -> None:
-        """Redraw the lesson panel for the lesson and the cursor."""
+    def show_lesson(self, state: ModelState | None = None) -> None:
+        """Redraw the lesson panel for the lesson and the cursor.
+
+        ``state``: the model as of the cursor, when the caller has folded it already
+        (presenting, the narration needs it; folding it twice would slow every step).
+        """
         panel = self.query_one(LessonPanel)
         if not panel.display:
             return
-        view = self.lesson_view()
+        view = self.lesson_view(state)
         panel.show(view, self.theme_styles, presenting=self.presenting)
         shown = view.step.show if view.step is not None else ()
         matter = {_PANELS_OF.get(name) for name in shown}
         for selector in set(_PANELS_OF.values()):
             self.query_one(selector).set_class(selector in matter, "-matters")
-        self.refresh_bindings()
 
-    def lesson_view(self) -> LessonView:
-        """What the lesson panel shows now."""
+    def lesson_view(self, state: ModelState | None = None) -> LessonView:
+        """What the lesson panel shows now (``state``: the model as of the cursor)."""
         index = self.cursor
         event = self.store.events[index] if 0 <= index < len(self.store) else None
         narration = None
         if self.presenting and event is not None:
-            state: ModelState = self.store.model_at(index)
+            if state is None:
+                state = self.store.model_at(index)
             narration = self.query_one(ExplainPanel).explainer.explain(event, state)
         run = self.lesson
         if run is None:

@@ -136,18 +136,13 @@ class LessonRun:
         if walk is None:
             self.waiting = self.error is None
             return "wait" if self.waiting else "end"
-        if walk.current.has_question and not walk.revealed:
-            walk.reveal()
-            return "reveal"
-        if walk.index + 1 < len(walk.steps):
-            walk.next()
-            self.waiting = False
-            return "step"
-        if walk.index + 1 < self.total and self.error is None:
+        answered = not walk.current.has_question or walk.revealed
+        if answered and walk.at_end and not self.complete and self.error is None:
+            # The last step found so far, but not the lesson's last: its stop is to come.
             self.waiting = True
             return "wait"
-        walk.finished = True
-        return "end"
+        self.waiting = False
+        return walk.next()
 
     def arrived(self) -> bool:
         """After :meth:`update`: move on to the step the student was waiting for."""
