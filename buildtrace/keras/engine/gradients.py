@@ -3,7 +3,7 @@
 Keras 2's ``train_step`` runs the forward pass under a ``GradientTape`` and asks it for
 the gradient of the loss; TensorFlow differentiates every op it recorded. buildtrace
 has no automatic differentiation. Instead every trainable layer states its own
-vector-Jacobian product (``Layer._backward``), and a :class:`GradientTape` runs the
+vector-Jacobian product (``keras/backprop``), and a :class:`GradientTape` runs the
 model's graph forward, keeping what each layer needs, then walks it backwards.
 
 Example:
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from buildtrace.keras import activations
+from buildtrace.keras import activations, backprop
 
 if TYPE_CHECKING:
     from buildtrace.keras.engine.base_layer import Layer
@@ -65,7 +65,7 @@ class GradientTape:
         self._records = []
 
         def record(node: Node, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-            outputs, cache = node.layer._forward(args[0], training=training)
+            outputs, cache = backprop.forward(node.layer, args[0], training=training)
             self._records.append((node, args[0], cache))
             return outputs
 
@@ -81,8 +81,8 @@ class GradientTape:
         tensor = self.model.outputs[index]
         layer = tensor._keras_history.layer
         for node, _, cache in reversed(self._records):
-            if node.layer is layer and hasattr(layer, "_logits"):
-                return activation_name(layer), layer._logits(cache)
+            if node.layer is layer and backprop.has_logits(layer):
+                return activation_name(layer), backprop.logits(layer, cache)
         return None, None
 
     def backward(
@@ -126,10 +126,9 @@ class GradientTape:
             dy = dys[0] if len(dys) == 1 else dys
             # The first layers' dL/dx is only needed when someone asks for it.
             want_dx = need_dx or not node._keras_input_ids <= input_ids
-            if id(outs[0]) in fused:
-                dx, layer_grads = node.layer._backward(dy, cache, want_dx, wrt_logits=True)
-            else:
-                dx, layer_grads = node.layer._backward(dy, cache, want_dx)
+            dx, layer_grads = backprop.backward(
+                node.layer, dy, cache, want_dx, wrt_logits=id(outs[0]) in fused
+            )
             for variable, g in zip(node.layer.trainable_weights, layer_grads):
                 _accumulate(weight_grads, id(variable), g)
             if dx is None:
