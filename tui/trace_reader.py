@@ -18,8 +18,7 @@ from typing import IO
 
 from textual.message import Message
 
-from buildtrace.trace import Event
-from buildtrace.trace.recorder import TraceFormatError
+from buildtrace.trace import Event, TraceFormatError, stopped_message
 from tui.child_run import ChildRun
 from tui.trace_tail import TraceTail
 
@@ -35,6 +34,9 @@ STREAMING = 8
 
 #: A followed file counts as still being written for this long after it last grew.
 STILL_WRITTEN = 3.0
+
+#: The ``name`` of the event a reader adds where a trace stopped being readable.
+STOPPED_NAME = "<trace>"
 
 
 class EventsArrived(Message):
@@ -62,7 +64,12 @@ class SourceEnded(Message):
 
 
 class TraceFailed(Message):
-    """The trace cannot be read further (not a trace, a newer version...)."""
+    """The trace cannot be read further (not a trace, a newer version, a bad line...).
+
+    ``error`` is one line: ``trace.jsonl: stopped at line 61: not JSON (column 1)``; the
+    events before that line have arrived already, and the last of them is an event that
+    says the same (so a timeline shows where the reading stopped).
+    """
 
     def __init__(self, error: str) -> None:
         self.error = error
@@ -103,27 +110,47 @@ class TraceReader:
         #: Whether more events may still come (read by the app, written here).
         self.live = run is not None or follow
         self._output: IO[str] | None = None
+        self._last: Event = {}
 
     def run(self) -> None:
         """The loop (a worker thread's body); returns when the source ends or on stop."""
         try:
             while not self.stop.is_set():
                 events = self.tail.read()
-                if events:
-                    self.post(EventsArrived(events))
+                self._post_events(events)
                 self._read_output()
+                if self.tail.error is not None:
+                    self._failed(self.tail.error)
+                    return
                 if self.tail.has_more:
                     continue
                 if not events and self._ended():
                     return
                 self.stop.wait(self.streaming_poll if len(events) >= STREAMING else self.poll)
-        except TraceFormatError as exc:
-            self.live = False
-            self.post(TraceFailed(str(exc)))
         finally:
             self.tail.close()
             if self._output is not None:
                 self._output.close()
+
+    def _post_events(self, events: list[Event]) -> None:
+        if events:
+            self._last = events[-1]
+            self.post(EventsArrived(events))
+
+    def _failed(self, error: TraceFormatError) -> None:
+        """Say, after the last good event, where and why the reading stopped."""
+        self.live = False
+        said = stopped_message(error) or str(error)
+        last = self._last
+        seq, t = last.get("seq", -1), last.get("t", 0.0)
+        stop: Event = {
+            "v": 1, "seq": seq + 1 if isinstance(seq, int) else 0,
+            "t": t if isinstance(t, int | float) else 0.0, "kind": "raise",
+            "name": STOPPED_NAME, "depth": 0, "layer": None, "error_type": "TraceFormatError",
+            "message": said, "origin": True, "uncaught": True,
+        }  # fmt: skip
+        self.post(EventsArrived([stop]))
+        self.post(TraceFailed(f"{error.path}: {said}" if error.path else said))
 
     def _ended(self) -> bool:
         """Whether the source is over (posting :class:`SourceEnded` if so)."""
@@ -134,18 +161,27 @@ class TraceReader:
             # The child has ended: one last look, then the stream is complete.
             final = self.tail.read()
             if final:
-                self.post(EventsArrived(final))
+                self._post_events(final)
                 return False
-            self._read_output()
-            self.live = False
-            self.post(SourceEnded(code))
-            return True
+            return self._complete(code)
         if not self.follow:
-            self.live = False
-            self.post(SourceEnded(None))
-            return True
+            return self._complete(None)
         self.live = self._recently_written()
+        if not self.live:
+            # Written to its end a while ago: a last line without newline is an event.
+            self._post_events(self.tail.read_settled())
         return False
+
+    def _complete(self, code: int | None) -> bool:
+        """The source is over: read its last line (newline or not), then say so."""
+        self._post_events(self.tail.read_rest())
+        self._read_output()
+        if self.tail.error is not None:
+            self._failed(self.tail.error)
+            return True
+        self.live = False
+        self.post(SourceEnded(code))
+        return True
 
     def _recently_written(self) -> bool:
         try:

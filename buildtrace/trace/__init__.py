@@ -16,13 +16,16 @@ from __future__ import annotations
 from buildtrace.trace.bus import BUS, TraceBus
 from buildtrace.trace.events import FORMAT_VERSION, Event, keras_name
 from buildtrace.trace.instrument import emit, emit_set, suspended, traced
-from buildtrace.trace.recorder import (
-    JsonlRecorder,
-    TraceFormatError,
+from buildtrace.trace.contract import TraceError, TraceFormatError, check_event
+from buildtrace.trace.reader import (
+    TraceFile,
+    TraceRead,
     iter_events,
     read_events,
-    record,
+    read_trace,
+    stopped_message,
 )
+from buildtrace.trace.recorder import JsonlRecorder, record
 
 __all__ = [
     "BUS",
@@ -30,13 +33,19 @@ __all__ = [
     "Event",
     "JsonlRecorder",
     "TraceBus",
+    "TraceError",
+    "TraceFile",
     "TraceFormatError",
+    "TraceRead",
+    "check_event",
     "emit",
     "emit_set",
     "iter_events",
     "keras_name",
     "read_events",
+    "read_trace",
     "record",
+    "stopped_message",
     "suspended",
     "traced",
 ]

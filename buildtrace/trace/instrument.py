@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -222,9 +223,15 @@ def _publish_raise(
 def _message(exc: BaseException) -> str:
     """``str(exc)`` that never fails (a broken ``__str__`` must not break the trace)."""
     try:
-        return str(exc)
+        text = str(exc)
     except Exception:  # pragma: no cover - defensive
-        return repr(exc)
+        text = repr(exc)
+    # A message with terminal escapes (a coloured error) would be refused by every
+    # reader of the trace (control characters are not text there): keep it readable.
+    return text if text.isprintable() else _CONTROL.sub("\ufffd", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def emit(kind: str, name: str, layer: str | None = None, **fields: Any) -> None:

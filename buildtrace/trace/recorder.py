@@ -6,8 +6,7 @@ The per-batch events of training (hundreds a second) are written in bunches inst
 at most :data:`BATCH_DELAY` seconds after they happen and always before the next
 event of any other kind: flushing each would cost training several percent, and a
 crash then loses at most that fraction of a second of batch logs, never half a line.
-A reader accepts a file still being written: a last line without its newline is not
-yet an event and is left for later.
+Reading a trace back is :mod:`buildtrace.trace.reader`'s job.
 """
 
 from __future__ import annotations
@@ -21,11 +20,22 @@ from pathlib import Path
 from typing import IO, Any
 
 from buildtrace.trace.bus import BUS, TraceBus
-from buildtrace.trace.events import FORMAT_VERSION, Event
+from buildtrace.trace.contract import TraceFormatError
+from buildtrace.trace.events import Event
+from buildtrace.trace.reader import iter_events, parse_line, read_events
 
-
-class TraceFormatError(ValueError):
-    """A trace file this buildtrace cannot read (bad JSON, unknown version)."""
+# Reading lives in ``buildtrace.trace.reader``; these names stay importable from here.
+__all__ = [
+    "BATCH_DELAY",
+    "BATCHED_KINDS",
+    "JsonlRecorder",
+    "TraceFormatError",
+    "dumps",
+    "iter_events",
+    "parse_line",
+    "read_events",
+    "record",
+]
 
 
 def _default(value: Any) -> Any:
@@ -123,61 +133,3 @@ def record(path: str | os.PathLike[str], bus: TraceBus = BUS) -> Iterator[JsonlR
     finally:
         unsubscribe()
         recorder.close()
-
-
-def parse_line(line: str, where: str = "") -> Event:
-    """Parse one line of a trace, checking it is an event this reader understands."""
-    try:
-        event = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise TraceFormatError(
-            f"{where}not a JSON object: {exc.msg} (column {exc.colno})"
-        ) from None
-    if not isinstance(event, dict) or "kind" not in event:
-        raise TraceFormatError(f"{where}not a buildtrace event: {line[:80]!r}")
-    version = event.get("v", FORMAT_VERSION)
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise TraceFormatError(
-            f"{where}trace format v{version} was written by a newer buildtrace; this one "
-            f"reads up to v{FORMAT_VERSION}. Upgrade buildtrace to open it."
-        )
-    return event
-
-
-def iter_events(
-    path: str | os.PathLike[str], *, follow: bool = False, poll: float = 0.05
-) -> Iterator[Event]:
-    """Yield the events of a trace file in order.
-
-    Args:
-        path: the JSON Lines file.
-        follow: keep waiting for new events at the end of the file (like ``tail -f``),
-            for a trace still being written. The generator then never ends by itself.
-        poll: seconds between looks at the file's end when following.
-
-    Raises:
-        TraceFormatError: a line is not a valid event, naming the file and line number.
-    """
-    name = Path(path).name
-    with open(path, encoding="utf-8") as stream:
-        pending = ""
-        number = 0
-        while True:
-            chunk = stream.readline()
-            if not chunk:
-                if not follow:
-                    break
-                time.sleep(poll)
-                continue
-            pending += chunk
-            if not pending.endswith("\n"):
-                continue  # a line still being written: wait for the rest
-            number += 1
-            line, pending = pending.strip(), ""
-            if line:
-                yield parse_line(line, f"{name}:{number}: ")
-
-
-def read_events(path: str | os.PathLike[str]) -> list[Event]:
-    """All the complete events of a trace file, as a list."""
-    return list(iter_events(path))

@@ -20,7 +20,8 @@ from buildtrace.trace.recorder import (
 
 
 def event(kind: str, seq: int, **fields: object) -> Event:
-    return {"v": 1, "seq": seq, "t": 0.0, "kind": kind, "name": "f", "depth": 0, **fields}
+    return {"v": 1, "seq": seq, "t": 0.0, "kind": kind, "name": "f", "depth": 0, "layer": None,
+            **fields}  # fmt: skip
 
 
 def lines_on_disk(path: Path) -> list[str]:
@@ -89,11 +90,16 @@ def test_record_round_trips_events_in_order(tmp_path: Path) -> None:
     assert BUS.subscriber_count == 0  # the process-wide bus was never touched
 
 
-def test_a_line_still_being_written_is_left_for_later(tmp_path: Path) -> None:
+def test_a_cut_last_line_is_reported_after_the_events_before_it(tmp_path: Path) -> None:
+    # Read to its end for good (not followed), a half line is the file's last word.
     path = tmp_path / "growing.jsonl"
     whole = json.dumps(event("call", 0)) + "\n"
     path.write_text(whole + json.dumps(event("return", 1))[:20], encoding="utf-8")
-    assert [e["seq"] for e in iter_events(path)] == [0]
+    seen = []
+    with pytest.raises(TraceFormatError, match=r"growing.jsonl:2: not JSON"):
+        for item in iter_events(path):
+            seen.append(item["seq"])
+    assert seen == [0]
 
 
 def test_a_trace_from_a_newer_buildtrace_is_refused_with_a_clear_message(
@@ -108,5 +114,5 @@ def test_a_trace_from_a_newer_buildtrace_is_refused_with_a_clear_message(
 def test_a_line_that_is_not_an_event_names_its_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.jsonl"
     path.write_text(json.dumps(event("call", 0)) + "\n{oops\n", encoding="utf-8")
-    with pytest.raises(TraceFormatError, match=r"broken.jsonl:2: not a JSON object"):
+    with pytest.raises(TraceFormatError, match=r"broken.jsonl:2: not JSON"):
         read_events(path)
