@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 from textual.message import Message
 
@@ -102,7 +101,6 @@ class TraceReader:
         self.stop = threading.Event()
         #: Whether more events may still come (read by the app, written here).
         self.live = run is not None or follow
-        self._output: IO[str] | None = None
 
     def run(self) -> None:
         """The loop (a worker thread's body); returns when the source ends or on stop."""
@@ -122,8 +120,6 @@ class TraceReader:
             self.post(TraceFailed(str(exc)))
         finally:
             self.tail.close()
-            if self._output is not None:
-                self._output.close()
 
     def _ended(self) -> bool:
         """Whether the source is over (posting :class:`SourceEnded` if so)."""
@@ -156,13 +152,6 @@ class TraceReader:
     def _read_output(self) -> None:
         if self.child is None:
             return
-        if self._output is None:
-            try:
-                self._output = open(  # noqa: SIM115
-                    self.child.log_path, encoding="utf-8", errors="replace"
-                )
-            except FileNotFoundError:
-                return
-        text = self._output.read()
+        text = self.child.read_output()  # bounded, however fast the script prints
         if text:
             self.post(OutputArrived(text))
