@@ -32,7 +32,7 @@ from buildtrace.lessons.walkthrough import Lesson
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace.events import short_name
 from tui.breakpoints import Breakpoints
-from tui.child_run import ChildRun
+from tui.child_run import ChildRun, exit_description
 from tui.event_store import EventStore
 from tui.keymap import KEYMAP, bindings
 from tui.lesson_run import LessonRun
@@ -223,11 +223,10 @@ class BuildTraceApp(MotionActions):
 
     def _add_exit_event(self, code: int | None) -> None:
         lines = self.child.log_tail(3) if self.child is not None else []
-        signal = f"killed by signal {-code}" if code is not None and code < 0 else f"status {code}"
         event = {
             "v": 1, "seq": len(self.store), "t": 0.0, "kind": "raise", "name": "<script>",
             "depth": 0, "layer": None, "error_type": "ChildExited", "origin": True,
-            "uncaught": True, "message": f"the script ended with {signal}. " + " ".join(lines),
+            "uncaught": True, "message": f"{exit_description(code)}. " + " ".join(lines),
         }  # fmt: skip
         self.timeline.add_events(self.store.extend([event]))
 

@@ -1,8 +1,14 @@
 """A user's script running in a child process, seen from the viewer's side.
 
 The child (:mod:`buildtrace.runner.child`) writes its trace to a file the viewer tails,
-its output (stdout and stderr, prints included) to a log file, and reads the viewer's
-commands from a pipe. Nothing the script does reaches the viewer's terminal.
+its output (stdout and stderr, prints included) to a pipe the viewer drains into a
+bounded :class:`~tui.output_ring.OutputRing`, and reads the viewer's commands from
+another pipe. Nothing the script does reaches the viewer's terminal, and however much it
+prints, the viewer keeps a bounded amount of it.
+
+The script and every process it starts form one process group, which never outlives
+the viewer: quitting ends the group, and a viewer that dies any other way takes it with
+it (see :mod:`buildtrace.runner.lifeline`).
 """
 
 from __future__ import annotations
@@ -11,13 +17,17 @@ import contextlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from buildtrace.runner import lifeline
 from buildtrace.runner.child import StopRule, child_argv
+from tui.output_ring import OutputRing
 
 #: Seconds a child gets to end after SIGTERM before it is killed.
 TERMINATE_GRACE = 1.0
@@ -25,6 +35,13 @@ TERMINATE_GRACE = 1.0
 #: How much lower the script's CPU priority is than the viewer's: on a busy machine the
 #: interface answers first, and training takes what is left (it is a batch job).
 NICE = 5
+
+#: Bytes read from the script's output pipe at once.
+_READ_SIZE = 1 << 20
+
+#: Linux's ``fcntl`` command that resizes a pipe: a 1 MB pipe lets a flooding script
+#: write on while the reader thread waits for its turn.
+_F_SETPIPE_SZ = 1031
 
 #: Thread-count variables of the BLAS libraries numpy may use.
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -74,33 +91,65 @@ class ChildRun:
         self.lockstep = lockstep
         self.folder = Path(tempfile.mkdtemp(prefix="buildtrace-tui-"))
         self.trace_path = Path(trace_path or self.folder / "trace.jsonl")
-        self.log_path = self.folder / "output.log"
+        #: What the script printed (stdout and stderr), bounded.
+        self.output = OutputRing()
         self.paused = False
         self._process: subprocess.Popen[bytes] | None = None
         self._control: IO[str] | None = None
+        self._drain: threading.Thread | None = None
 
     def start(self) -> None:
-        """Start the child (the trace file exists, empty, when this returns)."""
+        """Start the child (the trace file exists, empty, when this returns).
+
+        Call it from the viewer's main thread: the child is told when the thread that
+        started it ends (Linux's parent-death signal follows the thread, not the process).
+        """
         self.trace_path.write_text("", encoding="utf-8")
         read_end, write_end = os.pipe()
         argv = child_argv(
             self.script, self.script_args, self.trace_path,
             control_fd=read_end, lockstep=self.lockstep, nice=NICE,
+            viewer_pid=os.getpid(), cleanup=self.folder,
         )  # fmt: skip
-        env = child_env()
-        with open(self.log_path, "wb") as log:
-            self._process = subprocess.Popen(
-                argv,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                pass_fds=(read_end,),
-                env=env,
-                # Its own session: the terminal's signals and its tty are the viewer's.
-                start_new_session=True,
-            )
+        self._process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            pass_fds=(read_end,),
+            env=child_env(),
+            # Its own session and group: the terminal's signals and its tty are the
+            # viewer's, and the group is what ends, whatever the script started.
+            start_new_session=True,
+        )
         os.close(read_end)
         self._control = os.fdopen(write_end, "w", encoding="utf-8", buffering=1)
+        stdout = self._process.stdout
+        assert stdout is not None  # stdout=PIPE
+        with contextlib.suppress(OSError):  # not Linux, or a lower limit: the default
+            import fcntl
+
+            fcntl.fcntl(stdout.fileno(), _F_SETPIPE_SZ, _READ_SIZE)
+        self._drain = threading.Thread(
+            target=self._read_output, args=(stdout,), name="script output", daemon=True
+        )
+        self._drain.start()
+
+    def _read_output(self, stdout: IO[bytes]) -> None:
+        """Drain the script's output into :attr:`output` until the pipe closes."""
+        fd = stdout.fileno()
+        try:
+            while data := os.read(fd, _READ_SIZE):
+                self.output.append(data)
+        except OSError:
+            pass  # closed by stop()
+
+    def read_output(self) -> str:
+        """What the script printed since the last call (bounded; says what it skipped)."""
+        if self._drain is not None and self._process is not None and self._process.poll() is not None:
+            # The child has ended: its last words may still be in the pipe.
+            self._drain.join(0.5)
+        return self.output.take()
 
     # ------------------------------------------------------------------ commands
     def send(self, message: dict[str, Any]) -> bool:
@@ -150,22 +199,27 @@ class ChildRun:
             return None
 
     def stop(self) -> None:
-        """End the child (politely, then not) and close the back-channel."""
+        """End the child and every process it started, and close the pipes.
+
+        Closing the back-channel alone ends a child started by a viewer (it kills its
+        group when the pipe closes); the group is then signalled too, in case the
+        script holds the interpreter in a long computation, and the child is reaped.
+        """
         if self._control is not None:
             with contextlib.suppress(OSError):
                 self._control.close()
             self._control = None
         process = self._process
-        if process is None or process.poll() is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            process.terminate()
-        try:
-            process.wait(TERMINATE_GRACE)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError):
-                process.kill()
-            process.wait()
+        if process is not None:
+            # The group outlives its leader when the script left a process running: it
+            # is ended even then. Its id stays reserved until the leader is reaped below.
+            if process.returncode is None or lifeline.group_alive(process.pid):
+                lifeline.end_group(process.pid, TERMINATE_GRACE)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(TERMINATE_GRACE)
+            if process.stdout is not None:
+                with contextlib.suppress(OSError):
+                    process.stdout.close()
 
     def cleanup(self) -> None:
         """Delete the temporary folder (a trace asked for elsewhere is kept)."""
@@ -173,8 +227,29 @@ class ChildRun:
 
     def log_tail(self, lines: int = 5) -> list[str]:
         """The last lines the script printed."""
-        try:
-            text = self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return []
-        return [line for line in text.splitlines() if line.strip()][-lines:]
+        return self.output.recent_lines(lines)
+
+
+def exit_description(code: int | None) -> str:
+    """How a script ended, in plain words: ``the script was killed (SIGKILL)``.
+
+    Args:
+        code: the child's exit status (negative: the signal that ended it).
+    """
+    if code is None or code >= 0:
+        return f"the script ended with exit status {code}"
+    number = -code
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        return f"the script was ended by signal {number}"
+    if number == signal.SIGKILL:
+        return (
+            "the script was killed (SIGKILL: by another program, or by the system "
+            "when memory ran out)"
+        )
+    if number in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        return f"the script was stopped ({name})"
+    if number == signal.SIGSEGV:
+        return "the script crashed (SIGSEGV: a fault in compiled code)"
+    return f"the script was ended by a signal ({name})"

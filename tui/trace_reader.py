@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO
 
 from textual.message import Message
 
@@ -109,7 +108,6 @@ class TraceReader:
         self.stop = threading.Event()
         #: Whether more events may still come (read by the app, written here).
         self.live = run is not None or follow
-        self._output: IO[str] | None = None
         self._last: Event = {}
 
     def run(self) -> None:
@@ -129,8 +127,6 @@ class TraceReader:
                 self.stop.wait(self.streaming_poll if len(events) >= STREAMING else self.poll)
         finally:
             self.tail.close()
-            if self._output is not None:
-                self._output.close()
 
     def _post_events(self, events: list[Event]) -> None:
         if events:
@@ -192,13 +188,6 @@ class TraceReader:
     def _read_output(self) -> None:
         if self.child is None:
             return
-        if self._output is None:
-            try:
-                self._output = open(  # noqa: SIM115
-                    self.child.log_path, encoding="utf-8", errors="replace"
-                )
-            except FileNotFoundError:
-                return
-        text = self._output.read()
+        text = self.child.read_output()  # bounded, however fast the script prints
         if text:
             self.post(OutputArrived(text))

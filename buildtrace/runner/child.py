@@ -17,7 +17,11 @@ JSON object per line from the UI to the child:
 * ``{"op": "run"}``: leave lockstep; the script runs freely from now on.
 * ``{"op": "pause"}`` / ``{"op": "resume"}``: hold training at the next ``batch_end``.
 
-When the pipe closes (the UI quit or died) the child is released and runs to its end.
+Started by a viewer (``--viewer-pid``), the child leads a process group of its own and
+lives no longer than the viewer: when the pipe closes or the viewer dies, whatever the
+signal, it removes the viewer's temporary folder (``--cleanup``) and kills its group,
+the processes the script started included (see :mod:`buildtrace.runner.lifeline`).
+Without ``--viewer-pid`` a closed pipe only releases the gate and the script runs on.
 
 Example:
     $ python -m buildtrace.runner.child --trace t.jsonl --lockstep --control-fd 5 seed.py
@@ -28,12 +32,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from buildtrace.runner import lifeline
 from buildtrace.runner.script import SCRIPT_EVENT_NAME, describe_error, run_script
 from buildtrace.trace import BUS, Event, JsonlRecorder
 from buildtrace.trace.events import TRAINING_KINDS
@@ -215,8 +222,8 @@ class Gate:
             self._cond.notify_all()
 
 
-def read_control(fd: int, gate: Gate) -> None:
-    """Apply each JSON line read from ``fd`` to ``gate``; release the gate at EOF."""
+def read_control(fd: int, gate: Gate, at_end: Callable[[], object] | None = None) -> None:
+    """Apply each JSON line read from ``fd`` to ``gate``; at EOF release it, then ``at_end``."""
     try:
         with open(fd, encoding="utf-8", closefd=True) as stream:
             for line in stream:
@@ -226,10 +233,12 @@ def read_control(fd: int, gate: Gate) -> None:
                     continue  # a garbled line must not stop the student's script
                 if isinstance(message, dict):
                     gate.control(message)
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
     finally:
         gate.close()
+        if at_end is not None:
+            at_end()
 
 
 def child_argv(
@@ -240,11 +249,21 @@ def child_argv(
     control_fd: int | None = None,
     lockstep: bool = False,
     nice: int = 0,
+    viewer_pid: int | None = None,
+    cleanup: str | os.PathLike[str] | None = None,
 ) -> list[str]:
-    """The command line that runs ``script`` in a child (``sys.executable -u -m ...``)."""
+    """The command line that runs ``script`` in a child (``sys.executable -u -m ...``).
+
+    ``viewer_pid``: the child ends with that process (its parent) and with the pipe
+    ``control_fd``; ``cleanup``: a folder it then removes.
+    """
     argv = [sys.executable, "-u", "-m", __name__, "--trace", os.fspath(trace)]
     if nice:
         argv += ["--nice", str(nice)]
+    if viewer_pid is not None:
+        argv += ["--viewer-pid", str(viewer_pid)]
+    if cleanup is not None:
+        argv += ["--cleanup", os.fspath(cleanup)]
     if control_fd is not None:
         argv += ["--control-fd", str(control_fd)]
     if lockstep:
@@ -264,6 +283,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--nice", type=int, default=0, help="lower the script's CPU priority by this much"
     )
+    parser.add_argument(
+        "--viewer-pid", type=int, help="end (with every process of the script) when it ends"
+    )
+    parser.add_argument("--cleanup", help="the folder to remove when the viewer is gone")
     parser.add_argument("script", help="the Keras script to run")
     parser.add_argument("script_args", nargs=argparse.REMAINDER, help="the script's arguments")
     return parser
@@ -276,9 +299,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Training is a batch job; the viewer that watches it is interactive.
         os.nice(args.nice)
     gate = Gate(lockstep=args.lockstep and args.control_fd is not None)
+    at_end = None
+    if args.viewer_pid is not None:
+        at_end = _end_with_viewer(args.viewer_pid, Path(args.cleanup) if args.cleanup else None)
     if args.control_fd is not None:
         reader = threading.Thread(
-            target=read_control, args=(args.control_fd, gate), name="control", daemon=True
+            target=read_control, args=(args.control_fd, gate, at_end), name="control", daemon=True
         )
         reader.start()
     recorder = JsonlRecorder(args.trace)
@@ -302,6 +328,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if result.exit_message is not None:
         print(result.exit_message, file=sys.stderr)
     return result.exit_code
+
+
+def _end_with_viewer(viewer_pid: int, cleanup: Path | None) -> Callable[[], object]:
+    """Tie this process, and its group, to the viewer's life; what to do when it ends."""
+
+    def viewer_gone(*_: object) -> None:
+        lifeline.orphaned(cleanup)
+
+    lifeline.become_group_leader()  # the group killed below is the script's alone
+    signal.signal(signal.SIGHUP, viewer_gone)
+    lifeline.die_with_parent(signal.SIGHUP)
+    if os.getppid() != viewer_pid:  # the viewer died before the kernel could be told
+        viewer_gone()
+    return viewer_gone
 
 
 if __name__ == "__main__":
