@@ -17,12 +17,18 @@ Example:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from buildtrace import __version__
+
+#: What ``--until`` takes (the same as ``buildtrace.runner.milestones.UNTIL``, which
+#: imports the engine: ``buildtrace --help`` must stay instant).
+UNTIL = ("build", "compile", "fit", "end")
 
 #: Exit status for a command line buildtrace cannot act on (argparse's own choice).
 USAGE_ERROR = 2
@@ -130,9 +136,21 @@ def add_run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "--output",
         type=Path,
         metavar="TRACE.jsonl",
-        help="also write every event to this JSON Lines file, as it happens",
+        help="also write every event to this JSON Lines file (recorded beside it under a "
+        "hidden name, flushed per event, and renamed to TRACE.jsonl when the run ends)",
+    )
+    run.add_argument(
+        "--force",
+        action="store_true",
+        help="let -o replace an existing file that is not a buildtrace trace",
     )
     run.add_argument("--full", action="store_true", help="print every event, not the teaching view")
+    run.add_argument(
+        "--until",
+        choices=UNTIL,
+        default="end",
+        help="stop the script once its model is built, compiled or fitted (default: its end)",
+    )
     run.add_argument(
         "--traceback", action="store_true", help="print the full traceback if the script fails"
     )
@@ -141,7 +159,12 @@ def add_run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """``buildtrace run``: run the script, print its tree, return the script's status."""
+    """``buildtrace run``: run the script, print its tree, return the script's status.
+
+    The build's tree is printed as soon as the build is complete (before training, which
+    may take minutes); what comes after it (compile, training, errors) is printed when
+    the script ends.
+    """
     script = Path(args.script)
     if not script.exists():
         return _usage_error(f"run: no such script: {script}")
@@ -149,7 +172,9 @@ def run_command(args: argparse.Namespace) -> int:
         return _usage_error(f"run: not a script file: {script}")
     output: Path | None = args.output
     if output is not None:
-        problem = _output_problem(output, script)
+        from buildtrace.commands.output_files import output_problem
+
+        problem = output_problem(output, inputs=[script], kind="trace", force=args.force)
         if problem is not None:
             return _usage_error(f"run: {problem}")
 
@@ -157,19 +182,42 @@ def run_command(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.text import Text
 
+    from buildtrace.render.output import replacing
     from buildtrace.render.tree import build_tree, count_in_view
     from buildtrace.runner.script import describe_error, run_script
 
+    console = Console(width=_output_width())
+    view = "every event" if args.full else "teaching view"
+    printed = 0  # how many events the trees printed so far cover
+
+    def print_build(events: list[Any]) -> None:
+        nonlocal printed
+        if args.no_tree or not events:
+            return
+        title = f"build trace of {script.name} ({view})"
+        try:
+            console.print(build_tree(events, full=args.full, title=title))
+            sys.stdout.flush()
+        except (BrokenPipeError, OSError):
+            return  # the reader left; the run goes on, and main() says nothing more
+        printed = len(events)
+
     try:
-        result = run_script(script, args.script_args, output)
+        with replacing(output) if output is not None else contextlib.nullcontext() as temp:
+            result = run_script(
+                script, args.script_args, temp, until=args.until, on_build=print_build
+            )
     except OSError as exc:
         return _usage_error(f"run: cannot write the trace to {output}: {exc.strerror or exc}")
+    if output is not None:
+        result.trace_path = output
 
-    console = Console(width=_output_width())
-    if not args.no_tree:
-        view = "every event" if args.full else "teaching view"
+    rest = result.events[printed:]
+    if not args.no_tree and (not printed or count_in_view(rest, full=args.full)):
         title = f"build trace of {script.name} ({view})"
-        console.print(build_tree(result.events, full=args.full, title=title))
+        if printed:
+            title = f"after the build: {script.name} goes on ({view})"
+        console.print(build_tree(rest, full=args.full, title=title))
     # The tree (stdout) comes before the error (stderr) even when both go to one file.
     sys.stdout.flush()
     if result.error is not None:
@@ -181,6 +229,8 @@ def run_command(args: argparse.Namespace) -> int:
     if not args.full and not args.no_tree:
         shown = count_in_view(result.events)
         parts[0] += f" ({shown:,} in the teaching view; --full shows all)"
+    if result.stopped_at is not None:
+        parts.append(f"stopped once the {result.stopped_at} was complete (--until)")
     if result.trace_path is not None:
         parts.append(f"trace written to {result.trace_path}")
     parts.append(f"exit status {result.exit_code}")
@@ -202,40 +252,6 @@ def _output_width() -> int | None:
     if sys.stdout.isatty() or "COLUMNS" in os.environ:
         return None
     return PIPE_WIDTH
-
-
-def _output_problem(output: Path, script: Path) -> str | None:
-    """Why writing the trace to ``output`` would lose something (None when it is safe)."""
-    if output.exists() and output.resolve() == script.resolve():
-        return f"refusing to write the trace over the script itself ({output})"
-    if output.is_dir():
-        return f"{output} is a folder; give a file name, e.g. {output / 'trace.jsonl'}"
-    if not output.parent.is_dir():
-        return f"cannot write {output}: the folder {output.parent} does not exist"
-    if output.is_file() and not _is_trace_or_empty(output):
-        return (
-            f"{output} exists and is not a buildtrace trace; refusing to overwrite it "
-            "(delete it or choose another file)"
-        )
-    return None
-
-
-def _is_trace_or_empty(path: Path) -> bool:
-    """Whether ``path`` is empty or starts like a buildtrace trace (safe to overwrite)."""
-    from buildtrace.trace.recorder import TraceFormatError, parse_line
-
-    try:
-        with path.open(encoding="utf-8") as stream:
-            first = stream.readline(1 << 16).strip()
-    except (OSError, UnicodeDecodeError):
-        return False
-    if not first:
-        return True
-    try:
-        parse_line(first)
-    except TraceFormatError:
-        return False
-    return True
 
 
 def _usage_error(message: str) -> int:

@@ -34,8 +34,14 @@ EPILOG = """\
 without Graphviz's dot, the DOT text is written (FILE.dot) with one line saying how to
 install Graphviz; the exit status is still 0.
 
-a script runs to its end (training too) before anything is drawn: record it once with
-`buildtrace run script.py -o trace.jsonl`, then draw from the trace as often as you like.
+a script is stopped as soon as what the diagram shows is complete: every kind draws
+the build, so by default the script stops once its model is built and it turns to
+training (--until build). --until compile / fit / end lets it run further (the
+topology then shows the model as training left it). To draw often, record it once with
+`buildtrace run script.py -o trace.jsonl` and draw from the trace.
+
+an existing output is replaced only if it looks like one buildtrace writes (a Graphviz
+picture, a frames page); --force replaces any file. The output is never the input.
 
 examples:
   buildtrace diagram samples/seed.py -o seed.png
@@ -47,6 +53,10 @@ examples:
 
 #: Exit status for a command line that cannot be acted on (argparse's own choice).
 USAGE_ERROR = 2
+
+#: What ``--until`` takes (``buildtrace.runner.milestones.UNTIL``, kept here so that
+#: ``--help`` does not import the engine).
+UNTIL = ("build", "compile", "fit", "end")
 
 KINDS = ("topology", "build", "frames")
 
@@ -71,6 +81,9 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="the picture (.svg .png .pdf .dot), or for frames an .html page or a folder",
     )
     parser.add_argument("--kind", choices=KINDS, default="topology", help="what to draw")
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing file of another kind"
+    )
     parser.add_argument("--model", metavar="NAME", help="the model to draw (default: the last)")
     shown = parser.add_argument_group("topology (what keras.utils.plot_model offers, and more)")
     flag = argparse.BooleanOptionalAction
@@ -111,13 +124,21 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     parser.set_defaults(handler=diagram_command, takes_script_args=True, script_args=[])
 
 
-def add_source_arguments(parser: argparse.ArgumentParser) -> None:
-    """The source (a script or a trace) and ``--at``, shared with ``buildtrace export``."""
+def add_source_arguments(parser: argparse.ArgumentParser, *, until: str = "build") -> None:
+    """The source (a script or a trace), ``--at`` and ``--until``, shared with
+    ``buildtrace export`` (whose script runs to its end by default)."""
     parser.add_argument(
         "script", nargs="?", metavar="SCRIPT.py|TRACE.jsonl", help="a Keras script or a trace"
     )
     parser.add_argument(
         "--at", type=int, metavar="SEQ", help="the state after event SEQ (default: the end)"
+    )
+    parser.add_argument(
+        "--until",
+        choices=UNTIL,
+        default=until,
+        help="a script: stop it once its model is built (it turns to training), compiled "
+        f"or fitted, or run it to its end (default: {until})",
     )
 
 
@@ -133,7 +154,7 @@ def diagram_command(args: argparse.Namespace) -> int:
 
     # Imported here: graphviz, numpy and the folds load only when drawing.
     from buildtrace.render.build_diagram import BuildOptions
-    from buildtrace.render.diagrams import plot_build, plot_frames, plot_model
+    from buildtrace.render.diagrams import plot_build, plot_model
     from buildtrace.render.output import report
     from buildtrace.render.topology import TopologyOptions
 
@@ -163,16 +184,7 @@ def diagram_command(args: argparse.Namespace) -> int:
             build = BuildOptions(detail=max(0, args.detail), dpi=args.dpi)
             written = [plot_build(loaded, args.output, at=args.at, options=build)]
         else:
-            written = plot_frames(
-                loaded,
-                args.output,
-                every=args.every,
-                at=args.at,
-                model=args.model,
-                options=options,
-                fmt=args.format,
-                title=f"How {Path(args.script).name} builds",
-            )
+            written = _plot_frames(loaded, args, options)
     except ValueError as exc:  # a bad --every, --model, --dpi...
         return usage_error(f"diagram: {exc}")
     except OSError as exc:
@@ -189,6 +201,36 @@ def diagram_command(args: argparse.Namespace) -> int:
     print(f"wrote {where}")
     report(written[0])
     return 0
+
+
+class _NothingDrawn(Exception):
+    """No step to draw: the page is not written."""
+
+
+def _plot_frames(loaded: list[dict[str, Any]], args: argparse.Namespace, options: Any) -> Any:
+    """The frames: a page written whole (through a temporary file), or a folder of them."""
+    from dataclasses import replace
+
+    from buildtrace.render.diagrams import plot_frames
+    from buildtrace.render.output import replacing
+
+    output: Path = args.output
+    title = f"How {Path(args.script).name} builds"
+    draw = {"every": args.every, "at": args.at, "model": args.model, "options": options}
+    if output.suffix.lower() not in (".html", ".htm"):
+        return plot_frames(loaded, output, fmt=args.format, title=title, **draw)
+    try:
+        with replacing(output) as temp:
+            written = plot_frames(loaded, temp, title=title, **draw)
+            if not written:
+                raise _NothingDrawn  # leaves the output as it was, and no empty file
+    except _NothingDrawn:
+        return []
+    # Said of the page the user asked for, not of the temporary file it was written as.
+    return [
+        replace(w, path=output, note=w.note and w.note.replace(temp.name, output.name))
+        for w in written
+    ]
 
 
 def _plot_model_options(options: Any) -> dict[str, Any]:
@@ -209,25 +251,25 @@ def _plot_model_options(options: Any) -> dict[str, Any]:
 
 def _output_problem(args: argparse.Namespace) -> str | None:
     """Why the output asked for cannot be written (None when it can)."""
+    from buildtrace.commands.output_files import output_problem
+
     output: Path | None = args.output
     if output is None:
         return "say where to write the diagram: -o FILE (e.g. -o model.svg)"
+    inputs = [Path(args.script)] if args.script else []
     suffix = output.suffix.lower()
     if args.kind == "frames":
         if suffix and suffix not in (".html", ".htm") and not output.is_dir():
             return f"frames go to an .html page or a folder, not {output.name}"
-        if not output.parent.is_dir():
-            return f"cannot write {output}: the folder {output.parent} does not exist"
-        return None
+        kind = "html" if suffix in (".html", ".htm") else "folder"
+        return output_problem(output, inputs=inputs, kind=kind, force=args.force)
     from buildtrace.render.output import output_format
 
     try:
         output_format(output)
     except ValueError as exc:
         return str(exc)
-    if not output.parent.is_dir():
-        return f"cannot write {output}: the folder {output.parent} does not exist"
-    return None
+    return output_problem(output, inputs=inputs, force=args.force)
 
 
 def load_source(args: argparse.Namespace) -> list[dict[str, Any]] | int:
@@ -254,9 +296,16 @@ def load_source(args: argparse.Namespace) -> list[dict[str, Any]] | int:
             return usage_error(f"{args.command}: {source} is not a buildtrace trace: {exc}")
     from buildtrace.runner.script import run_script
 
+    until = getattr(args, "until", "end")
     print(f"buildtrace: running {source.name} ...", file=sys.stderr)
-    result = run_script(source, args.script_args)
+    result = run_script(source, args.script_args, until=until)
     sys.stdout.flush()
+    if result.stopped_at is not None:
+        print(
+            f"buildtrace: stopped {source.name} once its {result.stopped_at} was complete "
+            "(--until end runs it all)",
+            file=sys.stderr,
+        )
     if result.error is not None:
         print(
             f"buildtrace: {source.name} stopped with {type(result.error).__name__}: "

@@ -24,6 +24,9 @@ fit, its epochs, evaluate and predict slices on the "training" track.
 """
 
 EPILOG = """\
+an existing FILE.json is replaced only if it is a timeline buildtrace wrote (--force
+replaces any file); the output is never the input.
+
 examples:
   buildtrace export seed.jsonl -o seed.json
   buildtrace export samples/deferred_build.py -o deferred.json
@@ -41,8 +44,11 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         allow_abbrev=False,
         usage="buildtrace export [options] SCRIPT.py|TRACE.jsonl -o FILE.json [script arguments]",
     )
-    add_source_arguments(parser)
+    add_source_arguments(parser, until="end")
     parser.add_argument("-o", "--output", type=Path, metavar="FILE.json", help="the timeline")
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing file that is not a timeline"
+    )
     parser.set_defaults(handler=export_command, takes_script_args=True, script_args=[])
 
 
@@ -53,18 +59,23 @@ def export_command(args: argparse.Namespace) -> int:
         return usage_error("export: say where to write the timeline: -o FILE.json")
     if output.suffix.lower() != ".json":
         return usage_error(f"export: the timeline is JSON: name it FILE.json, not {output.name}")
-    if not output.parent.is_dir():
-        return usage_error(
-            f"export: cannot write {output}: the folder {output.parent} does not exist"
-        )
+    from buildtrace.commands.output_files import output_problem
+
+    inputs = [Path(args.script)] if args.script else []
+    problem = output_problem(output, inputs=inputs, kind="json", force=args.force)
+    if problem is not None:
+        return usage_error(f"export: {problem}")
     loaded = load_source(args)
     if isinstance(loaded, int):
         return loaded
     from buildtrace.render.diagrams import export_perfetto
+    from buildtrace.render.output import replacing
 
     try:
-        path = export_perfetto(loaded, output, at=args.at, title=Path(args.script).name)
+        # Written whole under a temporary name, then renamed: never half a timeline.
+        with replacing(output) as temp:
+            export_perfetto(loaded, temp, at=args.at, title=Path(args.script).name)
     except OSError as exc:
         return usage_error(f"export: cannot write {output}: {exc.strerror or exc}")
-    print(f"wrote {path} (open it in https://ui.perfetto.dev)")
+    print(f"wrote {output} (open it in https://ui.perfetto.dev)")
     return 0

@@ -66,6 +66,14 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     parser.add_argument("-o", "--output", type=Path, metavar="FILE", help="FILE.html or FILE.md")
     parser.add_argument("--title", help="the handout's title (default: from the source)")
     parser.add_argument("--dir", type=Path, metavar="DIR", help="a folder of your lessons")
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing file that is not a handout"
+    )
+    parser.add_argument(
+        "--allow-outside-scripts",
+        action="store_true",
+        help="let a lesson run a script outside its own folder (a path like ../x.py or /x.py)",
+    )
     parser.set_defaults(handler=handout_command, takes_script_args=True, script_args=[])
 
 
@@ -76,20 +84,31 @@ def handout_command(args: argparse.Namespace) -> int:
         return _usage_error("say where to write the handout: -o FILE.html or -o FILE.md")
     if output.suffix.lower() not in SUFFIXES:
         return _usage_error(f"a handout is FILE.html or FILE.md, not {output.name}")
-    if not output.parent.is_dir():
-        return _usage_error(f"cannot write {output}: the folder {output.parent} does not exist")
+    if args.script is None:
+        return _usage_error("give a Keras script, a trace or a lesson (SOURCE)")
+    from buildtrace.commands.output_files import output_problem
+
     source = Path(args.script)
+    problem = output_problem(output, inputs=[source], force=args.force)
+    if problem is not None:
+        return _usage_error(problem)
     if source.suffix in (".py", ".jsonl") or (source.is_file() and source.suffix != ".toml"):
         made = _from_script_or_trace(args, source)
     else:
-        made = _from_lesson(args)
+        made = _from_lesson(args, output)
     if isinstance(made, int):
         return made
 
     from buildtrace.lessons.handout import write_handout
+    from buildtrace.render.output import replacing
 
     try:
-        notes = write_handout(made, output)
+        if output.suffix.lower() in (".html", ".htm"):
+            # One page, written whole under a temporary name, then renamed.
+            with replacing(output) as temp:
+                notes = write_handout(made, temp)
+        else:  # Markdown names its pictures' folder after the file: written in place
+            notes = write_handout(made, output)
     except OSError as exc:
         return _usage_error(f"cannot write {output}: {exc.strerror or exc}")
     pictures = f"{len(made.figures)} diagram" + ("" if len(made.figures) == 1 else "s")
@@ -119,23 +138,29 @@ def _from_script_or_trace(args: argparse.Namespace, source: Path) -> Handout | i
     return handout_from_trace(loaded, title=title, source=f"{kind} {source.name}")
 
 
-def _from_lesson(args: argparse.Namespace) -> Handout | int:
+def _from_lesson(args: argparse.Namespace, output: Path) -> Handout | int:
     """A lesson's handout (its script run, its steps resolved), or an exit status."""
+    from buildtrace.commands.lesson import lesson_source_line
+    from buildtrace.commands.output_files import same_file
     from buildtrace.lessons.handout import handout_from_lesson
     from buildtrace.lessons.walkthrough import LessonError, lesson_events, load_lesson, resolve
 
     if args.script_args:
         return _usage_error("a lesson takes no script arguments: " + " ".join(args.script_args))
     try:
-        lesson = load_lesson(args.script, args.dir)
+        lesson = load_lesson(
+            args.script, args.dir, allow_outside_scripts=args.allow_outside_scripts
+        )
     except LessonError as exc:
         print(f"buildtrace: {exc}", file=sys.stderr)
         hint = " (a script ends in .py, a trace in .jsonl)" if "no lesson named" in str(exc) else ""
         if hint:
             print(f"buildtrace: give a script, a trace or a lesson{hint}", file=sys.stderr)
         return LESSON_ERROR if not hint else USAGE_ERROR
-    verb = "running" if lesson.script is not None else "reading"
-    print(f"buildtrace: {verb} {lesson.source.name} ...", file=sys.stderr)
+    for read in (lesson.path, lesson.source):
+        if read is not None and same_file(output, read):
+            return _usage_error(f"refusing to write over the input {read} (-o names that file)")
+    print(f"buildtrace: {lesson_source_line(lesson)}", file=sys.stderr)
     try:
         ran = lesson_events(lesson)
         handout = handout_from_lesson(lesson, ran.events, resolve(lesson, ran.events))

@@ -29,6 +29,10 @@ questions whose answers come on the next key.
 A lesson is a small TOML file: a title, the script it runs, and [[step]] tables (see
 buildtrace/lessons/FORMAT.md). Put your own in a folder and point BUILDTRACE_LESSONS
 (or --dir) at it; a lesson of yours with a built-in's name replaces it.
+
+A lesson runs its script: Python code, with your rights (`lesson check` and
+`handout` run it too). Only a script in the lesson's own folder, or a built-in one, is
+run; a lesson naming one elsewhere (/x.py, ../x.py) needs --allow-outside-scripts.
 """
 
 EPILOG = """\
@@ -79,6 +83,11 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="start in presenter mode: large type, the words, the model and its diagram",
     )
     parser.add_argument("--dir", type=Path, metavar="DIR", help="a folder of your lessons")
+    parser.add_argument(
+        "--allow-outside-scripts",
+        action="store_true",
+        help="let the lesson run a script outside its own folder (a path like ../x.py or /x.py)",
+    )
     parser.set_defaults(handler=lesson_command)
 
 
@@ -91,7 +100,7 @@ def lesson_command(args: argparse.Namespace) -> int:
     if args.target == "check":
         if args.file is None:
             return _usage_error("say which lesson to check: buildtrace lesson check FILE.toml")
-        return check_command(args.file, args.dir)
+        return check_command(args.file, args.dir, allow_outside=args.allow_outside_scripts)
     if args.file is not None:
         return _usage_error(f"one lesson at a time (got {args.target} and {args.file})")
     if args.text and (args.viewer or args.presenter):
@@ -99,45 +108,72 @@ def lesson_command(args: argparse.Namespace) -> int:
             "--text shows the lesson as text: it cannot go with --viewer/--presenter"
         )
     return run_command(
-        args.target, args.dir, text=args.text, viewer=args.viewer, presenting=args.presenter
+        args.target,
+        args.dir,
+        text=args.text,
+        viewer=args.viewer,
+        presenting=args.presenter,
+        allow_outside=args.allow_outside_scripts,
     )
 
 
+#: Below this many columns the lessons are listed one under another, not as a table: a
+#: table's summary column gets so narrow that code words in it are cut.
+TABLE_WIDTH = 120
+
+
 def list_command(directory: Path | None) -> int:
-    """Print the lessons as a table."""
+    """Print the lessons: a table on a wide terminal, a list (wrapped between words)
+    otherwise."""
     from rich.console import Console
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
     from buildtrace.lessons.walkthrough import list_lessons
 
-    table = Table(title="buildtrace lessons", title_justify="left", expand=False)
-    table.add_column("name", style="bold cyan", no_wrap=True)
-    table.add_column("title")
-    table.add_column("steps", justify="right")
-    table.add_column("summary", style="dim")
+    console = Console()
+    lessons = list_lessons(directory)
     # Text objects, not strings: a title or summary with [brackets] is not rich markup.
-    for info in list_lessons(directory):
-        name = Text(info.name)
+    rows: list[tuple[Text, Text, str, Text]] = []
+    for info in lessons:
+        name = Text(info.name, style="bold cyan")
         if not info.builtin:
             name.append(" (yours)", style="dim")
         if info.lesson is None:
-            table.add_row(name, Text("cannot be read", style="red"), "", Text(info.error or ""))
+            rows.append((name, Text("cannot be read", style="red"), "", Text(info.error or "")))
             continue
         lesson = info.lesson
-        table.add_row(name, Text(lesson.title), str(len(lesson.steps)), Text(lesson.summary))
-    console = Console()
-    console.print(table)
+        steps = f"{len(lesson.steps)}"
+        rows.append((name, Text(lesson.title), steps, Text(lesson.summary, style="dim")))
+    if console.width >= TABLE_WIDTH:
+        table = Table(title="buildtrace lessons", title_justify="left", expand=False)
+        table.add_column("name", no_wrap=True)
+        table.add_column("title")
+        table.add_column("steps", justify="right")
+        table.add_column("summary")
+        for row in rows:
+            table.add_row(*row)
+        console.print(table)
+    else:
+        console.print(Text("buildtrace lessons", style="bold"))
+        for name, title, steps, summary in rows:
+            head = Text.assemble(name, "  ", title)
+            if steps:
+                head.append(f"  ({steps} steps)", style="dim")
+            console.print(head)
+            if summary.plain:
+                console.print(Padding(summary, (0, 0, 0, 4), expand=False))
     console.print("Run one with [bold]buildtrace lesson NAME[/bold] (add --text for plain text).")
     return 0
 
 
-def check_command(target: str, directory: Path | None) -> int:
+def check_command(target: str, directory: Path | None, *, allow_outside: bool = False) -> int:
     """Load a lesson, run its script and resolve every step; say what is wrong, if anything."""
     from buildtrace.lessons.walkthrough import LessonError, load_lesson
 
     try:
-        lesson = load_lesson(target, directory)
+        lesson = load_lesson(target, directory, allow_outside_scripts=allow_outside)
         steps, ran = _prepare(lesson)
     except LessonError as exc:
         print(f"buildtrace: {exc}", file=sys.stderr)
@@ -160,6 +196,7 @@ def run_command(
     text: bool,
     viewer: bool = False,
     presenting: bool = False,
+    allow_outside: bool = False,
 ) -> int:
     """Run a lesson in the viewer, or as text; returns the exit status.
 
@@ -169,11 +206,12 @@ def run_command(
         text: plain text, not the viewer.
         viewer: the viewer even off a terminal (a browser's, through ``buildtrace serve``).
         presenting: start the viewer in presenter mode.
+        allow_outside: let the lesson run a script outside its folder.
     """
     from buildtrace.lessons.walkthrough import LessonError, load_lesson
 
     try:
-        lesson = load_lesson(target, directory)
+        lesson = load_lesson(target, directory, allow_outside_scripts=allow_outside)
     except LessonError as exc:
         print(f"buildtrace: {exc}", file=sys.stderr)
         return LESSON_ERROR if Path(target).suffix == ".toml" else USAGE_ERROR
@@ -202,8 +240,7 @@ def _prepare(lesson: Lesson) -> tuple[list[ResolvedStep], LessonEvents]:
     """
     from buildtrace.lessons.walkthrough import LessonError, lesson_events, resolve
 
-    verb = "running" if lesson.script is not None else "reading"
-    print(f"buildtrace: {verb} {lesson.source.name} ...", file=sys.stderr)
+    print(f"buildtrace: {lesson_source_line(lesson)}", file=sys.stderr)
     ran = lesson_events(lesson)
     try:
         return resolve(lesson, ran.events), ran
@@ -212,6 +249,15 @@ def _prepare(lesson: Lesson) -> tuple[list[ResolvedStep], LessonEvents]:
             raise
         note = f" (the script stopped early with {ran.error})"
         raise LessonError(exc.problem + note, exc.path, exc.line) from None
+
+
+def lesson_source_line(lesson: Lesson) -> str:
+    """What a lesson is about to do, said plainly: run a script (Python code) or read a
+    trace, and which one."""
+    if lesson.script is not None:
+        where = "built-in script" if lesson.builtin else "script"
+        return f"running the lesson's {where} {lesson.script} (Python code) ..."
+    return f"reading the lesson's trace {lesson.source} ..."
 
 
 def _usage_error(message: str) -> int:

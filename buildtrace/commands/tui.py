@@ -9,6 +9,8 @@ Textual and the viewer are imported only when the command runs.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -71,35 +73,74 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "--output",
         type=Path,
         metavar="TRACE.jsonl",
-        help="keep the script's trace in this file (default: a temporary one)",
+        help="keep the script's trace in this file (default: a temporary one); it is "
+        "recorded beside it under a hidden name and renamed when the viewer closes",
+    )
+    tui.add_argument(
+        "--force",
+        action="store_true",
+        help="let -o replace an existing file that is not a buildtrace trace",
     )
     tui.set_defaults(handler=tui_command, takes_script_args=True, script_args=[])
 
 
 def tui_command(args: argparse.Namespace) -> int:
-    """Run the viewer; returns 0, or 2 when the target cannot be opened."""
+    """Run the viewer; returns its exit status, or 2 when it cannot start."""
     target = Path(args.script)
     given = (("--lockstep", args.lockstep), ("--output", args.output))
     problem = target_problem(target, args.script_args, [name for name, on in given if on])
-    if problem is None and args.output is not None and not args.output.parent.is_dir():
-        problem = f"cannot write {args.output}: its folder does not exist"
+    if problem is None and args.output is not None:
+        from buildtrace.commands.output_files import output_problem
+
+        problem = output_problem(args.output, inputs=[target], kind="trace", force=args.force)
+    if problem is None:
+        problem = terminal_problem(target)
     if problem is not None:
         return _usage_error(problem)
 
+    from buildtrace.render.output import replacing
     from tui.app import create_app  # textual and the engine load only now
 
-    app = create_app(
-        target,
-        args.script_args,
-        lockstep=args.lockstep,
-        follow=not args.no_follow,
-        trace_output=args.output,
-        presenting=args.presenter,
-    )
-    app.run()
+    # The child writes the trace under a hidden name beside the output, flushed per
+    # event, and the viewer tails that file; only a finished recording takes the
+    # output's name, so a file already there is replaced whole or not at all.
+    try:
+        with replacing(args.output) if args.output else contextlib.nullcontext() as recording:
+            app = create_app(
+                target,
+                args.script_args,
+                lockstep=args.lockstep,
+                follow=not args.no_follow,
+                trace_output=recording,
+                presenting=args.presenter,
+            )
+            app.run()
+    except OSError as exc:
+        return _usage_error(f"cannot write {args.output}: {exc.strerror or exc}")
     if target.suffix == ".py" and args.output is not None:
         print(f"trace written to {args.output}")
-    return 0
+    status = getattr(app, "return_code", 0)
+    return status if isinstance(status, int) else 0
+
+
+def terminal_problem(target: Path) -> str | None:
+    """Why the viewer cannot run here: it draws on a terminal and reads keys from it.
+
+    Off a terminal (``buildtrace tui x.py | less``, a cron job) it would write escape
+    codes into the pipe and wait for keys that never come. ``buildtrace serve`` runs the
+    viewer without a terminal, through Textual's web driver, which it names in
+    ``TEXTUAL_DRIVER``.
+    """
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return None
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return None
+    which = "stdout" if not sys.stdout.isatty() else "stdin"
+    if target.suffix == ".py":
+        instead = f"for the build as text, use `buildtrace run {target}`"
+    else:
+        instead = f"for a picture, use `buildtrace diagram {target} -o model.svg`"
+    return f"the viewer needs a terminal, and {which} is not one; {instead}"
 
 
 def target_problem(

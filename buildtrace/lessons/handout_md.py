@@ -19,6 +19,7 @@ from buildtrace import __version__
 from buildtrace.lessons.handout import Figure, Handout, HandoutStep
 from buildtrace.lessons.handout_pictures import DOT_NOTE, render_figures
 from buildtrace.lessons.prose import markdown_inline, paragraphs
+from buildtrace.render.output import write_atomically
 
 
 def files_folder(path: Path) -> Path:
@@ -39,7 +40,7 @@ def write_markdown(handout: Handout, path: Path) -> list[str]:
         else:
             (folder / f"{figure.name}.dot").write_text(figure.dot, encoding="utf-8")
             links[figure.name] = f"{folder.name}/{figure.name}.dot"
-    path.write_text(handout_markdown(handout, links, drawn=pictures is not None), encoding="utf-8")
+    write_atomically(path, handout_markdown(handout, links, drawn=pictures is not None))
     return [] if pictures is not None else [DOT_NOTE]
 
 

@@ -2,7 +2,7 @@
 
 ``tomllib`` says where a file is not TOML; everything else (an unknown key, a step
 without ``stop``, a kind that does not exist, a placeholder misspelt, a script that is
-not there) is checked here, and reported as a
+not there, or outside the lesson's folder) is checked here, and reported as a
 :class:`~buildtrace.lessons.lesson_format.LessonError` naming the line, found with
 :class:`~buildtrace.lessons.source_lines.SourceLines`. Names close to a misspelt one
 are suggested, since most mistakes in a hand-written file are typos.
@@ -33,11 +33,25 @@ from buildtrace.lessons.source_lines import SourceLines
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
 
+#: The option that lets a lesson run a script outside its folder (named in the error).
+ALLOW_OUTSIDE_FLAG = "--allow-outside-scripts"
+
 
 def parse_lesson(
-    text: str, path: Path | None = None, *, scripts: Path | None = None, builtin: bool = False
+    text: str,
+    path: Path | None = None,
+    *,
+    scripts: Path | None = None,
+    builtin: bool = False,
+    allow_outside_scripts: bool = False,
 ) -> Lesson:
     """Read a lesson from the text of its file.
+
+    A lesson runs its script as Python code, with the user's rights. A lesson file is
+    easily shared (and a folder of them pointed at), so its ``script`` must be a file in
+    the lesson's own folder (or below it), or a built-in script: a path that leads
+    elsewhere (``/home/x/evil.py``, ``../../x.py``, a symlink out of the folder) is
+    refused unless ``allow_outside_scripts`` says the user wants it.
 
     Args:
         text: the TOML text.
@@ -46,6 +60,7 @@ def parse_lesson(
         scripts: the folder of built-in scripts, where ``script = "name"`` is looked
             for when no such file sits next to the lesson.
         builtin: whether this is one of buildtrace's own lessons.
+        allow_outside_scripts: accept a script outside the lesson's folder.
 
     Raises:
         LessonError: the text is not TOML, or not a lesson (the message names the line).
@@ -62,7 +77,9 @@ def parse_lesson(
         raise LessonError(
             f"not valid TOML: {problem} (column {column})", path, int(position.group(1))
         ) from None
-    return _Reader(data, SourceLines(text), path, scripts).lesson(builtin)
+    reader = _Reader(data, SourceLines(text), path, scripts)
+    reader.allow_outside_scripts = allow_outside_scripts
+    return reader.lesson(builtin)
 
 
 class _Reader:
@@ -72,6 +89,7 @@ class _Reader:
         self, data: dict[str, Any], lines: SourceLines, path: Path | None, scripts: Path | None
     ) -> None:
         self.data, self.lines, self.path, self.scripts = data, lines, path, scripts
+        self.allow_outside_scripts = False
 
     def fail(self, problem: str, line: int | None) -> LessonError:
         return LessonError(problem, self.path, line)
@@ -121,9 +139,27 @@ class _Reader:
             candidates += [self.scripts / value, self.scripts / f"{value}.py"]
         for candidate in candidates:
             if candidate.is_file():
+                if key == "script" and not self.allow_outside_scripts:
+                    self.check_inside(candidate, value, folder)
                 return candidate
         raise self.fail(
             f"{key} file not found: {value} (looked in {folder})", self.lines.key_line(key)
+        )
+
+    def check_inside(self, script: Path, value: str, folder: Path) -> None:
+        """Refuse a script that resolves outside the lesson's folder and the built-ins."""
+        real = script.resolve()
+        homes = [folder.resolve()]
+        if self.scripts is not None:
+            homes.append(self.scripts.resolve())
+        if any(real.is_relative_to(home) for home in homes):
+            return
+        raise self.fail(
+            f"script {value!r} is outside the lesson's folder ({real}); a lesson runs its "
+            "script as Python code, so it may only name a script in its own folder or a "
+            f"built-in one: move the script there, or pass {ALLOW_OUTSIDE_FLAG} if you trust "
+            "this lesson",
+            self.lines.key_line("script"),
         )
 
     def step(self, index: int, table: Any) -> LessonStep:

@@ -88,7 +88,11 @@ def lesson_folders(directory: str | os.PathLike[str] | None = None) -> list[Path
 
 
 def list_lessons(directory: str | os.PathLike[str] | None = None) -> list[LessonInfo]:
-    """Every lesson there is, by name; a teacher's lesson hides a built-in of its name."""
+    """Every lesson there is, by name; a teacher's lesson hides a built-in of its name.
+
+    A lesson whose script lies outside its folder is listed with that error: it runs
+    only when asked with ``--allow-outside-scripts``.
+    """
     found: dict[str, LessonInfo] = {}
     for folder in lesson_folders(directory):
         if not folder.is_dir():
@@ -103,8 +107,15 @@ def list_lessons(directory: str | os.PathLike[str] | None = None) -> list[Lesson
     return list(found.values())
 
 
-def read_lesson_file(path: str | os.PathLike[str]) -> Lesson:
+def read_lesson_file(
+    path: str | os.PathLike[str], *, allow_outside_scripts: bool = False
+) -> Lesson:
     """Read one lesson file.
+
+    Args:
+        path: the lesson file.
+        allow_outside_scripts: accept a script outside the lesson's folder (see
+            :func:`~buildtrace.lessons.lesson_reader.parse_lesson`).
 
     Raises:
         LessonError: it is not a valid lesson (the message names the line).
@@ -112,13 +123,25 @@ def read_lesson_file(path: str | os.PathLike[str]) -> Lesson:
     """
     path = Path(path).resolve()
     text = path.read_text(encoding="utf-8")
-    return parse_lesson(text, path, scripts=BUILTIN_SCRIPTS, builtin=path.parent == BUILTIN_DIR)
+    return parse_lesson(
+        text,
+        path,
+        scripts=BUILTIN_SCRIPTS,
+        builtin=path.parent == BUILTIN_DIR,
+        allow_outside_scripts=allow_outside_scripts,
+    )
 
 
 def load_lesson(
-    path_or_name: str | os.PathLike[str], directory: str | os.PathLike[str] | None = None
+    path_or_name: str | os.PathLike[str],
+    directory: str | os.PathLike[str] | None = None,
+    *,
+    allow_outside_scripts: bool = False,
 ) -> Lesson:
     """A lesson by file (``my_lesson.toml``) or by name (``seed-build``).
+
+    A lesson runs its script: only one in the lesson's folder (or a built-in one),
+    unless ``allow_outside_scripts``.
 
     Raises:
         LessonError: no such lesson (the message lists those there are), or the file
@@ -129,13 +152,13 @@ def load_lesson(
         if not given.is_file():
             raise LessonError(f"no such lesson file: {given}")
         try:
-            return read_lesson_file(given)
+            return read_lesson_file(given, allow_outside_scripts=allow_outside_scripts)
         except (OSError, UnicodeDecodeError) as exc:
             raise LessonError(f"cannot read {given}: {exc}") from None
     for folder in lesson_folders(directory):
         candidate = folder / f"{given.name}.toml"
         if candidate.is_file():
-            return read_lesson_file(candidate)
+            return read_lesson_file(candidate, allow_outside_scripts=allow_outside_scripts)
     names = [info.name for info in list_lessons(directory)]
     # "seed" -> "seed-build": a part of one name is as good a clue as a typo.
     close = [n for n in names if given.name in n] or difflib.get_close_matches(given.name, names, 1)

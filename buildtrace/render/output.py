@@ -14,10 +14,13 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -169,16 +172,70 @@ def write_dot(source: str, path: str | os.PathLike[str]) -> Written:
     target = Path(path)
     fmt = output_format(target)
     if fmt == "dot":
-        target.write_text(source, encoding="utf-8")
+        write_atomically(target, source)
         return Written(target)
     try:
         data = render(source, fmt)
     except DotMissing:
         fallback = target.with_suffix(".dot")
-        fallback.write_text(source, encoding="utf-8")
+        write_atomically(fallback, source)
         return Written(fallback, f"{INSTALL_HINT} (wrote {fallback})")
-    target.write_bytes(data)
+    write_atomically(target, data)
     return Written(target)
+
+
+@contextlib.contextmanager
+def replacing(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """A temporary file beside ``path`` that becomes ``path`` when the block ends well.
+
+    The file is written under a hidden name in the same folder (same suffix, so a
+    renderer that reads the format from the name still can) and renamed over ``path``
+    at the end: a reader never sees half a file, and a failure (an exception, a full
+    disk) leaves whatever ``path`` was before untouched. On an exception the temporary
+    file is removed. The new file gets the mode a plain ``open`` would give it (or the
+    mode of the file it replaces). A symlink at ``path`` is replaced, not written through.
+
+    Raises:
+        OSError: the folder does not exist or cannot be written.
+
+    Example:
+        >>> with replacing("model.svg") as temp:  # doctest: +SKIP
+        ...     temp.write_bytes(picture)
+    """
+    target = Path(path)
+    handle, name = tempfile.mkstemp(
+        prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent
+    )
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        os.chmod(temp, _new_file_mode(target))
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+
+
+def write_atomically(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` through :func:`replacing`: all or nothing.
+
+    Raises:
+        OSError: the file cannot be written (``path`` is then as it was).
+    """
+    with replacing(path) as temp:
+        temp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _new_file_mode(target: Path) -> int:
+    """The mode of the file ``target`` replaces, or what ``open`` would give a new one."""
+    with contextlib.suppress(OSError):
+        if target.is_file() and not target.is_symlink():
+            return target.stat().st_mode & 0o7777
+    umask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def report(written: Written) -> None:

@@ -7,6 +7,10 @@ engine publishes meanwhile is kept in memory and, when asked, written to a JSON 
 file as it happens. However the script ends (normally, ``sys.exit(n)``, an exception or
 Ctrl-C) the trace is complete and closed; an exception adds one last ``raise`` event, so
 the trace ends where the script did.
+
+A run can also end early, cleanly, once the part of the script a caller needs is done
+(``until="build"``: see :mod:`buildtrace.runner.milestones`): the script is stopped at
+that event, the trace ends there, and the run counts as a success (exit status 0).
 """
 
 from __future__ import annotations
@@ -15,12 +19,13 @@ import os
 import runpy
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 from buildtrace.runner.aliases import explain_unsupported, keras_aliases
+from buildtrace.runner.milestones import Milestones, stops_before
 from buildtrace.trace import BUS, Event, JsonlRecorder, emit
 
 #: The ``name`` of the final ``raise`` event: the exception left the script itself.
@@ -28,6 +33,14 @@ SCRIPT_EVENT_NAME = "<script>"
 
 #: Exit status of a script stopped by Ctrl-C, as shells report it (128 + SIGINT).
 INTERRUPTED_STATUS = 130
+
+
+class StopScript(BaseException):
+    """Raised into a script from the event that completes what the caller asked for.
+
+    A ``BaseException``, like ``KeyboardInterrupt``, so that a script's (or Keras's)
+    ``except Exception`` does not swallow it.
+    """
 
 
 @dataclass
@@ -44,6 +57,7 @@ class RunResult:
         error_line: the line of the script the exception passed through last.
         exit_message: what ``sys.exit("some text")`` was given (printed like Python does).
         trace_error: why the trace file stopped being written (disk full...), if it did.
+        stopped_at: the milestone the script was stopped at (``"build"``...), if it was.
     """
 
     script: Path
@@ -54,6 +68,7 @@ class RunResult:
     error_line: int | None = None
     exit_message: str | None = None
     trace_error: str | None = None
+    stopped_at: str | None = None
 
     @property
     def error_src(self) -> str:
@@ -69,22 +84,52 @@ class _Collector:
 
     A failing write (disk full...) must not kill the student's script, so it stops the
     recording, keeps the reason, and lets the run go on. Lines already written stay whole.
+
+    With ``until`` it also stops the script (:class:`StopScript`) at the event that
+    completes that milestone, and keeps nothing after it; ``on_build`` is called once,
+    with the events so far, when the build is complete.
     """
 
-    def __init__(self, recorder: JsonlRecorder | None) -> None:
+    def __init__(
+        self,
+        recorder: JsonlRecorder | None,
+        until: str = "end",
+        on_build: Callable[[list[Event]], None] | None = None,
+    ) -> None:
         self.events: list[Event] = []
         self.recorder = recorder
         self.trace_error: str | None = None
+        self.until = until
+        self.on_build = on_build
+        self.milestones = Milestones() if until != "end" or on_build is not None else None
+        self.stopped = False
 
     def __call__(self, event: Event) -> None:
+        if self.stopped:
+            return  # the events of the script's unwinding after the stop are not its run
+        complete = False
+        if self.milestones is not None:
+            if self.on_build is not None and self.milestones.build_ends_before(event):
+                on_build, self.on_build = self.on_build, None
+                on_build(self.events)
+            complete = self.milestones.reached(self.until, event)
+            if complete and stops_before(self.until):
+                self.stop()
         self.events.append(event)
-        if self.recorder is None:
-            return
-        try:
-            self.recorder(event)
-        except (OSError, ValueError, TypeError) as exc:
-            self.trace_error = f"{type(exc).__name__}: {exc}"
-            self.close()
+        if self.recorder is not None:
+            try:
+                self.recorder(event)
+            except (OSError, ValueError, TypeError) as exc:
+                self.trace_error = f"{type(exc).__name__}: {exc}"
+                self.close()
+        if complete:
+            self.stop()
+
+    def stop(self) -> None:
+        """Keep no more events and stop the script, from inside its call to ``emit``."""
+        self.stopped = True
+        self.close()
+        raise StopScript(self.until)
 
     def close(self) -> None:
         """Flush and close the trace file (quietly: its events are all written already)."""
@@ -100,6 +145,9 @@ def run_script(
     path: str | os.PathLike[str],
     argv: Sequence[str] = (),
     recorder_path: str | os.PathLike[str] | None = None,
+    *,
+    until: str = "end",
+    on_build: Callable[[list[Event]], None] | None = None,
 ) -> RunResult:
     """Run a Keras script with buildtrace's Keras, collecting its build trace.
 
@@ -107,6 +155,11 @@ def run_script(
         path: the script to run.
         argv: its arguments (``sys.argv[1:]`` inside the script).
         recorder_path: a JSON Lines file to write the trace to, event by event.
+        until: stop the script once this part of it is complete (``build``,
+            ``compile``, ``fit``; see :mod:`buildtrace.runner.milestones`), or run it to
+            its ``end``. A stopped run has exit status 0 and no error.
+        on_build: called once with the events so far when the build is complete (a
+            callback's exception is not the script's: it should not raise).
 
     Returns:
         The events and how the script ended. The script's exceptions are caught and
@@ -122,7 +175,7 @@ def run_script(
     """
     script = Path(path)
     recorder = JsonlRecorder(recorder_path) if recorder_path is not None else None
-    collector = _Collector(recorder)
+    collector = _Collector(recorder, until, on_build)
     result = RunResult(
         script=script,
         events=collector.events,
@@ -135,6 +188,8 @@ def run_script(
     unsubscribe = BUS.subscribe(collector)
     try:
         result.exit_code, result.error, result.exit_message = _run_as_main(script, argv)
+        if collector.stopped:  # however the script let StopScript through, it was asked
+            result.exit_code, result.error, result.stopped_at = 0, None, until
         if result.error is not None:
             result.error_line = script_line(result.error, script)
             # One last event, so the trace ends where the script did.

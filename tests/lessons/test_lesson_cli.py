@@ -156,3 +156,83 @@ def test_the_lessons_own_loader_finds_built_ins_by_file_too() -> None:
     lesson = load_lesson("seed-build")
     assert lesson.path is not None
     assert load_lesson(lesson.path).steps == lesson.steps
+
+
+# ------------------------------------------------------------ a lesson runs its script
+EVIL = "import pathlib, sys\npathlib.Path(sys.argv[1]).write_text('ran')\n"
+
+
+def _lesson_naming(folder: Path, script: str, name: str = "shared") -> Path:
+    """A lesson file that names ``script``; its one step stops at the script's end."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lesson = folder / f"{name}.toml"
+    lesson.write_text(
+        f'title = "A shared lesson"\nscript = {json.dumps(script)}\nargs = ["{{flag}}"]\n\n'
+        '[[step]]\nstop = { kind = "raise" }\n',
+        encoding="utf-8",
+    )
+    return lesson
+
+
+@pytest.mark.parametrize("how", ["absolute", "dotdot", "symlink"])
+@pytest.mark.parametrize("command", ["check", "handout", "text"])
+def test_a_lesson_cannot_run_a_script_outside_its_folder(
+    tmp_path: Path, how: str, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A lesson file named a script at any path, and `lesson check`, `handout` and the
+    lesson itself ran it, with nothing said."""
+    evil = tmp_path / "elsewhere" / "evil.py"
+    evil.parent.mkdir()
+    evil.write_text(EVIL, encoding="utf-8")
+    flag = tmp_path / "ran.txt"
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    named = {"absolute": str(evil), "dotdot": "../elsewhere/evil.py", "symlink": "link.py"}
+    if how == "symlink":
+        (lessons / "link.py").symlink_to(evil)
+    lesson = _lesson_naming(lessons, named[how])
+    lesson.write_text(lesson.read_text().replace("{flag}", str(flag)), encoding="utf-8")
+    argv = {
+        "check": ["lesson", "check", str(lesson)],
+        "handout": ["handout", str(lesson), "-o", str(tmp_path / "h.html")],
+        "text": ["lesson", str(lesson), "--text"],
+    }[command]
+    assert main(argv) != 0
+    assert not flag.exists()  # the script never ran
+    err = capsys.readouterr().err
+    assert "outside the lesson's folder" in err and "--allow-outside-scripts" in err
+    assert "shared.toml, line 2" in err
+    # Asked for explicitly, it runs, and says so.
+    main([*argv, "--allow-outside-scripts"])
+    assert flag.read_text() == "ran"
+    assert "running the lesson's script" in capsys.readouterr().err
+
+
+def test_a_lessons_own_scripts_and_the_built_ins_still_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = tmp_path / "lessons"
+    (folder / "scripts").mkdir(parents=True)
+    (folder / "scripts" / "mine.py").write_text("raise ValueError('mine')\n", encoding="utf-8")
+    assert main(["lesson", "check", str(_lesson_naming(folder, "scripts/mine.py"))]) == 0
+    err = capsys.readouterr().err
+    assert "running the lesson's script" in err and "(Python code)" in err
+    built_in = _lesson_naming(folder, "build_errors", name="builtin")
+    assert main(["lesson", "check", str(built_in)]) == 0
+
+
+def test_lesson_list_at_80_columns_wraps_between_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """At 80 columns the table cut summaries mid-word (``keras.Sequential([ker…``)."""
+    from buildtrace.lessons.walkthrough import list_lessons
+
+    monkeypatch.setenv("COLUMNS", "80")
+    assert main(["lesson", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "…" not in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    words = " ".join(out.split())
+    for info in list_lessons():
+        assert info.lesson is not None
+        assert " ".join(info.lesson.summary.split()) in words  # every word whole, in order

@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 import pytest
 
+import buildtrace.commands.tui
 import tui.app
 from buildtrace.cli import main
 
@@ -26,6 +27,7 @@ class FakeApp:
 @pytest.fixture
 def fake_app(monkeypatch: pytest.MonkeyPatch) -> type[FakeApp]:
     monkeypatch.setattr(tui.app, "create_app", FakeApp)
+    monkeypatch.setattr(buildtrace.commands.tui, "terminal_problem", lambda target: None)
     FakeApp.made = {}
     return FakeApp
 
