@@ -1,8 +1,10 @@
-"""Session state of the mini-Keras: name counters, float type, random generator, variables.
+"""Session state of the mini-Keras, and the tensor functions old examples call as ``K.``.
 
 Mirrors: ``keras/backend.py`` of Keras 2 (``get_uid``, ``unique_object_name``,
-``clear_session``, ``floatx``, ``epsilon``). Keras keeps these per TensorFlow graph; we
-keep them per process, which is what a script sees in eager mode.
+``clear_session``, ``floatx``, ``epsilon``, ``image_data_format``, and ``K.mean``,
+``K.square``, ``K.concatenate``... which Keras writes over TensorFlow ops, as we write
+them over ``buildtrace.tf``'s). Keras keeps the session per TensorFlow graph; we keep it
+per process, which is what a script sees in eager mode.
 """
 
 from __future__ import annotations
@@ -13,15 +15,15 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.unsupported import module_getattr
+from buildtrace.tf import array_ops, dtypes, math_ops, nn, tensors
+from buildtrace.tf import random as tf_random
 
 _FLOATX = "float32"
 _EPSILON = 1e-7
+_IMAGE_DATA_FORMAT = "channels_last"
 
 #: Per-prefix counters behind layer names (``dense``, ``dense_1``...).
 _UIDS: collections.defaultdict[str, int] = collections.defaultdict(int)
-
-#: The generator initializers draw from when they have no seed of their own.
-_RNG: np.random.Generator = np.random.default_rng()
 
 
 def floatx() -> str:
@@ -63,63 +65,191 @@ def clear_session() -> None:
     Mirrors: ``keras/backend.py::clear_session``.
     """
     _UIDS.clear()
+    global _FLOATX, _EPSILON
+    _FLOATX, _EPSILON = "float32", 1e-7
 
 
 def rng() -> np.random.Generator:
-    """The session's random generator (reseeded by ``keras.utils.set_random_seed``)."""
-    return _RNG
+    """The session's random generator: ``tf.random``'s, reseeded by ``set_random_seed``."""
+    return tf_random.generator()
 
 
 def set_rng_seed(seed: int) -> None:
-    """Reseed the session's random generator."""
-    global _RNG
-    _RNG = np.random.default_rng(seed)
+    """Reseed the session's random generator (and numpy's and Python's, as TensorFlow's)."""
+    tf_random.set_seed(seed)
 
 
-class Variable:
-    """A weight: a named numpy array that training updates in place.
+def set_floatx(value: str) -> None:
+    """Set the default float type. Mirrors ``keras/backend.py::set_floatx``.
 
-    Stands in for ``tf.Variable``. ``name`` follows TensorFlow's ``dense/kernel:0``;
-    ``value`` is the array itself (not a copy), which optimizers update in place. It is a
-    plain attribute rather than a property because training reads it dozens of times per
-    batch.
-
-    Example:
-        >>> v = Variable(np.zeros((2, 3), "float32"), name="dense/kernel:0")
-        >>> v
-        <Variable 'dense/kernel:0' shape=(2, 3) dtype=float32>
+    Raises:
+        ValueError: an unknown type, with Keras's message.
     """
+    global _FLOATX
+    if value not in {"float16", "float32", "float64"}:
+        raise ValueError(
+            f"Unknown `floatx` value: {value}. Expected one of {{'float16', 'float32', 'float64'}}"
+        )
+    _FLOATX = str(value)
 
-    __slots__ = ("name", "trainable", "value")
 
-    def __init__(self, value: np.ndarray, name: str, trainable: bool = True) -> None:
-        self.value = value
-        self.name = name
-        self.trainable = trainable
+def set_epsilon(value: float) -> None:
+    """Set the fuzz factor. Mirrors ``keras/backend.py::set_epsilon``."""
+    global _EPSILON
+    _EPSILON = float(value)
 
-    @property
-    def shape(self) -> tuple[int, ...]:
-        """The weight's shape."""
-        return tuple(self.value.shape)
 
-    @property
-    def dtype(self) -> str:
-        """The weight's dtype name, e.g. ``"float32"``."""
-        return str(self.value.dtype)
+def image_data_format() -> str:
+    """``"channels_last"`` (the only layout buildtrace's layers use), as Keras's default."""
+    return _IMAGE_DATA_FORMAT
 
-    def numpy(self) -> np.ndarray:
-        """A copy of the value, as ``tf.Variable.numpy()`` gives."""
-        return self.value.copy()
 
-    def assign(self, value: Any) -> None:
-        """Overwrite the value in place, keeping shape and dtype."""
-        self.value[...] = np.asarray(value, dtype=self.value.dtype)
+def set_image_data_format(data_format: str) -> None:
+    """Set the image layout. Mirrors ``keras/backend.py::set_image_data_format``.
 
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return self.value if dtype is None else self.value.astype(dtype)
+    Raises:
+        ValueError: anything but ``channels_last``/``channels_first`` (Keras's message).
+    """
+    global _IMAGE_DATA_FORMAT
+    if data_format not in {"channels_last", "channels_first"}:
+        raise ValueError(
+            "The `data_format` argument must be one of {'channels_first', 'channels_last'}. "
+            f"Received: data_format={data_format}"
+        )
+    _IMAGE_DATA_FORMAT = str(data_format)
 
-    def __repr__(self) -> str:
-        return f"<Variable '{self.name}' shape={self.shape} dtype={self.dtype}>"
+
+#: The weight type: ``tf.Variable`` itself, as in Keras 2 (``model.trainable_variables``
+#: are ``tf.Variable``s). Defined in ``buildtrace.tf.tensors``.
+Variable = tensors.Variable
+
+
+def variable(value: Any, dtype: Any = None, name: str | None = None, constraint: Any = None) -> Any:
+    """A variable holding ``value``. Mirrors ``keras/backend.py::variable``."""
+    return tensors.Variable(value, dtype=dtype or floatx(), name=name)
+
+
+def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Any:
+    """Mirrors ``keras/backend.py::constant`` (``floatx`` by default)."""
+    return array_ops.constant(value, dtype=dtype or floatx(), shape=shape)
+
+
+def is_keras_tensor(x: Any) -> bool:
+    """True for a symbolic tensor. Mirrors ``keras/backend.py::is_keras_tensor``."""
+    from buildtrace.keras.engine.keras_tensor import KerasTensor
+
+    return isinstance(x, KerasTensor)
+
+
+def int_shape(x: Any) -> tuple[int | None, ...]:
+    """The shape as a tuple of ints (None where unknown). Mirrors ``K.int_shape``."""
+    return tuple(x.shape)
+
+
+def shape(x: Any) -> Any:
+    """The shape as an int32 tensor. Mirrors ``K.shape`` (``tf.shape``)."""
+    return array_ops.shape(x)
+
+
+def ndim(x: Any) -> int:
+    """Number of axes. Mirrors ``K.ndim``."""
+    return len(x.shape)
+
+
+def dtype(x: Any) -> str:
+    """The dtype's name. Mirrors ``K.dtype``."""
+    value = x.dtype
+    return value if isinstance(value, str) else dtypes.as_dtype(value).name
+
+
+def _axis_keep(fn: Any) -> Any:
+    def op(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+        return fn(x, axis=axis, keepdims=keepdims)
+
+    op.__doc__ = f"Mirrors ``K.{fn.__name__.replace('reduce_', '')}`` (``tf.{fn.__name__}``)."
+    return op
+
+
+mean = _axis_keep(math_ops.reduce_mean)
+sum = _axis_keep(math_ops.reduce_sum)
+max = _axis_keep(math_ops.reduce_max)
+min = _axis_keep(math_ops.reduce_min)
+prod = _axis_keep(math_ops.reduce_prod)
+std = _axis_keep(math_ops.reduce_std)
+square = math_ops.square
+sqrt = math_ops.sqrt
+exp = math_ops.exp
+log = math_ops.log
+abs = math_ops.abs
+maximum = math_ops.maximum
+minimum = math_ops.minimum
+dot = math_ops.matmul
+cast = array_ops.cast
+reshape = array_ops.reshape
+expand_dims = array_ops.expand_dims
+squeeze = array_ops.squeeze
+transpose = array_ops.transpose
+softmax = nn.softmax
+relu = nn.relu
+sigmoid = math_ops.sigmoid
+tanh = math_ops.tanh
+argmax = math_ops.argmax
+ones_like = array_ops.ones_like
+zeros_like = array_ops.zeros_like
+
+
+def concatenate(tensors: list[Any], axis: int = -1) -> Any:
+    """Join along ``axis`` (the last by default). Mirrors ``K.concatenate``."""
+    return array_ops.concat(list(tensors), axis=axis)
+
+
+def stack(x: list[Any], axis: int = 0) -> Any:
+    """Mirrors ``K.stack``."""
+    return array_ops.stack(list(x), axis=axis)
+
+
+def clip(x: Any, min_value: Any, max_value: Any) -> Any:
+    """Mirrors ``K.clip``."""
+    return array_ops.clip_by_value(x, min_value, max_value)
+
+
+def l2_normalize(x: Any, axis: Any = None) -> Any:
+    """``x`` divided by its L2 norm along ``axis``. Mirrors ``K.l2_normalize``."""
+    return nn.l2_normalize(x, axis=axis)
+
+
+def random_normal(
+    shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None, seed: Any = None
+) -> Any:
+    """Normal draws (``floatx``). Mirrors ``K.random_normal``."""
+    return tf_random.normal(shape, mean, stddev, dtype=dtype or floatx(), seed=seed)
+
+
+def random_uniform(
+    shape: Any, minval: float = 0.0, maxval: float = 1.0, dtype: Any = None, seed: Any = None
+) -> Any:
+    """Uniform draws (``floatx``). Mirrors ``K.random_uniform``."""
+    return tf_random.uniform(shape, minval, maxval, dtype=dtype or floatx(), seed=seed)
+
+
+def get_value(x: Any) -> Any:
+    """The value as a numpy array. Mirrors ``K.get_value``."""
+    return x.numpy() if hasattr(x, "numpy") else np.asarray(x)
+
+
+def set_value(x: Any, value: Any) -> None:
+    """Overwrite a variable's value. Mirrors ``K.set_value``."""
+    x.assign(np.asarray(value))
+
+
+def eval(x: Any) -> Any:
+    """Mirrors ``K.eval``: the value as a numpy array."""
+    return get_value(x)
+
+
+def learning_phase() -> int:
+    """0: outside ``fit``, layers run in inference mode, as Keras's default phase."""
+    return 0
 
 
 __getattr__ = module_getattr("keras.backend")

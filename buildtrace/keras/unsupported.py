@@ -2,37 +2,12 @@
 
 A script written for ``tf.keras`` may reach for a layer, optimizer or function that
 buildtrace does not model. Rather than an ``AttributeError`` from deep inside, it gets
-an error that names what it asked for.
+an error that names what it asked for. The error is defined one level down, in
+``buildtrace.tf.unsupported`` (TensorFlow's ops raise it too), and re-exported here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from buildtrace.tf.unsupported import NotSupportedByBuildtrace, module_getattr, unsupported
 
-
-class NotSupportedByBuildtrace(AttributeError, NotImplementedError):
-    """Raised when a script uses a part of Keras that buildtrace does not cover."""
-
-
-def unsupported(qualified_name: str) -> NotSupportedByBuildtrace:
-    """The error for ``qualified_name`` (e.g. ``keras.layers.LSTM``), ready to raise."""
-    return NotSupportedByBuildtrace(
-        f"`{qualified_name}` is not supported by buildtrace. buildtrace models the Keras 2 "
-        "build engine and a small set of layers; see `buildtrace.keras` for what it covers."
-    )
-
-
-def module_getattr(module: str) -> Callable[[str], Any]:
-    """A module-level ``__getattr__`` for ``module`` (e.g. ``"keras.layers"``).
-
-    Python calls it for names the module does not define; it raises the error above,
-    except for dunder names that import machinery probes (``__path__``...).
-    """
-
-    def __getattr__(name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):
-            raise AttributeError(f"module {module!r} has no attribute {name!r}")
-        raise unsupported(f"{module}.{name}")
-
-    return __getattr__
+__all__ = ["NotSupportedByBuildtrace", "module_getattr", "unsupported"]

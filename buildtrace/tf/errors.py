@@ -1,0 +1,38 @@
+"""``tf.errors``: the error classes TensorFlow raises from its ops.
+
+Mirrors: ``tensorflow/python/framework/errors_impl.py``. TensorFlow's ``OpError`` derives
+from ``Exception`` only; ours is also a ``ValueError`` (or ``TypeError``) so that code
+written against Keras's own checks, which raise those, still catches it.
+"""
+
+from __future__ import annotations
+
+
+class OpError(Exception):
+    """An op failed. Mirrors: ``tf.errors.OpError``."""
+
+    def __init__(self, message: str, op: str | None = None) -> None:
+        # TensorFlow appends the op's name, e.g. "... [Op:AddV2]".
+        super().__init__(f"{message} [Op:{op}]" if op else message)
+        self.message = message
+        self.op = op
+
+
+class InvalidArgumentError(OpError, ValueError):
+    """An op got an argument it cannot use: incompatible shapes, a wrong dtype.
+
+    Mirrors: ``tf.errors.InvalidArgumentError``.
+
+    Example:
+        >>> raise InvalidArgumentError("Incompatible shapes: [2] vs. [3]", "AddV2")
+        Traceback (most recent call last):
+        ...
+        buildtrace.tf.errors.InvalidArgumentError: Incompatible shapes: [2] vs. [3] [Op:AddV2]
+    """
+
+
+class UnimplementedError(OpError, NotImplementedError):
+    """Mirrors: ``tf.errors.UnimplementedError``."""
+
+
+__all__ = ["InvalidArgumentError", "OpError", "UnimplementedError"]
