@@ -6,46 +6,113 @@ gives a clear "not supported by buildtrace" error naming it.
 
 from __future__ import annotations
 
+# The layers' gradients live in keras/backprop; importing them registers them.
+from buildtrace.keras.backprop import rules as _gradient_rules  # noqa: F401
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_layer import Input, InputLayer
 from buildtrace.keras.engine.input_spec import InputSpec
+from buildtrace.keras.layers.activation.leaky_relu import LeakyReLU
+from buildtrace.keras.layers.activation.relu import ReLU
+from buildtrace.keras.layers.activation.softmax import Softmax
+from buildtrace.keras.layers.convolutional.conv1d import Conv1D
 from buildtrace.keras.layers.convolutional.conv2d import Conv2D
+from buildtrace.keras.layers.convolutional.conv2d_transpose import Conv2DTranspose
 from buildtrace.keras.layers.core.activation import Activation
 from buildtrace.keras.layers.core.dense import Dense
-from buildtrace.keras.layers.merging.add import Add
-from buildtrace.keras.layers.merging.concatenate import Concatenate
+from buildtrace.keras.layers.core.lambda_layer import Lambda
+from buildtrace.keras.layers.merging.add import Add, add
+from buildtrace.keras.layers.merging.average import Average, average
+from buildtrace.keras.layers.merging.concatenate import Concatenate, concatenate
+from buildtrace.keras.layers.merging.maximum import Maximum, maximum
+from buildtrace.keras.layers.merging.minimum import Minimum, minimum
+from buildtrace.keras.layers.merging.multiply import Multiply, multiply
+from buildtrace.keras.layers.merging.subtract import Subtract, subtract
 from buildtrace.keras.layers.normalization.batch_normalization import BatchNormalization
+from buildtrace.keras.layers.normalization.layer_normalization import LayerNormalization
+from buildtrace.keras.layers.pooling.average_pooling1d import AveragePooling1D
 from buildtrace.keras.layers.pooling.average_pooling2d import AveragePooling2D
+from buildtrace.keras.layers.pooling.global_average_pooling1d import GlobalAveragePooling1D
+from buildtrace.keras.layers.pooling.global_average_pooling2d import GlobalAveragePooling2D
+from buildtrace.keras.layers.pooling.global_max_pooling1d import GlobalMaxPooling1D
+from buildtrace.keras.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
+from buildtrace.keras.layers.pooling.max_pooling1d import MaxPooling1D
 from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
+from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
 from buildtrace.keras.layers.regularization.dropout import Dropout
 from buildtrace.keras.layers.reshaping.flatten import Flatten
 from buildtrace.keras.layers.reshaping.reshape import Reshape
+from buildtrace.keras.layers.reshaping.up_sampling2d import UpSampling2D
+from buildtrace.keras.layers.reshaping.zero_padding2d import ZeroPadding2D
 from buildtrace.keras.unsupported import module_getattr
 
 # Keras's aliases.
 Convolution2D = Conv2D
 MaxPool2D = MaxPooling2D
 AvgPool2D = AveragePooling2D
+Convolution1D = Conv1D
+Convolution2DTranspose = Conv2DTranspose
+MaxPool1D = MaxPooling1D
+AvgPool1D = AveragePooling1D
+GlobalAvgPool1D = GlobalAveragePooling1D
+GlobalMaxPool1D = GlobalMaxPooling1D
+GlobalAvgPool2D = GlobalAveragePooling2D
+GlobalMaxPool2D = GlobalMaxPooling2D
 
 __all__ = [
     "Activation",
     "Add",
+    "Average",
+    "AveragePooling1D",
     "AveragePooling2D",
+    "AvgPool1D",
     "AvgPool2D",
     "BatchNormalization",
     "Concatenate",
+    "Conv1D",
     "Conv2D",
+    "Conv2DTranspose",
+    "Convolution1D",
     "Convolution2D",
+    "Convolution2DTranspose",
     "Dense",
     "Dropout",
     "Flatten",
+    "GlobalAveragePooling1D",
+    "GlobalAveragePooling2D",
+    "GlobalAvgPool1D",
+    "GlobalAvgPool2D",
+    "GlobalMaxPool1D",
+    "GlobalMaxPool2D",
+    "GlobalMaxPooling1D",
+    "GlobalMaxPooling2D",
     "Input",
     "InputLayer",
     "InputSpec",
+    "Lambda",
     "Layer",
+    "LayerNormalization",
+    "LeakyReLU",
+    "MaxPool1D",
     "MaxPool2D",
+    "MaxPooling1D",
     "MaxPooling2D",
+    "Maximum",
+    "Minimum",
+    "Multiply",
+    "ReLU",
+    "Rescaling",
     "Reshape",
+    "Softmax",
+    "Subtract",
+    "UpSampling2D",
+    "ZeroPadding2D",
+    "add",
+    "average",
+    "concatenate",
+    "maximum",
+    "minimum",
+    "multiply",
+    "subtract",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Each layer's ``_backward`` is the true gradient of its ``_forward``.
+"""Each layer's backward rule (``keras/backprop``) is the true gradient of its forward.
 
 buildtrace has no autodiff: every layer states its own vector-Jacobian product. These
 tests check it against central finite differences in float64 on tiny shapes, with the
@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 from buildtrace import keras
+from buildtrace.keras import backprop
 
 layers = keras.layers
 RTOL, ATOL = 1e-5, 1e-7
@@ -54,13 +55,13 @@ def check_layer_gradients(
 ) -> tuple[Any, list[np.ndarray]]:
     """Compare ``_backward`` with finite differences; return the analytic gradients."""
     _build_float64(layer, inputs)
-    outputs, cache = layer._forward(inputs, training=training)
+    outputs, cache = backprop.forward(layer, inputs, training=training)
     R = _rng(seed).normal(size=outputs.shape)
 
     def loss() -> float:
-        return float((layer._forward(inputs, training=training)[0] * R).sum())
+        return float((backprop.forward(layer, inputs, training=training)[0] * R).sum())
 
-    dx, grads = layer._backward(R, cache)
+    dx, grads = backprop.backward(layer, R, cache)
     assert len(grads) == len(layer.trainable_weights)
     for grad, weight in zip(grads, layer.trainable_weights):
         assert grad.shape == weight.shape

@@ -3,7 +3,8 @@
 Pins: output shapes (symbolic, ``compute_output_shape`` and eager), element-wise sums with
 broadcasting of size-1 axes, concatenation along any axis, that merge layers have no
 weights, config round trips, and Keras 2's validation messages (which print the list of
-shape tuples ``build`` receives). Engine bugs are pinned by strict xfails.
+shape tuples ``build`` receives). Two former strict xfails (Add of different ranks,
+Concatenate with an unknown size off the axis) now pass.
 """
 
 from __future__ import annotations
@@ -88,13 +89,6 @@ def test_add_output_records_both_inbound_layers() -> None:
     assert [layer.name for layer in node.inbound_layers] == ["input_1", "input_2"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="merging/base_merge.py _Merge.call adds inputs of different ranks with numpy "
-    "broadcasting (right-aligned, so the batch axis meets the wrong axis); Keras 2's "
-    "_Merge.build sets _reshape_required and call() expands the lower-rank inputs at "
-    "axis 1 until the ranks match",
-)
 def test_add_of_inputs_with_different_ranks_expands_at_axis_1() -> None:
     layer = layers.Add()
     out = layer([keras.Input(shape=(3,)), keras.Input(shape=(4, 3))])
@@ -200,12 +194,6 @@ def test_concatenate_of_mismatched_non_axis_sizes_raises_keras_message() -> None
         layers.Concatenate(axis=1)([keras.Input(shape=(2, 3)), keras.Input(shape=(4, 5))])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="base_layer._infer_output_signature concatenates zero-filled scratch arrays with "
-    "1 (then 2) standing for the unknown size, which clashes with the other input's 5 off "
-    "the axis; Keras 2's build accepts the None and the output is (None, 5, 5)",
-)
 def test_concatenate_ignores_unknown_sizes_off_the_axis() -> None:
     out = layers.Concatenate()([keras.Input(shape=(None, 3)), keras.Input(shape=(5, 2))])
     assert out.shape == (None, 5, 5)

@@ -1,7 +1,10 @@
-"""``Conv``: the base of ``Conv2D`` (kernel, bias, activation, output-size checks).
+"""``Conv``: the base of ``Conv1D``, ``Conv2D`` and ``Conv2DTranspose`` (kernel, bias,
+activation, output-size checks).
 
 Mirrors: ``keras/layers/convolutional/base_conv.py::Conv`` (Keras 2), channels_last,
-two spatial dimensions. The arithmetic lives in ``buildtrace.keras.ops.conv``.
+one or two spatial dimensions. ``Conv2D.__init__`` calls ``Conv.__init__(rank=2, ...)``
+which calls ``Layer.__init__``: three levels, as in Keras. The arithmetic lives in
+``buildtrace.keras.ops`` and the gradients in ``buildtrace.keras.backprop``.
 """
 
 from __future__ import annotations
@@ -13,32 +16,39 @@ import numpy as np
 from buildtrace.keras import activations, initializers
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
-from buildtrace.keras.ops import conv2d_backward, conv2d_forward, conv2d_output_shape
+from buildtrace.keras.ops import conv2d_forward, conv2d_output_shape
+from buildtrace.keras.ops.conv1d import conv1d_forward, conv1d_output_length
 from buildtrace.trace import traced
 
 
-def _pair(value: Any, name: str) -> tuple[int, int]:
+def normalize_tuple(value: Any, n: int, name: str) -> tuple[int, ...]:
     """``3`` -> ``(3, 3)``; checks the value like ``conv_utils.normalize_tuple``."""
-    pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) != 2 or not all(isinstance(v, int) and v > 0 for v in pair):
-        raise ValueError(f"The `{name}` argument must be a tuple of 2 integers. Received: {value}")
-    return pair
+    values = (value,) * n if isinstance(value, int) else tuple(value)
+    if len(values) != n or not all(isinstance(v, int) and v > 0 for v in values):
+        raise ValueError(
+            f"The `{name}` argument must be a tuple of {n} integers. Received: {value}"
+        )
+    return values
+
+
+def _pair(value: Any, name: str) -> tuple[int, int]:
+    """``3`` -> ``(3, 3)`` (the pooling layers use it too)."""
+    return normalize_tuple(value, 2, name)  # type: ignore[return-value]
 
 
 class Conv(Layer):
-    """2-D convolution with ``filters`` output channels (see ``Conv2D``)."""
-
-    rank = 2
+    """N-D convolution with ``filters`` output channels (see ``Conv1D``, ``Conv2D``)."""
 
     @traced
     def __init__(
         self,
+        rank: int,
         filters: int,
         kernel_size: Any,
-        strides: Any = (1, 1),
+        strides: Any = 1,
         padding: str = "valid",
         data_format: str | None = None,
-        dilation_rate: Any = (1, 1),
+        dilation_rate: Any = 1,
         groups: int = 1,
         activation: Any = None,
         use_bias: bool = True,
@@ -47,6 +57,7 @@ class Conv(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        self.rank = rank
         if filters is not None and not isinstance(filters, int):
             filters = int(filters)
         if filters is not None and filters <= 0:
@@ -59,17 +70,18 @@ class Conv(Layer):
         if groups != 1:
             raise NotImplementedError("Grouped convolutions are not supported by buildtrace.")
         padding = padding.lower()
-        if padding not in ("valid", "same"):
+        allowed = ("valid", "same", "causal") if rank == 1 else ("valid", "same")
+        if padding not in allowed:
             raise ValueError(
                 "The `padding` argument must be a list/tuple or one of "
                 f'"valid", "same" (or "causal", only for `Conv1D). Received: {padding}'
             )
         self.filters = filters
-        self.kernel_size = _pair(kernel_size, "kernel_size")
-        self.strides = _pair(strides, "strides")
+        self.kernel_size = normalize_tuple(kernel_size, rank, "kernel_size")
+        self.strides = normalize_tuple(strides, rank, "strides")
         self.padding = padding
         self.data_format = "channels_last"
-        self.dilation_rate = _pair(dilation_rate, "dilation_rate")
+        self.dilation_rate = normalize_tuple(dilation_rate, rank, "dilation_rate")
         self.groups = groups
         self.activation = activations.get(activation)
         self.use_bias = use_bias
@@ -79,7 +91,7 @@ class Conv(Layer):
 
     @traced(details=lambda self, input_shape: {"input_shape": input_shape})
     def build(self, input_shape: Any) -> None:
-        """Create ``kernel`` (kh, kw, in_channels, filters) and ``bias`` (filters)."""
+        """Create ``kernel`` (kernel_size + (in_channels, filters)) and ``bias`` (filters)."""
         input_shape = tuple(input_shape)
         input_channel = input_shape[-1]
         if input_channel is None:
@@ -109,54 +121,41 @@ class Conv(Layer):
         self.input_spec = InputSpec(min_ndim=self.rank + 2, axes={-1: input_channel})
         super().build(input_shape)
 
-    def _convolve(self, inputs: np.ndarray) -> np.ndarray:
-        z = conv2d_forward(
-            inputs, self.kernel.value, self.strides, self.padding, self.dilation_rate
-        )
-        if self.bias is not None:
-            z += self.bias.value
-        return z
+    def convolution_op(self, inputs: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+        """The convolution without bias. Mirrors: ``Conv.convolution_op``."""
+        if self.rank == 1:
+            return conv1d_forward(
+                inputs, kernel, self.strides[0], self.padding, self.dilation_rate[0]
+            )
+        return conv2d_forward(inputs, kernel, self.strides, self.padding, self.dilation_rate)
 
     @traced
     def call(self, inputs: np.ndarray) -> np.ndarray:
-        return self.activation(self._convolve(inputs))
-
-    def _forward(self, inputs: np.ndarray, training: bool = True) -> tuple[np.ndarray, Any]:
-        z = self._convolve(inputs)
-        return self.activation(z), (inputs, z)
-
-    def _logits(self, cache: Any) -> Any:
-        """The pre-activation (convolution plus bias) of a forward pass."""
-        return cache[1]
-
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True, wrt_logits: bool = False
-    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-        x, z = cache
-        dz = dy
-        if not wrt_logits and self.activation is not activations.linear:
-            backward = activations.backward(self.activation)
-            if backward is None:
-                raise NotImplementedError(f"No gradient for {self.name}'s custom activation.")
-            dz = backward(dy, z, self.activation(z))
-        dx, dkernel = conv2d_backward(
-            dz, x, self.kernel.value, self.strides, self.padding, self.dilation_rate
-        )
-        grads = [dkernel]
+        outputs = self.convolution_op(inputs, self.kernel.value)
         if self.bias is not None:
-            grads.append(dz.sum(axis=(0, 1, 2)))
-        return (dx if need_dx else None), grads
+            outputs = outputs + self.bias.value
+        return self.activation(outputs)
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         input_shape = tuple(input_shape)
-        shape = conv2d_output_shape(
-            input_shape,
-            self.kernel_size,
-            self.strides,
-            self.padding,
-            self.dilation_rate,
-            self.filters,
-        )
+        if self.rank == 1:
+            length = conv1d_output_length(
+                input_shape[1],
+                self.kernel_size[0],
+                self.padding,
+                self.strides[0],
+                self.dilation_rate[0],
+            )
+            shape: tuple[Any, ...] = (input_shape[0], length, self.filters)
+        else:
+            shape = conv2d_output_shape(
+                input_shape,
+                self.kernel_size,
+                self.strides,
+                self.padding,
+                self.dilation_rate,
+                self.filters,
+            )
         if any(d is not None and d <= 0 for d in shape[1:-1]):
             raise ValueError(
                 f"One of the dimensions in the output is <= 0 due to downsampling in "

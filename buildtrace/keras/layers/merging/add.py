@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from buildtrace.keras.layers.merging.base_merge import _Merge, unbroadcast
+from buildtrace.keras.layers.merging.base_merge import _Merge
 
 
 class Add(_Merge):
@@ -23,7 +23,10 @@ class Add(_Merge):
             output = output + x
         return output
 
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True
-    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        return [unbroadcast(dy, x.shape) for x in cache], []
+
+def add(inputs: list[Any], **kwargs: Any) -> Any:
+    """Functional interface to the ``Add`` layer: ``add([x1, x2])``.
+
+    Mirrors: ``keras/layers/merging/add.py::add``.
+    """
+    return Add(**kwargs)(inputs)

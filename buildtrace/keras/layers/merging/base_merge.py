@@ -70,6 +70,9 @@ class _Merge(Layer):
         output_shape = tuple(input_shape[0][1:])
         for shape in input_shape[1:]:
             output_shape = self._compute_elemwise_op_output_shape(output_shape, tuple(shape[1:]))
+        # Inputs of different ranks are lined up in `call` by inserting axes after the
+        # batch axis (Keras's `_reshape_required`), not by numpy's right-aligned broadcast.
+        self._reshape_required = len({len(s) for s in input_shape}) != 1
         # No super().build() here, as in Keras: _maybe_build calls Layer.build afterwards.
 
     def _merge_function(self, inputs: list[np.ndarray]) -> np.ndarray:
@@ -77,6 +80,13 @@ class _Merge(Layer):
 
     @traced
     def call(self, inputs: list[np.ndarray]) -> np.ndarray:
+        if not isinstance(inputs, list | tuple):
+            raise ValueError(
+                "A merge layer should be called on a list of inputs. "
+                f"Received: inputs={inputs} (not a list of tensors)"
+            )
+        if getattr(self, "_reshape_required", False):
+            return self._merge_function(expand_to_same_rank(list(inputs)))
         return self._merge_function(list(inputs))
 
     def compute_output_shape(self, input_shape: Any) -> Any:
@@ -86,6 +96,15 @@ class _Merge(Layer):
             output = self._compute_elemwise_op_output_shape(output, shape[1:])
         batch = {s[0] for s in shapes} - {None}
         return ((next(iter(batch)) if len(batch) == 1 else None), *output)
+
+
+def expand_to_same_rank(inputs: list[np.ndarray]) -> list[np.ndarray]:
+    """Insert axes at position 1 into the lower-rank inputs until all ranks match.
+
+    Mirrors the ``_reshape_required`` branch of ``_Merge.call`` (``tf.expand_dims(x, 1)``).
+    """
+    max_ndim = max(x.ndim for x in inputs)
+    return [x.reshape(x.shape[:1] + (1,) * (max_ndim - x.ndim) + x.shape[1:]) for x in inputs]
 
 
 def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

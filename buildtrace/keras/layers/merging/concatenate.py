@@ -52,21 +52,33 @@ class Concatenate(_Merge):
     def _merge_function(self, inputs: list[np.ndarray]) -> np.ndarray:
         return np.concatenate(inputs, axis=self.axis)
 
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True
-    ) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        sizes = np.cumsum([x.shape[self.axis] for x in cache])[:-1]
-        return list(np.split(dy, sizes, axis=self.axis)), []
-
     def compute_output_shape(self, input_shape: Any) -> Any:
+        """The sizes along ``axis`` add up; off the axis, any known size wins.
+
+        Keras 2's functional outputs take their shape from ``tf.concat`` on placeholders,
+        whose shape inference merges a ``None`` with a known size; its own
+        ``compute_output_shape`` only copies the first input's, which would lose it.
+        """
         shapes = [list(s) for s in input_shape]
         output = list(shapes[0])
+        axis = self.axis % len(output)
         for shape in shapes[1:]:
-            if output[self.axis] is None or shape[self.axis] is None:
-                output[self.axis] = None
+            for i, size in enumerate(shape):
+                if i != axis and output[i] is None:
+                    output[i] = size
+            if output[axis] is None or shape[axis] is None:
+                output[axis] = None
             else:
-                output[self.axis] += shape[self.axis]
+                output[axis] += shape[axis]
         return tuple(output)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "axis": self.axis}
+
+
+def concatenate(inputs: list[Any], axis: int = -1, **kwargs: Any) -> Any:
+    """Functional interface to the ``Concatenate`` layer: ``concatenate([x1, x2])``.
+
+    Mirrors: ``keras/layers/merging/concatenate.py::concatenate``.
+    """
+    return Concatenate(axis=axis, **kwargs)(inputs)

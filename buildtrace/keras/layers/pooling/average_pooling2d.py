@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from buildtrace.keras.layers.pooling.base_pooling2d import Pooling2D
 from buildtrace.keras.ops import avg_pool2d_backward, avg_pool2d_forward
+from buildtrace.trace import traced
 
 
 class AveragePooling2D(Pooling2D):
@@ -17,3 +20,20 @@ class AveragePooling2D(Pooling2D):
 
     _pool = staticmethod(avg_pool2d_forward)
     _pool_backward = staticmethod(avg_pool2d_backward)
+
+    @traced
+    def __init__(
+        self,
+        pool_size: Any = (2, 2),
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(
+            pool_size=pool_size,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            **kwargs,
+        )

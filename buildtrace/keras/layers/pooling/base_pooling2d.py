@@ -1,6 +1,9 @@
 """``Pooling2D``: shared by ``MaxPooling2D`` and ``AveragePooling2D``.
 
-Mirrors: ``keras/layers/pooling/base_pooling2d.py::Pooling2D`` (channels_last).
+Mirrors: ``keras/layers/pooling/base_pooling2d.py::Pooling2D`` (channels_last). Keras
+passes the pooling function to ``Pooling2D.__init__``; here each subclass names its
+kernels (``_pool``, ``_pool_backward``, read by ``keras/backprop/pooling.py``), and its own
+``__init__`` calls this one, so the trace has Keras's three ``__init__`` levels.
 """
 
 from __future__ import annotations
@@ -49,12 +52,6 @@ class Pooling2D(Layer):
     @traced
     def call(self, inputs: np.ndarray) -> np.ndarray:
         return self._pool(inputs, self.pool_size, self.strides, self.padding)
-
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True
-    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-        grad = self._pool_backward(dy, cache, self.pool_size, self.strides, self.padding)
-        return grad, []
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return pool2d_output_shape(tuple(input_shape), self.pool_size, self.strides, self.padding)

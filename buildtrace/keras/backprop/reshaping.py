@@ -1,0 +1,41 @@
+"""Gradients of ``UpSampling2D`` and ``ZeroPadding2D``: each input cell's gradient is
+the sum over the cells it was copied to, or its own cell once the border is cut off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from buildtrace.keras.backprop import register
+from buildtrace.keras.layers.reshaping.up_sampling2d import UpSampling2D
+from buildtrace.keras.layers.reshaping.zero_padding2d import ZeroPadding2D
+from buildtrace.keras.ops.resize import upsample_nearest_backward, zero_pad2d_backward
+
+Grads = tuple[np.ndarray | None, list[np.ndarray]]
+
+
+@register(UpSampling2D)
+class UpSampling2DGradient:
+    @staticmethod
+    def forward(layer: UpSampling2D, inputs: np.ndarray, training: bool) -> tuple[Any, Any]:
+        return layer.call(inputs), None
+
+    @staticmethod
+    def backward(
+        layer: UpSampling2D, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> Grads:
+        return (upsample_nearest_backward(dy, layer.size) if need_dx else None), []  # type: ignore[arg-type]
+
+
+@register(ZeroPadding2D)
+class ZeroPadding2DGradient:
+    @staticmethod
+    def forward(layer: ZeroPadding2D, inputs: np.ndarray, training: bool) -> tuple[Any, Any]:
+        return layer.call(inputs), None
+
+    @staticmethod
+    def backward(
+        layer: ZeroPadding2D, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> Grads:
+        return (zero_pad2d_backward(dy, layer.padding) if need_dx else None), []

@@ -1,0 +1,13 @@
+"""Importing this module registers the gradient rules of every layer family."""
+
+from __future__ import annotations
+
+from buildtrace.keras.backprop import (  # noqa: F401
+    activation,
+    convolutional,
+    core,
+    merging,
+    normalization,
+    pooling,
+    reshaping,
+)

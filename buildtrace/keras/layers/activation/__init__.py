@@ -1,0 +1,1 @@
+"""Activation layers. Mirrors: ``keras/layers/activation/``."""

@@ -1,0 +1,1 @@
+"""Preprocessing layers. Mirrors: ``keras/layers/preprocessing/``."""
