@@ -158,8 +158,11 @@ def test_an_unsupported_import_is_an_import_error(write_script) -> None:
 @pytest.mark.parametrize(
     ("line", "named"),
     [
-        ("from keras.models import load_model", "keras.models.load_model"),
-        ("import keras\nkeras.utils.to_categorical", "keras.utils.to_categorical"),
+        ("from keras.models import model_from_yaml", "keras.models.model_from_yaml"),
+        (
+            "import keras\nkeras.utils.image_dataset_from_directory",
+            "keras.utils.image_dataset_from_directory",
+        ),
     ],
 )
 def test_errors_python_words_itself_are_explained(write_script, line, named) -> None:

@@ -1,9 +1,10 @@
 """From arrays to batches: what ``fit``, ``evaluate`` and ``predict`` iterate over.
 
 Mirrors, much simplified: ``keras/engine/data_adapter.py`` (``DataHandler``,
-``TensorLikeDataAdapter``, ``train_validation_split``, ``unpack_x_y_sample_weight``).
-Only numpy arrays (and lists of them, for several inputs) are supported; Keras's
-``tf.data`` datasets and generators are not.
+``TensorLikeDataAdapter``, ``KerasSequenceAdapter``, ``train_validation_split``,
+``unpack_x_y_sample_weight``, ``_make_class_weight_map_fn``). numpy arrays, lists and
+dicts of them (several inputs or outputs) and ``keras.utils.Sequence`` objects are
+supported; Keras's ``tf.data`` datasets and plain generators are not.
 """
 
 from __future__ import annotations
@@ -23,27 +24,43 @@ def _as_arrays(x: Any) -> Any:
     """numpy arrays; floats become float32 as Keras's data adapter makes them."""
     if x is None:
         return None
+    if isinstance(x, dict):
+        return {key: _as_arrays(value) for key, value in x.items()}
     if isinstance(x, list | tuple):
         return [_as_arrays(v) for v in x]
-    if isinstance(x, dict):
-        raise NotImplementedError("Dict inputs are not supported by buildtrace.")
     array = np.asarray(x)
     if array.dtype.kind == "f" and array.dtype != np.float32:
         array = array.astype(np.float32)
     return array
 
 
+def _first(x: Any) -> Any:
+    if isinstance(x, dict):
+        return _first(next(iter(x.values())))
+    if isinstance(x, list):
+        return _first(x[0])
+    return x
+
+
 def _num_samples(x: Any) -> int:
-    first = x[0] if isinstance(x, list) else x
-    return int(first.shape[0])
+    return int(_first(x).shape[0])
 
 
 def _take(x: Any, index: Any) -> Any:
     if x is None:
         return None
+    if isinstance(x, dict):
+        return {key: _take(value, index) for key, value in x.items()}
     if isinstance(x, list):
-        return [v[index] for v in x]
+        return [_take(v, index) for v in x]
     return x[index]
+
+
+def is_sequence(x: Any) -> bool:
+    """True for a ``keras.utils.Sequence`` (batches by index)."""
+    from buildtrace.keras.utils.data_utils import Sequence
+
+    return isinstance(x, Sequence)
 
 
 def unpack_x_y_sample_weight(data: Any) -> Data:
@@ -65,11 +82,17 @@ def unpack_x_y_sample_weight(data: Any) -> Data:
 def train_validation_split(arrays: Data, validation_split: float) -> tuple[Data, Data]:
     """Split off the *last* ``validation_split`` of the samples, unshuffled, as Keras does."""
     x, y, sample_weight = arrays
+    if is_sequence(x):
+        raise ValueError(
+            "`validation_split` is only supported for Tensors or NumPy arrays, "
+            f"found following types in the input: {[type(x)]}"
+        )
     if not 0 < validation_split < 1:
         raise ValueError(
             "`validation_split` must be between 0 and 1. "
             f"Received: validation_split={validation_split}"
         )
+    x, y, sample_weight = _as_arrays(x), _as_arrays(y), _as_arrays(sample_weight)
     n = _num_samples(x)
     split_at = math.floor(n * (1.0 - validation_split))
     if split_at == 0 or split_at == n:
@@ -86,16 +109,51 @@ def train_validation_split(arrays: Data, validation_split: float) -> tuple[Data,
     )
 
 
+def class_weights_to_sample_weights(class_weight: dict[int, float]) -> Any:
+    """A function ``(y, sample_weight) -> sample_weight`` weighting each sample by its class.
+
+    Mirrors: ``data_adapter._make_class_weight_map_fn``: the class of a sample is its
+    label, or the argmax of a one-hot row; the weights multiply any ``sample_weight``.
+
+    Raises:
+        ValueError: the keys are not the classes ``0..n-1`` (Keras's message).
+    """
+    keys = sorted(class_weight)
+    if keys != list(range(len(keys))):
+        raise ValueError(
+            "Expected `class_weight` to be a dict with keys from 0 to one less than the "
+            f"number of classes, found {class_weight}"
+        )
+    table = np.asarray([class_weight[k] for k in keys], np.float32)
+
+    def apply(y: Any, sample_weight: Any) -> Any:
+        if isinstance(y, dict | list):
+            raise ValueError("`class_weight` is only supported for Models with a single output.")
+        labels = np.asarray(y)
+        if labels.ndim == 2 and labels.shape[1] > 1:
+            labels = np.argmax(labels, axis=1)
+        elif labels.ndim == 2 and labels.shape[1] == 1:
+            labels = labels[:, 0]
+        weights = table[labels.astype(np.int64)]
+        return weights if sample_weight is None else weights * sample_weight
+
+    return apply
+
+
 class DataHandler:
     """Batches of ``(x, y, sample_weight)`` for each epoch.
 
+    Mirrors: ``keras/engine/data_adapter.py::DataHandler``.
+
     Args:
-        x, y, sample_weight: numpy arrays with the same first dimension.
+        x, y, sample_weight: numpy arrays (or lists/dicts of them) with the same first
+            dimension; or ``x`` a ``keras.utils.Sequence`` and ``y`` None.
         batch_size: samples per batch (Keras's default: 32); the last batch may be smaller.
         steps_per_epoch: batches per epoch; batches then continue where the previous
             epoch stopped, cycling through the data, as in Keras.
         initial_epoch, epochs: the epochs to run.
         shuffle: a new random order of the samples on every pass.
+        class_weight: ``{class: weight}``, turned into per-sample weights batch by batch.
     """
 
     def __init__(
@@ -108,33 +166,73 @@ class DataHandler:
         initial_epoch: int = 0,
         epochs: int = 1,
         shuffle: bool = False,
+        class_weight: dict[int, float] | None = None,
     ) -> None:
-        self.x, self.y, self.sample_weight = _as_arrays(x), _as_arrays(y), _as_arrays(sample_weight)
-        self.num_samples = _num_samples(self.x)
-        for name, value in (("y", self.y), ("sample_weight", self.sample_weight)):
-            if value is not None and _num_samples(value) != self.num_samples:
+        self._sequence = x if is_sequence(x) else None
+        if self._sequence is not None:
+            if y is not None or sample_weight is not None:
                 raise ValueError(
-                    "Data cardinality is ambiguous:\n"
-                    f"  x sizes: {self.num_samples}\n  {name} sizes: {_num_samples(value)}\n"
-                    "Make sure all arrays contain the same number of samples."
+                    "`y` argument is not supported when using `keras.utils.Sequence` as input."
                 )
-        if batch_size is not None and batch_size <= 0:
-            raise ValueError(f"Expected `batch_size` to be positive, received: {batch_size}")
-        self.batch_size = batch_size or 32
+            self.x = self.y = self.sample_weight = None
+            self.num_samples = 0
+            self.batch_size = 0
+            size = len(self._sequence)
+        else:
+            self.x, self.y = _as_arrays(x), _as_arrays(y)
+            self.sample_weight = _as_arrays(sample_weight)
+            self.num_samples = _num_samples(self.x)
+            for name, value in (("y", self.y), ("sample_weight", self.sample_weight)):
+                if value is not None and _num_samples(value) != self.num_samples:
+                    raise ValueError(
+                        "Data cardinality is ambiguous:\n"
+                        f"  x sizes: {self.num_samples}\n  {name} sizes: {_num_samples(value)}\n"
+                        "Make sure all arrays contain the same number of samples."
+                    )
+            if batch_size is not None and batch_size <= 0:
+                raise ValueError(f"Expected `batch_size` to be positive, received: {batch_size}")
+            self.batch_size = batch_size or 32
+            size = math.ceil(self.num_samples / self.batch_size)
         self._user_steps = steps_per_epoch
-        self.inferred_steps = steps_per_epoch or math.ceil(self.num_samples / self.batch_size)
+        self.inferred_steps = steps_per_epoch or size
         self.initial_epoch, self.epochs, self.shuffle = initial_epoch, epochs, shuffle
+        self._class_weight_fn = (
+            class_weights_to_sample_weights(class_weight) if class_weight else None
+        )
         self._stream: Iterator[Data] | None = None
 
     def enumerate_epochs(self) -> Iterator[tuple[int, Iterator[Data]]]:
         """``(epoch, batches)`` for each epoch; ``batches`` yields ``inferred_steps`` items."""
         for epoch in range(self.initial_epoch, self.epochs):
             if self._stream is None or self._user_steps is None:
-                self._stream = _batches(
-                    self.x, self.y, self.sample_weight, self.batch_size, self.shuffle
-                )
+                self._stream = self._new_stream()
             stream = self._stream
-            yield epoch, (next(stream) for _ in range(self.inferred_steps))
+            batches: Iterator[Data] = (next(stream) for _ in range(self.inferred_steps))
+            if self._class_weight_fn is not None:
+                batches = _weighted(batches, self._class_weight_fn)
+            yield epoch, batches
+            if self._sequence is not None:
+                self._sequence.on_epoch_end()  # Keras calls it after every epoch
+
+    def _new_stream(self) -> Iterator[Data]:
+        if self._sequence is not None:
+            return _sequence_batches(self._sequence, self.shuffle)
+        return _batches(self.x, self.y, self.sample_weight, self.batch_size, self.shuffle)
+
+
+def _weighted(batches: Iterator[Data], weigh: Any) -> Iterator[Data]:
+    for x, y, sample_weight in batches:
+        yield x, y, weigh(y, sample_weight)
+
+
+def _sequence_batches(sequence: Any, shuffle: bool) -> Iterator[Data]:
+    """A ``Sequence``'s batches, cycled (a shuffled order of indices with ``shuffle``)."""
+    while True:
+        size = len(sequence)
+        order = backend.rng().permutation(size) if shuffle else range(size)
+        for index in order:
+            x, y, sample_weight = unpack_x_y_sample_weight(sequence[int(index)])
+            yield _as_arrays(x), _as_arrays(y), _as_arrays(sample_weight)
 
 
 def _batches(x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: bool) -> Iterator[Data]:

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from buildtrace.keras.unsupported import module_getattr
+from buildtrace.keras.utils.data_utils import Sequence, get_file
 from buildtrace.keras.utils.layer_utils import print_summary
+from buildtrace.keras.utils.np_utils import normalize, to_categorical
 from buildtrace.keras.utils.progbar import Progbar
 from buildtrace.keras.utils.random import set_random_seed
+from buildtrace.keras.utils.sequence_utils import pad_sequences
+from buildtrace.keras.utils.vis_utils import plot_model
 
-__all__ = ["Progbar", "print_summary", "set_random_seed"]
+__all__ = [
+    "Progbar",
+    "Sequence",
+    "get_file",
+    "normalize",
+    "pad_sequences",
+    "plot_model",
+    "print_summary",
+    "set_random_seed",
+    "to_categorical",
+]
 
 
 __getattr__ = module_getattr("keras.utils")
