@@ -183,7 +183,8 @@ def diagram_command(args: argparse.Namespace) -> int:
                 f"diagram: no build step matches --every {args.every}: give call, set, "
                 "add_weight, raise, or a function of the trace such as Layer._maybe_build"
             )
-        print("buildtrace: no build steps to draw in this trace", file=sys.stderr)
+        if not getattr(args, "input_status", 0):  # else the trace's error said why
+            print("buildtrace: no build steps to draw in this trace", file=sys.stderr)
         return getattr(args, "input_status", 0)
     where = written[0].path if len(written) == 1 else f"{len(written)} frames in {args.output}"
     print(f"wrote {where}")
