@@ -195,12 +195,13 @@ def diagram_command(args: argparse.Namespace) -> int:
                 f"diagram: no build step matches --every {args.every}: give call, set, "
                 "add_weight, raise, or a function of the trace such as Layer._maybe_build"
             )
-        print("buildtrace: no build steps to draw in this trace", file=sys.stderr)
-        return 0
+        if not getattr(args, "input_status", 0):  # else the trace's error said why
+            print("buildtrace: no build steps to draw in this trace", file=sys.stderr)
+        return getattr(args, "input_status", 0)
     where = written[0].path if len(written) == 1 else f"{len(written)} frames in {args.output}"
     print(f"wrote {where}")
     report(written[0])
-    return 0
+    return getattr(args, "input_status", 0)
 
 
 class _NothingDrawn(Exception):
@@ -272,7 +273,7 @@ def _output_problem(args: argparse.Namespace) -> str | None:
     return output_problem(output, inputs=inputs, force=args.force)
 
 
-def load_source(args: argparse.Namespace) -> list[dict[str, Any]] | int:
+def load_source(args: argparse.Namespace) -> Any:
     """The events of ``args.script``: a script is run (its output shows as it runs), a
     trace is read. Returns the events, or an exit status when there are none to use."""
     if args.script is None:
@@ -288,12 +289,21 @@ def load_source(args: argparse.Namespace) -> list[dict[str, Any]] | int:
                 f"{args.command}: arguments after a trace file make no sense: "
                 + " ".join(args.script_args)
             )
-        from buildtrace.trace import TraceFormatError, read_events
+        from buildtrace.trace import TraceFile
 
-        try:
-            return read_events(source)
-        except (TraceFormatError, UnicodeDecodeError) as exc:
-            return usage_error(f"{args.command}: {source} is not a buildtrace trace: {exc}")
+        trace = TraceFile(source)  # checked here in one pass, then read again as drawn
+        good = sum(1 for _ in trace)
+        if trace.error is not None or not good:
+            why = trace.error.reason if trace.error else "it holds no events"
+            where = f"line {trace.error.line}: " if trace.error and trace.error.line else ""
+            if not good:
+                return usage_error(
+                    f"{args.command}: {source} is not a buildtrace trace: {where}{why}"
+                )
+            print(f"buildtrace: error: {args.command}: {source} stopped at {where}{why} "
+                  f"(using the {good} events before it)", file=sys.stderr)  # fmt: skip
+            args.input_status = 1
+        return trace  # an iterable of events, read again as it is drawn
     from buildtrace.runner.script import run_script
 
     until = getattr(args, "until", "end")

@@ -78,4 +78,4 @@ def export_command(args: argparse.Namespace) -> int:
     except OSError as exc:
         return usage_error(f"export: cannot write {output}: {exc.strerror or exc}")
     print(f"wrote {output} (open it in https://ui.perfetto.dev)")
-    return 0
+    return int(getattr(args, "input_status", 0))

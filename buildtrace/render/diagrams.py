@@ -34,7 +34,7 @@ from buildtrace.render.output import PAGE_HINT, Written, dot_available, write_do
 from buildtrace.render.perfetto import write_chrome_trace
 from buildtrace.render.topology import TopologyOptions, topology_source
 from buildtrace.state.model_state import model_state
-from buildtrace.trace import Event, read_events
+from buildtrace.trace import Event, TraceFile, read_events
 
 
 def is_live_model(source: Any) -> bool:
@@ -183,7 +183,9 @@ def export_perfetto(
     source: Any, to_file: str | os.PathLike[str], *, at: int | None = None, title: str = ""
 ) -> Path:
     """Write a Chrome / Perfetto timeline of ``source`` (see :mod:`buildtrace.render.perfetto`)."""
-    return write_chrome_trace(load_events(source, at), to_file, title=title or _subject(source))
+    # A trace file streams through (never whole in memory); other sources are lists.
+    events = source if isinstance(source, TraceFile) else load_events(source)
+    return write_chrome_trace(events, to_file, title=title or _subject(source), at=at)
 
 
 def _subject(source: Any) -> str:

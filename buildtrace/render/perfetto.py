@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,15 +52,23 @@ CLOSES = {
 TraceEvent = dict[str, Any]
 
 
-def chrome_trace(events: Sequence[Event], *, title: str = "buildtrace") -> dict[str, Any]:
+def chrome_trace(events: Iterable[Event], *, title: str = "buildtrace") -> dict[str, Any]:
     """The JSON object of the Trace Event Format for ``events``."""
-    out: list[TraceEvent] = [
-        _meta("process_name", 0, {"name": title}),
-        _meta("thread_name", CALLS_TID, {"name": "calls"}),
-        _meta("thread_name", TRAINING_TID, {"name": "training"}),
-        _meta("thread_sort_index", CALLS_TID, {"sort_index": 0}),
-        _meta("thread_sort_index", TRAINING_TID, {"sort_index": 1}),
-    ]
+    return {
+        "traceEvents": list(trace_events(events, title=title)),
+        "displayTimeUnit": "ms",
+        "otherData": {"generator": "buildtrace"},
+    }
+
+
+def trace_events(events: Iterable[Event], *, title: str = "buildtrace") -> Iterator[TraceEvent]:
+    """The Trace Event Format's events for ``events``, one by one (a stream: what it
+    holds at any time is the calls and training slices still open)."""
+    yield _meta("process_name", 0, {"name": title})
+    yield _meta("thread_name", CALLS_TID, {"name": "calls"})
+    yield _meta("thread_name", TRAINING_TID, {"name": "training"})
+    yield _meta("thread_sort_index", CALLS_TID, {"sort_index": 0})
+    yield _meta("thread_sort_index", TRAINING_TID, {"sort_index": 1})
     calls: list[Event] = []  # open calls, innermost last
     training: list[str] = []  # open training slices, innermost last
     last = 0.0
@@ -70,36 +78,60 @@ def chrome_trace(events: Sequence[Event], *, title: str = "buildtrace") -> dict[
         kind = event.get("kind")
         if kind == "call":
             calls.append(event)
-            out.append(_slice("B", _call_name(event), ts, CALLS_TID, "call", _call_args(event)))
+            yield _slice("B", _call_name(event), ts, CALLS_TID, "call", _call_args(event))
         elif kind in ("return", "raise"):
             if kind == "raise" and event.get("origin", True):
-                out.append(_instant(f"✗ {event.get('error_type', 'error')}", ts, "error", event))
+                yield _instant(f"✗ {event.get('error_type', 'error')}", ts, "error", event)
             if calls and calls[-1].get("depth") == event.get("depth"):
                 calls.pop()
-                out.append(_slice("E", None, ts, CALLS_TID, "call", _end_args(event)))
+                yield _slice("E", None, ts, CALLS_TID, "call", _end_args(event))
         elif kind == "set":
             owner = event.get("layer") or event.get("cls")
             name = f"{owner}.{event.get('attr')} = {event.get('value')}"
-            out.append(_instant(name, ts, "flag", event))
+            yield _instant(name, ts, "flag", event)
         elif kind == "add_weight":
             name = f"+ {event.get('layer')}/{event.get('weight')} {_shape(event.get('shape'))}"
-            out.append(_instant(name, ts, "weight", event))
+            yield _instant(name, ts, "weight", event)
         else:
-            out.extend(_training(event, ts, training))
+            yield from _training(event, ts, training)
     # Close what a trace cut short left open, innermost first, at its last moment.
-    out.extend(_slice("E", None, last, TRAINING_TID, "training", {}) for _ in training)
-    out.extend(_slice("E", None, last, CALLS_TID, "call", {}) for _ in calls)
-    return {"traceEvents": out, "displayTimeUnit": "ms", "otherData": {"generator": "buildtrace"}}
+    for _ in training:
+        yield _slice("E", None, last, TRAINING_TID, "training", {})
+    for _ in calls:
+        yield _slice("E", None, last, CALLS_TID, "call", {})
 
 
 def write_chrome_trace(
-    events: Sequence[Event], path: str | os.PathLike[str], *, title: str = "buildtrace"
+    events: Iterable[Event],
+    path: str | os.PathLike[str],
+    *,
+    title: str = "buildtrace",
+    at: int | None = None,
 ) -> Path:
-    """Write :func:`chrome_trace` of ``events`` to ``path`` (JSON); returns the path."""
+    """Write :func:`chrome_trace` of ``events`` (up to ``seq`` ``at``) to ``path``.
+
+    Written as it is made, a few thousand events at a time: a trace of a million events
+    never sits in memory whole, neither read nor written. Returns the path.
+    """
     target = Path(path)
-    data = chrome_trace(events, title=title)
-    target.write_text(json.dumps(data, separators=(",", ":"), default=str), encoding="utf-8")
+    if at is not None:
+        events = (event for event in events if event.get("seq", 0) <= at)
+    encode = json.JSONEncoder(separators=(",", ":"), default=str).encode
+    with target.open("w", encoding="utf-8") as stream:
+        stream.write('{"traceEvents":[')
+        bunch: list[str] = []
+        for number, item in enumerate(trace_events(events, title=title)):
+            bunch.append(encode(item) if number == 0 else "," + encode(item))
+            if len(bunch) >= _BUNCH:
+                stream.write("".join(bunch))
+                bunch.clear()
+        stream.write("".join(bunch))
+        stream.write('],"displayTimeUnit":"ms","otherData":{"generator":"buildtrace"}}')
     return target
+
+
+#: Trace events encoded before each write.
+_BUNCH = 4096
 
 
 def _training(event: Event, ts: float, open_slices: list[str]) -> list[TraceEvent]:

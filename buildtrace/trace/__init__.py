@@ -14,9 +14,9 @@ Example:
 from __future__ import annotations
 
 from buildtrace.trace.bus import BUS, TraceBus
+from buildtrace.trace.contract import TraceError, TraceFormatError, check_event
 from buildtrace.trace.events import FORMAT_VERSION, Event, keras_name
 from buildtrace.trace.instrument import emit, emit_set, suspended, traced
-from buildtrace.trace.contract import TraceError, TraceFormatError, check_event
 from buildtrace.trace.reader import (
     TraceFile,
     TraceRead,

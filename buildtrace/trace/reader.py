@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from buildtrace.trace.contract import (
     MAX_LINE,
@@ -54,7 +55,7 @@ def parse_event(raw: bytes | str) -> Event:
                 f"not UTF-8 text (byte 0x{raw[exc.start]:02x} at column {exc.start + 1})"
             ) from None
     else:
-        text = raw
+        text = str(raw)
     try:
         event = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -68,7 +69,7 @@ def parse_event(raw: bytes | str) -> Event:
         check_nesting(event)
     if "\\u" in text:  # the only way a control character or a lone surrogate gets in
         check_text(event)
-    return event
+    return cast(Event, event)  # what check_event made sure of
 
 
 def parse_line(line: bytes | str, where: str = "") -> Event:

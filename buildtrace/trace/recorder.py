@@ -16,7 +16,6 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import IO, Any
 
 from buildtrace.trace.bus import BUS, TraceBus
@@ -26,8 +25,8 @@ from buildtrace.trace.reader import iter_events, parse_line, read_events
 
 # Reading lives in ``buildtrace.trace.reader``; these names stay importable from here.
 __all__ = [
-    "BATCH_DELAY",
     "BATCHED_KINDS",
+    "BATCH_DELAY",
     "JsonlRecorder",
     "TraceFormatError",
     "dumps",
