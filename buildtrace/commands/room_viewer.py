@@ -121,8 +121,10 @@ class RoomViewer(AppService):
         keep_stderr = asyncio.create_task(self._keep_stderr(stderr))
         try:
             # The web driver says `__GANGLION__` once it runs; before, only errors.
-            while (line := await stdout.readline()) and line != b"__GANGLION__\n":
-                pass
+            while (line := await stdout.readline()) != b"__GANGLION__\n":
+                if not line:
+                    await self._said_why_it_failed(process)
+                    return
             while True:
                 kind = await stdout.readexactly(1)
                 size = int.from_bytes(await stdout.readexactly(4), "big")
@@ -142,6 +144,14 @@ class RoomViewer(AppService):
             with contextlib.suppress(asyncio.CancelledError):
                 await keep_stderr
             await self._close_browser()  # the viewer ended: so does the page's session
+
+    async def _said_why_it_failed(self, process: asyncio.subprocess.Process) -> None:
+        """A viewer that ended before it ran: its last error line goes to the log."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(process.wait(), TERM_GRACE)
+        if process.returncode not in (None, 0) and not self.browser_gone:
+            lines = self.error_output.strip().splitlines() or ["(no message)"]
+            print(f"buildtrace: a viewer failed to start: {lines[-1]}", flush=True)
 
     async def _keep_stderr(self, stderr: asyncio.StreamReader | None) -> None:
         if stderr is None:
