@@ -146,9 +146,9 @@ class ChildRun:
 
     def read_output(self) -> str:
         """What the script printed since the last call (bounded; says what it skipped)."""
-        if self._drain is not None and self._process is not None and self._process.poll() is not None:
-            # The child has ended: its last words may still be in the pipe.
-            self._drain.join(0.5)
+        drain, process = self._drain, self._process
+        if drain is not None and process is not None and process.poll() is not None:
+            drain.join(0.5)  # the child has ended: its last words may still be in the pipe
         return self.output.take()
 
     # ------------------------------------------------------------------ commands

@@ -7,8 +7,10 @@ own run of the script, so a room steps through one build each at their own pace.
 ``buildtrace serve --lesson NAME`` does the same with a lesson.
 
 The server listens on 127.0.0.1 unless ``--host`` says otherwise, because whoever
-reaches it runs the script on this machine. textual-serve and aiohttp are imported only
-when the command runs.
+reaches it runs the script on this machine. It answers only requests that name it (by
+``--host``, this machine's addresses and names, or ``--allow-host``) and only websockets
+opened by its own page, and runs at most ``--max-viewers`` viewers at once.
+textual-serve and aiohttp are imported only when the command runs.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ the address gets its own viewer, with its own run of the script (or its own copy
 trace, or of the lesson).
 
 The server listens on this machine only (127.0.0.1) unless --host says otherwise:
-anyone who can reach the address can run the script here.
+anyone who can reach the address can run the script here. Only the server's own page
+can open a viewer (not a page of another site), and at most --max-viewers run at once.
 """
 
 EPILOG = """\
@@ -40,6 +43,7 @@ examples:
   buildtrace serve samples/seed.py --lockstep --font-size 24
   buildtrace serve --lesson seed-build --presenter
   buildtrace serve seed.jsonl --host 0.0.0.0        (the whole network can open it)
+  buildtrace serve seed.py --host 0.0.0.0 --allow-host teacher.school.lan --max-viewers 30
 """
 
 #: Where the server listens unless told otherwise: this machine only.
@@ -105,6 +109,21 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
     serve.add_argument("--port", type=_port, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}")
     serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="another name browsers reach this machine by (repeatable; its addresses and "
+        "its own name are always allowed)",
+    )
+    serve.add_argument(
+        "--max-viewers",
+        type=_max_viewers,
+        metavar="N",
+        help=f"viewers (each with its run of the script) at once; more browsers are told "
+        f"the room is full (default: two per core, {_default_max_viewers()} here)",
+    )
+    serve.add_argument(
         "--font-size",
         type=_font_size,
         metavar="N",
@@ -133,12 +152,14 @@ def serve_command(args: argparse.Namespace) -> int:
 
     command = viewer_command(args)
     server = RoomServer(
-        shlex.join(command),
+        command,
         host=args.host,
         port=args.port,
         title=f"buildtrace · {args.lesson or Path(args.script).name}",
         greeting=_greeting(args, command),
         font_size=args.font_size,
+        max_viewers=args.max_viewers,
+        allowed_hosts=args.allow_host,
     )
     try:
         server.serve()  # until Ctrl-C, which it turns into a clean stop
@@ -271,9 +292,11 @@ def _greeting(args: argparse.Namespace, command: list[str]) -> str:
         each = "its own run of the script"
     else:
         each = "its own view of the trace"
+    most = args.max_viewers or _default_max_viewers()
     return (
         f"buildtrace: serving `{shown}` at {page_url(args.host, args.port)}\n"
-        f"each browser that opens it gets {each}; Ctrl+C stops the server"
+        f"each browser that opens it gets {each} (at most {most} at once); "
+        "Ctrl+C stops the server"
     )
 
 
@@ -289,6 +312,19 @@ def _font_size(text: str) -> int:
     if not 6 <= size <= 128:
         raise argparse.ArgumentTypeError(f"a font size is 6 to 128 pixels. Received: {text}")
     return size
+
+
+def _max_viewers(text: str) -> int:
+    count = _integer(text, "number of viewers")
+    if not 1 <= count <= 1000:
+        raise argparse.ArgumentTypeError(f"--max-viewers is 1 to 1000. Received: {text}")
+    return count
+
+
+def _default_max_viewers() -> int:
+    from buildtrace.commands.room_guard import default_max_viewers  # no aiohttp there
+
+    return default_max_viewers()
 
 
 def _integer(text: str, what: str) -> int:

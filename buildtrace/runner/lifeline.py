@@ -29,6 +29,7 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
@@ -39,14 +40,15 @@ PR_SET_PDEATHSIG = 1
 _POLL = 0.02
 
 
-def _libc_prctl() -> ctypes._CFuncPtr | None:
+def _libc_prctl() -> Callable[..., int] | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
     except OSError:
         return None
-    return getattr(libc, "prctl", None)
+    prctl: Callable[..., int] | None = getattr(libc, "prctl", None)
+    return prctl
 
 
 #: Looked up once, at import: a ``preexec_fn`` between fork and exec must not load libraries.

@@ -39,8 +39,8 @@ class FakeServer:
     #: What serve() raises (None: it returns, as after Ctrl-C).
     failure: ClassVar[OSError | None] = None
 
-    def __init__(self, command: str, **options: Any) -> None:
-        self.command, self.options = command, options
+    def __init__(self, argv: list[str], **options: Any) -> None:
+        self.command, self.options = shlex.join(argv), options
         FakeServer.made.append(self)
 
     def serve(self) -> None:
@@ -197,7 +197,10 @@ def test_usage_errors_say_what_is_wrong(
 # ------------------------------------------------------------------ the page
 @pytest.mark.asyncio
 async def test_the_page_links_back_by_the_address_the_browser_used() -> None:
-    server = RoomServer("true", host="0.0.0.0", port=8000, title="t", greeting="", font_size=24)
+    server = RoomServer(
+        ["true"], host="0.0.0.0", port=8000, title="t", greeting="", font_size=24,
+        allowed_hosts=["teacher.lan"],
+    )  # fmt: skip
     client = TestClient(TestServer(await server._make_app()))
     await client.start_server()
     try:
@@ -205,7 +208,7 @@ async def test_the_page_links_back_by_the_address_the_browser_used() -> None:
         page = await response.text()
         assert 'data-session-websocket-url="ws://teacher.lan:8000/ws"' in page
         assert 'data-font-size="24"' in page  # the server's default...
-        page = await (await client.get("/?fontsize=12")).text()
+        page = await (await client.get("/?fontsize=12", headers={"Host": "127.0.0.1:8000"})).text()
         assert 'data-font-size="12"' in page  # ...unless the browser's address says otherwise
     finally:
         await client.close()
