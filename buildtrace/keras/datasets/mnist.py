@@ -35,6 +35,7 @@ import rich.console
 import rich.progress
 
 from buildtrace.keras.datasets import idx, standin
+from buildtrace.trace import traced
 
 # Where Keras 2 downloads MNIST from, and the sha256 it expects (tf_keras/datasets/mnist.py).
 ORIGIN_FOLDER = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/"
@@ -311,6 +312,7 @@ def load_data_or_standin(
     return MnistLoad(_load_npz(fpath), "keras-cache")
 
 
+@traced(result=standin.dataset_fields)  # the trace says which data it was: MNIST or not
 def load_data(
     path: str = "mnist.npz",
     *,

@@ -58,6 +58,7 @@ def test_learnable_but_not_trivial_by_softmax_regression() -> None:
         weights -= 0.5 * xb.T @ probs / len(yb)
         bias -= 0.5 * probs.mean(axis=0)
     accuracy = ((_flat(x_test) @ weights + bias).argmax(axis=1) == y_test).mean()
-    # Held-out split drawn by other "writers". A linear model gets ~92% on real MNIST;
-    # near-100% would mean the stand-in had become too easy to teach anything.
-    assert 0.9 < accuracy < 0.995
+    # Held-out split drawn by other "writers". The same single pass on real MNIST (the
+    # t10k set's first 8,000 images, tested on its last 2,000) reaches 0.909; near-100%
+    # would mean the stand-in were easier than MNIST, near-chance that it teaches nothing.
+    assert 0.8 < accuracy < 0.95
