@@ -35,6 +35,7 @@ bench: setup
 	$(PY) bench/training_speed.py
 	$(PY) bench/mnist_accuracy.py
 	$(PY) bench/diagram_speed.py
+	$(PY) bench/first_output.py
 
 ## Key-press latency of the TUI while the seed example trains (about 6 minutes).
 bench-tui: setup

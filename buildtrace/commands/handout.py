@@ -159,7 +159,7 @@ def _from_lesson(args: argparse.Namespace, output: Path) -> Handout | int:
         return LESSON_ERROR if not hint else USAGE_ERROR
     for read in (lesson.path, lesson.source):
         if read is not None and same_file(output, read):
-            return _usage_error(f"refusing to write over the input {read} (-o names that file)")
+            return _usage_error(f"refusing to write over the input {read} (-o names the same file)")
     print(f"buildtrace: {lesson_source_line(lesson)}", file=sys.stderr)
     try:
         ran = lesson_events(lesson)

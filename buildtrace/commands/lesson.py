@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -126,7 +127,6 @@ def list_command(directory: Path | None) -> int:
     """Print the lessons: a table on a wide terminal, a list (wrapped between words)
     otherwise."""
     from rich.console import Console
-    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -163,7 +163,17 @@ def list_command(directory: Path | None) -> int:
                 head.append(f"  ({steps} steps)", style="dim")
             console.print(head)
             if summary.plain:
-                console.print(Padding(summary, (0, 0, 0, 4), expand=False))
+                # Wrapped here, between words only (rich would pad every line to the width).
+                indent = "    "
+                wrapped = textwrap.fill(
+                    " ".join(summary.plain.split()),
+                    width=max(console.width, 40),
+                    initial_indent=indent,
+                    subsequent_indent=indent,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+                console.print(Text(wrapped, style=summary.style), soft_wrap=True)
     console.print("Run one with [bold]buildtrace lesson NAME[/bold] (add --text for plain text).")
     return 0
 

@@ -55,7 +55,7 @@ SUFFIX_KINDS = {
     ".markdown": "md",
 }
 
-_HEAD = 4096
+_HEAD = 1 << 16  # a first event (a trace's first line) is far shorter
 
 
 def kind_of(path: Path) -> str:

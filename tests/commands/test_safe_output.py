@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import tui.app
 from buildtrace.cli import main
@@ -345,3 +347,37 @@ def test_what_counts_as_a_file_of_ours(
     path = tmp_path / "file"
     path.write_bytes(content)
     assert looks_like(path, kind) is ours
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    old=st.binary(max_size=2000),
+    new=st.binary(max_size=2000),
+    fail_after=st.one_of(st.none(), st.integers(min_value=0, max_value=2000)),
+)
+def test_the_output_is_the_old_file_or_the_new_one_never_a_mix(
+    tmp_path: Path, old: bytes, new: bytes, fail_after: int | None
+) -> None:
+    """Whatever the content and wherever the writing fails, the output is exactly what
+    it was or exactly what was written, and no temporary file is left."""
+    folder = tmp_path / f"case-{len(list(tmp_path.iterdir()))}"
+    folder.mkdir()
+    target = folder / "out.svg"
+    target.write_bytes(old)
+
+    class DiskFull(OSError):
+        pass
+
+    try:
+        with replacing(target) as temp, temp.open("wb") as stream:
+            for index in range(len(new)):
+                if fail_after is not None and index == fail_after:
+                    raise DiskFull("no space left")
+                stream.write(new[index : index + 1])
+    except DiskFull:
+        pass
+    failed = fail_after is not None and fail_after < len(new)
+    assert target.read_bytes() == (old if failed else new)
+    assert [p.name for p in folder.iterdir()] == ["out.svg"]

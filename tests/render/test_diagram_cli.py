@@ -155,3 +155,48 @@ def test_help_lists_both_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--help"]) == 0
     out = capsys.readouterr().out
     assert "diagram" in out and "export" in out
+
+
+# ------------------------------------------------- a script is stopped once it is drawn
+TRAINS = """
+import pathlib, sys
+import numpy as np
+from tensorflow import keras
+mark = pathlib.Path(sys.argv[1])
+model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)])
+model.build(input_shape=(None, 4))
+mark.write_text("built")
+model.compile(optimizer="sgd", loss="mse")
+model.fit(np.zeros((8, 4)), np.zeros((8, 2)), epochs=2, batch_size=4, verbose=0)
+mark.write_text("fitted")
+"""
+
+
+@pytest.mark.parametrize("kind", ["topology", "build", "frames"])
+def test_a_diagram_of_a_script_stops_it_once_the_build_is_drawn(
+    kind: str,
+    write_script: Callable[..., Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The seed's diagram waited for 5 epochs of fit (27-64 s); every kind draws the
+    build, so by default the script stops there: exit 0, no traceback, the picture."""
+    script, mark = write_script(TRAINS), tmp_path / "mark.txt"
+    output = tmp_path / ("steps.html" if kind == "frames" else "d.dot")
+    assert main(["diagram", str(script), "--kind", kind, "-o", str(output), str(mark)]) == 0
+    assert mark.read_text() == "built"
+    err = capsys.readouterr().err
+    assert "stopped script.py once its build was complete" in err and "Traceback" not in err
+    assert output.stat().st_size > 0
+
+
+def test_until_end_draws_the_model_after_training(
+    write_script: Callable[..., Path], tmp_path: Path
+) -> None:
+    script, mark = write_script(TRAINS), tmp_path / "mark.txt"
+    output = tmp_path / "d.dot"
+    assert main(["diagram", str(script), "--until", "end", "-o", str(output), str(mark)]) == 0
+    assert mark.read_text() == "fitted"
+    timeline = tmp_path / "t.json"
+    assert main(["export", str(script), "-o", str(timeline), str(mark)]) == 0  # to its end
+    assert mark.read_text() == "fitted"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -271,3 +272,106 @@ def test_unknown_command_is_a_usage_error(capsys) -> None:
 
 def test_scripts_folder_holds_the_seed(seed_script: Path) -> None:
     assert seed_script.is_file()
+
+
+# ------------------------------------------------------ first output: the build, at once
+TRAINS = """
+    import pathlib, sys, time
+    import numpy as np
+    from tensorflow import keras
+    mark = pathlib.Path(sys.argv[1])
+    model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)])
+    model.build(input_shape=(None, 4))
+    mark.write_text("built")
+    model.compile(optimizer="sgd", loss="mse")
+    mark.write_text("compiled")
+    go = pathlib.Path(sys.argv[2]) if len(sys.argv) > 2 else None
+    while go is not None and not go.exists():  # the test says when training may start
+        time.sleep(0.02)
+    model.fit(np.zeros((8, 4)), np.zeros((8, 2)), epochs=2, batch_size=4, verbose=0)
+    mark.write_text("fitted")
+"""
+
+DEFERRED = """
+    import numpy as np
+    from tensorflow import keras
+    model = keras.Sequential([keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit(np.zeros((8, 4)), np.zeros((8, 2)), epochs=3, batch_size=4, verbose=0)
+    print("after fit")
+"""
+
+
+@pytest.mark.parametrize(
+    ("until", "mark", "last"),
+    [
+        ("build", "built", "keras.engine.sequential.Sequential.build"),
+        ("compile", "built", "keras.engine.training.Model.compile"),
+        ("fit", "compiled", "keras.engine.training.Model.fit"),
+        ("end", "fitted", None),
+    ],
+)
+def test_until_stops_the_script_cleanly_once_that_part_is_complete(
+    write_script, tmp_path, until: str, mark: str, last: str | None
+) -> None:
+    script, flag, trace = write_script(TRAINS), tmp_path / "mark.txt", tmp_path / "t.jsonl"
+    result = run_script(script, [str(flag)], trace, until=until)
+    assert (result.exit_code, result.error, result.trace_error) == (0, None, None)
+    assert flag.read_text() == mark  # the script went no further than its milestone
+    assert result.stopped_at == (None if until == "end" else until)
+    recorded = read_events(trace)
+    assert recorded == [json.loads(json.dumps(e)) for e in result.events]  # whole, to there
+    if last is not None:
+        assert (recorded[-1]["kind"], recorded[-1]["name"]) == ("return", last)
+        assert_balanced(recorded)
+        assert not any(e.get("uncaught") for e in recorded)  # no traceback in the trace
+
+
+def test_until_build_of_a_model_that_fit_builds_stops_after_the_first_batch(
+    write_script,
+) -> None:
+    result = run_script(write_script(DEFERRED), until="build")
+    assert (result.exit_code, result.stopped_at) == (0, "build")
+    kinds = [e["kind"] for e in result.events]
+    assert "epoch_end" not in kinds and "batch_end" not in kinds
+    built = [e for e in result.events if e["kind"] == "set" and e.get("attr") == "built"]
+    assert any(e["layer"] == "sequential" and e["value"] is True for e in built)
+
+
+def test_the_cli_until_choices_are_the_milestones() -> None:
+    import buildtrace.cli
+    import buildtrace.commands.diagram
+    from buildtrace.runner.milestones import UNTIL
+
+    assert buildtrace.cli.UNTIL == buildtrace.commands.diagram.UNTIL == UNTIL
+
+
+def test_run_prints_the_build_tree_before_training_starts(write_script, tmp_path) -> None:
+    """The tree came only after all of fit (27-64 s for the seed); now it comes as soon as
+    the build is done: the script here trains only once the test has seen the tree."""
+    script, flag, go = write_script(TRAINS), tmp_path / "mark.txt", tmp_path / "go"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "buildtrace", "run", str(script), str(flag), str(go)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+    assert process.stdout is not None
+    seen: list[str] = []
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        if "sequential.built = True" in line:
+            break
+    assert seen and seen[0].startswith("build trace of script.py"), seen
+    assert flag.read_text() in ("built", "compiled")  # it has not trained: it cannot yet
+    go.touch()
+    rest, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert "after the build: script.py goes on" in rest
+    assert "epoch 2/2" in rest and flag.read_text() == "fitted"
+    assert rest.count("build trace of") == 0  # the build is not printed twice
