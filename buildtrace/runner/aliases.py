@@ -12,8 +12,9 @@ A teacher pastes a script written for TensorFlow's Keras and runs it unchanged w
 
 ``tensorflow`` itself becomes ``buildtrace.tf`` (a small TensorFlow on numpy) with
 ``keras`` added; any attribute it lacks raises
-:class:`~buildtrace.keras.unsupported.NotSupportedByBuildtrace` naming it. Importing a module buildtrace does not have (``tensorflow.keras.applications``)
-raises :class:`NotSupportedImport`, which names it too.
+:class:`~buildtrace.keras.unsupported.NotSupportedByBuildtrace` naming it. Importing a
+module buildtrace does not have (``tensorflow.keras.applications``) raises
+:class:`NotSupportedImport`, which names it too.
 
 How the hook works, in short: the finder answers for the alias names with a loader whose
 ``exec_module`` puts the *real* ``buildtrace.keras...`` module into ``sys.modules`` under
