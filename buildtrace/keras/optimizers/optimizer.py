@@ -264,7 +264,7 @@ class Optimizer:
         """Not available: there is no autodiff tape in buildtrace."""
         raise NotImplementedError(_NO_TAPE)
 
-    @traced
+    @traced(result=lambda iterations: {"iterations": int(iterations)})
     def apply_gradients(
         self, grads_and_vars: Iterable[tuple[Any, Variable]], name: str | None = None, **kwargs: Any
     ) -> ScalarVariable:
