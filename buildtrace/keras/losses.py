@@ -24,6 +24,8 @@ import numpy as np
 
 from buildtrace.keras.ops import losses as ops
 from buildtrace.keras.unsupported import unsupported
+from buildtrace.tf import tape as tf_tape
+from buildtrace.tf.tensors import Tensor
 
 Array = np.ndarray
 #: (per-sample losses, gradient of each per-sample loss w.r.t. the predictions or logits)
@@ -118,12 +120,18 @@ class Loss:
         """Per-sample losses (no reduction)."""
         return self._losses_and_grad(y_true, _pred(y_pred), need_grad=False)[0]
 
-    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> float | Array:
-        """The reduced loss (a float), or per-sample losses if ``reduction="none"``."""
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        """The reduced loss (a scalar tensor), or per-sample losses if ``reduction="none"``."""
+        if tf_tape.is_recording():  # inside a tf.GradientTape: the loss records its gradient
+            from buildtrace.keras.engine import gradients
+
+            return gradients.loss_on_tape(self, y_true, y_pred, sample_weight)
         losses = self.call(y_true, y_pred)
         if sample_weight is not None:
             losses = losses * np.broadcast_to(np.asarray(sample_weight, losses.dtype), losses.shape)
-        return losses if self.reduction == "none" else self._reduce(losses)
+        if self.reduction == "none":
+            return Tensor(losses)
+        return Tensor(np.asarray(self._reduce(losses), losses.dtype))
 
     def _reduce(self, losses: Array) -> float:
         """Sum, or sum / number of losses (``"sum_over_batch_size"``), in float32."""

@@ -26,7 +26,7 @@ TRACED_ONCE = (
 )
 
 NO_TAPE = (
-    "buildtrace has no tf.GradientTape: it runs the forward pass on its own tape (each "
+    "buildtrace's fit uses no tf.GradientTape: it runs the forward pass on its own tape (each "
     "layer keeps what its backward pass needs) and gets the gradients from per-layer "
     "vector-Jacobian products. So the step records no Layer.__call__ events (except when "
     "the model still has to be built), and only a few weightless layers' call methods "

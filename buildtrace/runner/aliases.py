@@ -10,11 +10,11 @@ A teacher pastes a script written for TensorFlow's Keras and runs it unchanged w
     from tensorflow.keras.layers import Dense   # -> buildtrace.keras.layers.Dense
     import tf_keras                          # -> buildtrace.keras
 
-``tensorflow`` itself becomes a small stand-in module: it has ``keras`` and
-``random.set_seed`` and nothing else, and any other attribute (``tf.constant``,
-``tf.data``...) raises :class:`~buildtrace.keras.unsupported.NotSupportedByBuildtrace`
-naming it. Importing a module buildtrace does not have (``tensorflow.keras.applications``)
-raises :class:`NotSupportedImport`, which names it too.
+``tensorflow`` itself becomes ``buildtrace.tf`` (a small TensorFlow on numpy) with
+``keras`` added; any attribute it lacks raises
+:class:`~buildtrace.keras.unsupported.NotSupportedByBuildtrace` naming it. Importing a
+module buildtrace does not have (``tensorflow.keras.applications``) raises
+:class:`NotSupportedImport`, which names it too.
 
 How the hook works, in short: the finder answers for the alias names with a loader whose
 ``exec_module`` puts the *real* ``buildtrace.keras...`` module into ``sys.modules`` under
@@ -46,6 +46,9 @@ KERAS_NAMES = ("keras", "tf_keras")
 TARGET = "buildtrace.keras"
 
 _ALIAS_ROOTS = (*KERAS_NAMES, "tensorflow")
+
+#: ``tensorflow.X`` modules a script may import by name (each is a part of buildtrace.tf).
+_TF_PARTS = frozenset({"random", "data", "nn", "math", "errors", "dtypes", "linalg", "version"})
 
 
 class NotSupportedImport(ModuleNotFoundError):
@@ -103,25 +106,20 @@ class _StandInModule(types.ModuleType):
 
 
 def make_tensorflow_module() -> types.ModuleType:
-    """A fresh ``tensorflow`` stand-in: ``keras``, ``random.set_seed`` and ``__version__``.
+    """A fresh ``tensorflow`` module: ``buildtrace.tf``'s names, with ``keras`` added.
 
-    ``tf.random.set_seed(n)`` opens many tutorials, so it is supported: it maps to
-    :func:`buildtrace.keras.utils.set_random_seed`, which seeds Python's, numpy's and the
-    session's generators (the same seed gives the same weights on every run, though not
-    the weights TensorFlow would draw). ``tf.__version__`` is the mini-Keras's version,
-    so ``print(tf.__version__)`` works and shows that buildtrace is running.
+    ``buildtrace.tf`` is the small TensorFlow on numpy (tensors, maths, ``tf.nn``,
+    ``tf.random``, ``tf.data``, ``GradientTape``); ``tf.keras`` is the mini-Keras, set here
+    because ``buildtrace.tf`` sits below Keras and never imports it. ``tf.__version__``
+    ends in ``-buildtrace``, so ``print(tf.__version__)`` shows that buildtrace is running.
+    Anything else (``tf.distribute``...) raises the clear "not supported" error.
     """
     keras = importlib.import_module(TARGET)
-    utils = importlib.import_module(f"{TARGET}.utils")
-
-    random = _StandInModule("tensorflow.random", "Stand-in for `tf.random` (set_seed only).")
-    random.set_seed = utils.set_random_seed  # type: ignore[attr-defined]
-    random.__spec__ = importlib.machinery.ModuleSpec("tensorflow.random", None)
-
-    tf = _StandInModule("tensorflow", "buildtrace's stand-in for TensorFlow: only `keras`.")
+    real = importlib.import_module("buildtrace.tf")
+    tf = _StandInModule("tensorflow", real.__doc__)
+    tf.__dict__.update({k: v for k, v in vars(real).items() if not k.startswith("__")})
     tf.keras = keras  # type: ignore[attr-defined]
-    tf.random = random  # type: ignore[attr-defined]
-    tf.__version__ = keras.__version__  # type: ignore[attr-defined]
+    tf.__version__ = real.__version__  # type: ignore[attr-defined]
     # A package (it has a __path__) so that `import tensorflow.keras` may look inside it.
     tf.__path__ = []
     tf.__spec__ = importlib.machinery.ModuleSpec("tensorflow", None, is_package=True)
@@ -159,9 +157,9 @@ class KerasAliasFinder(importlib.abc.MetaPathFinder):
             self._tensorflow = make_tensorflow_module()
         return self._tensorflow
 
-    def _tensorflow_random(self) -> types.ModuleType:
-        random: types.ModuleType = self.tensorflow().random
-        return random
+    def _tensorflow_part(self, attr: str) -> types.ModuleType:
+        part: types.ModuleType = getattr(self.tensorflow(), attr)
+        return part
 
     def find_spec(
         self,
@@ -186,8 +184,9 @@ class KerasAliasFinder(importlib.abc.MetaPathFinder):
         provide: Callable[[], types.ModuleType]
         if fullname == "tensorflow":
             provide = self.tensorflow
-        elif fullname == "tensorflow.random":
-            provide = self._tensorflow_random
+        elif fullname.count(".") == 1 and fullname.split(".")[1] in _TF_PARTS:
+            # `import tensorflow.random`, `from tensorflow.data import Dataset`...
+            provide = functools.partial(self._tensorflow_part, fullname.split(".")[1])
         else:
             real = target_of(fullname)
             if real is None or not self._exists(real):

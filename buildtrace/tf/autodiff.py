@@ -33,7 +33,7 @@ from buildtrace.tf.tensors import Tensor, Variable, _TensorOps, to_array
 from buildtrace.trace import BUS, suspended, traced
 
 
-def traced_as(module: str, qualname: str | None = None) -> Callable[[Any], Any]:
+def traced_as(module: str, qualname: str | None = None, **options: Any) -> Callable[[Any], Any]:
     """``@traced``, with the event named after TensorFlow's module, not buildtrace's.
 
     TensorFlow's layout is not ours (``GradientTape`` lives in
@@ -45,7 +45,7 @@ def traced_as(module: str, qualname: str | None = None) -> Callable[[Any], Any]:
         func.__module__ = module
         if qualname is not None:
             func.__qualname__ = qualname
-        return traced(func)
+        return traced(**options)(func)
 
     return decorate
 
@@ -64,6 +64,22 @@ def _pack_like(structure: Any, flat: Iterator[Any]) -> Any:
     if isinstance(structure, dict):
         return {key: _pack_like(value, flat) for key, value in structure.items()}
     return next(flat)
+
+
+def _gradient_details(
+    tape: GradientTape, target: Any = None, sources: Any = None, *_: Any, **kw: Any
+) -> dict[str, Any]:
+    """Extra event fields for ``gradient``: what the tape recorded, how many sources."""
+    nodes = tape._recorder.nodes
+    return {
+        "recorded": [node.name for node in nodes[:_SHOWN_OPS]],
+        "recorded_count": len(nodes),
+        "sources": len(_flatten(sources if sources is not None else kw.get("sources"))),
+    }
+
+
+#: How many recorded ops a ``gradient`` event lists by name.
+_SHOWN_OPS = 12
 
 
 class GradientTape:
@@ -122,7 +138,7 @@ class GradientTape:
             return True
         return isinstance(item, Variable) and self._watch_accessed_variables and item.trainable
 
-    @traced_as("tensorflow.python.eager.backprop")
+    @traced_as("tensorflow.python.eager.backprop", details=_gradient_details)
     def gradient(
         self,
         target: Any,

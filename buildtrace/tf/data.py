@@ -23,7 +23,7 @@ import numpy as np
 
 from buildtrace.tf import random as tf_random
 from buildtrace.tf.tensors import Tensor, is_tensor, to_array
-from buildtrace.tf.unsupported import Namespace
+from buildtrace.tf.unsupported import Namespace, module_getattr
 
 #: ``tf.data.AUTOTUNE``: accepted wherever TensorFlow takes it, and means nothing here.
 AUTOTUNE = -1
@@ -291,3 +291,5 @@ experimental = Namespace(
 )
 
 __all__ = ["AUTOTUNE", "Dataset", "experimental", "is_dataset", "is_tensor"]
+
+__getattr__ = module_getattr("tf.data")

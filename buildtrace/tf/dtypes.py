@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.tf.unsupported import module_getattr
+
 
 class DType:
     """A TensorFlow data type. Mirrors: ``tf.dtypes.DType``.
@@ -142,3 +144,6 @@ def as_dtype(type_value: Any) -> DType:
 def numpy_dtype(type_value: Any) -> np.dtype[Any]:
     """The numpy dtype for anything :func:`as_dtype` accepts."""
     return as_dtype(type_value)._np
+
+
+__getattr__ = module_getattr("tf.dtypes")

@@ -7,6 +7,8 @@ written against Keras's own checks, which raise those, still catches it.
 
 from __future__ import annotations
 
+from buildtrace.tf.unsupported import module_getattr
+
 
 class OpError(Exception):
     """An op failed. Mirrors: ``tf.errors.OpError``."""
@@ -36,3 +38,5 @@ class UnimplementedError(OpError, NotImplementedError):
 
 
 __all__ = ["InvalidArgumentError", "OpError", "UnimplementedError"]
+
+__getattr__ = module_getattr("tf.errors")

@@ -16,6 +16,7 @@ from buildtrace.tf import tape as _tape
 from buildtrace.tf.errors import InvalidArgumentError
 from buildtrace.tf.math_ops import sigmoid, tanh
 from buildtrace.tf.tensors import Tensor, is_tensor, tf_op, to_array
+from buildtrace.tf.unsupported import module_getattr
 
 __all__ = [
     "l2_normalize",
@@ -115,3 +116,6 @@ def softmax_cross_entropy_with_logits(
     return math_ops.negative(
         math_ops.reduce_sum(math_ops.multiply(labels, log_softmax(logits, axis)), axis=axis)
     )
+
+
+__getattr__ = module_getattr("tf.nn")

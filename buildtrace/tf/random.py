@@ -17,6 +17,7 @@ import numpy as np
 from buildtrace.tf import dtypes
 from buildtrace.tf.array_ops import _shape_arg
 from buildtrace.tf.tensors import Tensor, to_array
+from buildtrace.tf.unsupported import module_getattr
 
 _RNG: np.random.Generator = np.random.default_rng()
 
@@ -105,3 +106,6 @@ def categorical(
     rng = _rng(seed)
     picks = [rng.choice(p.shape[1], size=int(num_samples), p=row) for row in p]
     return Tensor(np.asarray(picks, dtypes.numpy_dtype(dtype or dtypes.int64)))
+
+
+__getattr__ = module_getattr("tf.random")

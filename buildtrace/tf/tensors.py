@@ -259,6 +259,15 @@ class _TensorOps:
     def __abs__(self) -> Tensor:
         return math_ops.abs(self)
 
+    def __invert__(self) -> Tensor:
+        return Tensor(np.invert(self._array()))
+
+    def __and__(self, other: Any) -> Tensor:
+        return Tensor(np.logical_and(self._array(), to_array(other)))
+
+    def __or__(self, other: Any) -> Tensor:
+        return Tensor(np.logical_or(self._array(), to_array(other)))
+
     def __lt__(self, other: Any) -> Tensor:
         return math_ops.less(self, other)
 
@@ -294,10 +303,24 @@ class Tensor(_TensorOps):
     def _array(self) -> np.ndarray:
         return self._value
 
+    def __getattr__(self, attr: str) -> Any:
+        # numpy's own methods (`.sum()`, `.any()`, `.T`, `.astype`...) answer too: code
+        # written when layers returned arrays keeps working. TensorFlow's tensors lack them.
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        try:
+            return getattr(self._value, attr)
+        except AttributeError:
+            raise AttributeError(f"'Tensor' object has no attribute '{attr}'") from None
+
     def __eq__(self, other: object) -> Any:  # elementwise, as TensorFlow 2's
+        if not isinstance(other, _COMPARABLE):
+            return NotImplemented  # e.g. pytest.approx: let it compare itself
         return math_ops.equal(self, other)
 
     def __ne__(self, other: object) -> Any:
+        if not isinstance(other, _COMPARABLE):
+            return NotImplemented
         return math_ops.not_equal(self, other)
 
     # Elementwise __eq__ makes tensors unhashable, as in TensorFlow 2.
@@ -317,6 +340,9 @@ class Tensor(_TensorOps):
         return (
             f"tf.Tensor({self._value}, shape={tuple(self._value.shape)}, dtype={self.dtype.name})"
         )
+
+
+_COMPARABLE = (_TensorOps, np.ndarray, np.generic, int, float, list, tuple)
 
 
 class _Ref:

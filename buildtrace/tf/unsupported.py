@@ -20,7 +20,7 @@ class NotSupportedByBuildtrace(AttributeError, NotImplementedError):
 
 def unsupported(qualified_name: str) -> NotSupportedByBuildtrace:
     """The error for ``qualified_name`` (e.g. ``keras.layers.LSTM``), ready to raise."""
-    if qualified_name.startswith("tf."):
+    if qualified_name.startswith(("tf.", "tensorflow.")):
         covers = (
             "buildtrace's `tf` covers the TensorFlow that Keras tutorials use around Keras "
             "(tensors, maths, `tf.nn`, `tf.random`, `tf.data`, `GradientTape`); see "

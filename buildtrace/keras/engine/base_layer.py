@@ -30,10 +30,14 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import backend, initializers
+from buildtrace.keras.engine import gradients
 from buildtrace.keras.engine import input_spec as input_spec_module
 from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
 from buildtrace.keras.engine.node import Node
 from buildtrace.keras.utils.nest import flatten, map_structure
+from buildtrace.tf import array_ops
+from buildtrace.tf import tape as tf_tape
+from buildtrace.tf.tensors import Tensor, Variable, is_tensor
 from buildtrace.trace import emit, emit_set, suspended, traced
 
 #: Attributes whose every write is reported as a ``set`` event.
@@ -140,8 +144,8 @@ class Layer:
         >>> layer.built
         False
         >>> _ = layer(np.ones((2, 4), "float32"))  # builds on first call
-        >>> layer.built, [w.shape for w in layer.weights]
-        (True, [(4, 3), (3,)])
+        >>> layer.built, [w.shape.as_list() for w in layer.weights]
+        (True, [[4, 3], [3]])
     """
 
     @traced
@@ -164,8 +168,8 @@ class Layer:
         self.input_spec: Any = None
         self.supports_masking = False
         self._build_input_shape: Any = None
-        self._trainable_weights: list[backend.Variable] = []
-        self._non_trainable_weights: list[backend.Variable] = []
+        self._trainable_weights: list[Variable] = []
+        self._non_trainable_weights: list[Variable] = []
         self._inbound_nodes: list[Node] = []
         self._outbound_nodes: list[Node] = []
         self._expects_training_arg = "training" in inspect.signature(self.call).parameters
@@ -221,26 +225,36 @@ class Layer:
         self._trainable = bool(value)
 
     @property
-    def trainable_weights(self) -> list[backend.Variable]:
+    def trainable_weights(self) -> list[Variable]:
         """The weights training updates (none when the layer is frozen)."""
         return list(self._trainable_weights) if self.trainable else []
 
     @property
-    def non_trainable_weights(self) -> list[backend.Variable]:
+    def non_trainable_weights(self) -> list[Variable]:
         """The weights training leaves alone."""
         if self.trainable:
             return list(self._non_trainable_weights)
         return self._trainable_weights + self._non_trainable_weights
 
     @property
-    def weights(self) -> list[backend.Variable]:
+    def weights(self) -> list[Variable]:
         """All weights: trainable ones first, as Keras orders them."""
         return self.trainable_weights + self.non_trainable_weights
 
     @property
-    def variables(self) -> list[backend.Variable]:
+    def variables(self) -> list[Variable]:
         """Same as ``weights``."""
         return self.weights
+
+    @property
+    def trainable_variables(self) -> list[Variable]:
+        """Same as ``trainable_weights``: what ``tape.gradient`` differentiates against."""
+        return self.trainable_weights
+
+    @property
+    def non_trainable_variables(self) -> list[Variable]:
+        """Same as ``non_trainable_weights``."""
+        return self.non_trainable_weights
 
     # --------------------------------------------------------------- the call path
     @traced(details=_shape_details, result=_output_details)
@@ -261,15 +275,23 @@ class Layer:
         if _in_functional_construction_mode(input_list):
             return self._functional_construction_call(inputs, args, kwargs, input_list)
         # Eager path: real data. Keras converts numpy inputs to tensors of its dtype.
-        inputs = map_structure(self._convert_input, inputs)
-        input_spec_module.assert_input_compatibility(self.input_spec, inputs, self.name)
+        arrays = map_structure(self._convert_input, inputs)
+        input_spec_module.assert_input_compatibility(self.input_spec, arrays, self.name)
         if not self.built:
-            self._maybe_build(inputs)
+            self._maybe_build(arrays)
         call_kwargs = self._call_kwargs(kwargs)
-        with _explained_call_errors(self, inputs, call_kwargs):
-            return self.call(inputs, *args, **call_kwargs)
+        if tf_tape.is_recording():
+            # Under a tf.GradientTape: a layer with a gradient rule records one node; any
+            # other runs `call` on tensors, so the tf ops inside record themselves.
+            if not args and gradients.has_gradient_rule(self):
+                return gradients.call_on_tape(self, inputs, arrays, call_kwargs)
+            arrays = map_structure(_as_float_tensor(self.dtype), inputs)
+        with _explained_call_errors(self, arrays, call_kwargs):
+            return gradients.as_tensors(self.call(arrays, *args, **call_kwargs))
 
     def _convert_input(self, x: Any) -> Any:
+        if type(x) is Tensor:
+            x = x._value
         if isinstance(x, np.ndarray) and x.dtype == self.dtype:
             return x
         array = np.asarray(x)
@@ -333,7 +355,7 @@ class Layer:
             # matters when this layer is a model that builds its own graph from it.
             with symbolic_batch(), _explained_call_errors(self, inputs, call_kwargs):
                 scratch = self.call(_scratch(inputs, 1), *args, **call_kwargs)
-            dtype = str(flatten(scratch)[0].dtype)
+            dtype = _dtype_name(flatten(scratch)[0])
         shapes = self.compute_output_shape(input_shapes)
         if isinstance(shapes, list):
             return [KerasTensor(shape, dtype, self.name) for shape in shapes]
@@ -391,7 +413,7 @@ class Layer:
         trainable: bool | None = None,
         constraint: Any = None,
         **kwargs: Any,
-    ) -> backend.Variable:
+    ) -> Variable:
         """Create a weight, initialise it, and track it on the layer.
 
         Mirrors: ``Layer.add_weight``. Keras's default initializer for float weights is
@@ -402,7 +424,7 @@ class Layer:
         trainable = True if trainable is None else trainable
         init = initializers.get(initializer) or initializers.GlorotUniform()
         value = np.asarray(init(shape, dtype=dtype), dtype=dtype)
-        variable = backend.Variable(value, name=f"{self.name}/{name}:0", trainable=trainable)
+        variable = Variable(value, name=f"{self.name}/{name}:0", trainable=trainable)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
         emit(
             "add_weight",
@@ -574,12 +596,32 @@ def _explained_call_errors(layer: Layer, inputs: Any, kwargs: dict[str, Any]) ->
         raise explained.with_traceback(exc.__traceback__) from None
 
 
+def _dtype_name(x: Any) -> str:
+    """``"float32"`` for an array, a tensor or a symbolic tensor."""
+    dtype = x.dtype
+    return dtype.name if hasattr(dtype, "name") and not isinstance(dtype, str) else str(dtype)
+
+
+def _as_float_tensor(dtype: str) -> Any:
+    """Inputs as tensors for ``call``: numbers cast to the layer's dtype (tensors stay)."""
+
+    def convert(x: Any) -> Any:
+        if is_tensor(x):
+            if x.dtype.is_floating and x.dtype != dtype:
+                return array_ops.cast(x, dtype)
+            return x
+        array = np.asarray(x)
+        return Tensor(array.astype(dtype) if array.dtype.kind in "fiub" else array)
+
+    return convert
+
+
 def _describe_argument(value: Any) -> str:
     """``tf.Tensor(shape=(None, 100), dtype=float32)``, as Keras prints call arguments."""
     if isinstance(value, list | tuple):
         return str([_describe_argument(v) for v in value])
     if hasattr(value, "shape") and hasattr(value, "dtype"):
-        return f"tf.Tensor(shape={tuple(value.shape)}, dtype={value.dtype})"
+        return f"tf.Tensor(shape={tuple(value.shape)}, dtype={_dtype_name(value)})"
     return repr(value)
 
 

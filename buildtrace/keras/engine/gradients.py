@@ -1,4 +1,4 @@
-"""Gradients through a model: buildtrace's stand-in for ``tf.GradientTape``.
+"""Gradients through a model: the tape ``fit`` uses, and layers on ``tf.GradientTape``.
 
 Keras 2's ``train_step`` runs the forward pass under a ``GradientTape`` and asks it for
 the gradient of the loss; TensorFlow differentiates every op it recorded. buildtrace
@@ -19,6 +19,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buildtrace.keras import activations, backprop
+from buildtrace.keras.utils.nest import flatten
+from buildtrace.tf import math_ops
+from buildtrace.tf import tape as tape_core
+from buildtrace.tf.array_ops import convert_to_tensor
+from buildtrace.tf.tensors import Tensor, is_tensor, to_array
 
 if TYPE_CHECKING:
     from buildtrace.keras.engine.base_layer import Layer
@@ -150,3 +155,116 @@ def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
         store[key] = store[key] + grad
     else:
         store[key] = grad
+
+
+# ------------------------------------------------------------ tf.GradientTape
+# A hand-written loop runs the model under `tf.GradientTape`. Built-in layers (and
+# graph models made of them) record ONE tape node each, whose backward pass is the same
+# gradient rule `fit` uses: Keras's numerics and `fit`'s speed. Layers with no rule
+# (a `Lambda`, your own layer) run `call` on tensors, so the tf ops inside record
+# themselves.
+
+
+def has_gradient_rule(layer: Layer) -> bool:
+    """Whether ``layer`` has a backward pass of its own (a graph model: all its layers)."""
+    if backprop.rule_for(layer) is not None:
+        return True
+    if getattr(layer, "_is_graph_network", False):
+        return all(
+            has_gradient_rule(inner)
+            for inner in layer.layers  # type: ignore[attr-defined]
+            if type(inner).__name__ != "InputLayer"
+        )
+    from buildtrace.keras.engine.base_layer import Layer as BaseLayer
+
+    return type(layer)._backward is not BaseLayer._backward
+
+
+def call_on_tape(layer: Layer, inputs: Any, arrays: Any, kwargs: dict[str, Any]) -> Any:
+    """Run ``layer`` on ``arrays`` and leave one node on the recording tape(s).
+
+    Mirrors what TensorFlow's tape sees of a Keras layer, at the granularity of the
+    layer: the node's inputs are the layer's inputs and its trainable weights; its
+    backward pass is the layer's gradient rule. Keras's ``training`` defaults to False
+    outside ``fit`` (the learning phase is 0).
+    """
+    training = bool(kwargs.get("training") or False)
+    weights = layer.trainable_weights
+    sources = flatten(inputs)
+    need_dx = any(is_tensor(x) for x in sources)
+    logits_info: tuple[str | None, Any] = (None, None)
+    if getattr(layer, "_is_graph_network", False):
+        model_tape = GradientTape(layer)  # type: ignore[arg-type]
+        outputs = model_tape.forward(arrays, training=training)
+        logits_info = model_tape.output_logits(0)
+
+        def vjp(dy: Any) -> list[Any]:
+            fused = isinstance(dy, tape_core.LogitsGradient)
+            dys = dy if isinstance(dy, list) else [dy.array if fused else dy]
+            grads, dx = model_tape.backward(dys, [fused] * len(dys), need_dx=need_dx)
+            return [*(dx if isinstance(dx, list) else [dx]), *grads]
+
+    else:
+        outputs, cache = backprop.forward(layer, arrays, training=training)
+        if backprop.has_logits(layer):
+            logits_info = (activation_name(layer), backprop.logits(layer, cache))
+
+        def vjp(dy: Any) -> list[Any]:
+            fused = isinstance(dy, tape_core.LogitsGradient)
+            dx, grads = backprop.backward(
+                layer, dy.array if fused else dy, cache, need_dx, wrt_logits=fused
+            )
+            dxs = dx if isinstance(dx, list) else [dx] * len(sources)
+            return [*dxs, *grads]
+
+    flat = [Tensor(np.asarray(o)) for o in flatten(outputs)]
+    if len(flat) == 1 and logits_info[1] is not None:
+        flat[0]._keras_logits = logits_info
+    tape_core.record(layer.name, (*sources, *weights), tuple(flat), vjp)
+    return flat if isinstance(outputs, list | tuple) else flat[0]
+
+
+def as_tensors(outputs: Any) -> Any:
+    """A layer's outputs on data as ``tf.Tensor``s, as Keras returns them eagerly."""
+    if type(outputs) is np.ndarray:
+        return Tensor(outputs)
+    if isinstance(outputs, list | tuple):
+        return type(outputs)(as_tensors(o) for o in outputs)
+    if isinstance(outputs, dict):
+        return {k: as_tensors(v) for k, v in outputs.items()}
+    return outputs
+
+
+def loss_on_tape(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
+    """A Keras loss called inside a ``tf.GradientTape``: its value, and its tape node.
+
+    The node's backward pass is the loss's own ``forward_backward``; on the output of a
+    softmax/sigmoid layer, a crossentropy works from that layer's logits, as Keras 2's
+    ``_keras_logits`` makes it (the gradient then goes straight to the logits).
+    """
+    from buildtrace.keras.losses import LossFunctionWrapper
+
+    if isinstance(loss, LossFunctionWrapper):
+        # A plain function: the tf ops it runs record themselves.
+        per_sample = loss.fn(y_true, y_pred, **loss._fn_kwargs)
+        if sample_weight is not None:
+            per_sample = math_ops.multiply(per_sample, to_array(sample_weight))
+        if loss.reduction == "none":
+            return convert_to_tensor(per_sample)
+        total = math_ops.reduce_sum(per_sample)
+        return total if loss.reduction == "sum" else math_ops.reduce_mean(per_sample)
+    info = getattr(y_pred, "_keras_logits", None) if type(y_pred) is Tensor else None
+    logits = info[1] if info is not None and loss.fuses_activation(info[0]) else None
+    if loss.reduction == "none":
+        losses = loss.call(y_true, y_pred)
+        return Tensor(np.asarray(losses))
+    value, grad = loss.forward_backward(y_true, to_array(y_pred), logits, sample_weight)
+    out = Tensor(np.asarray(value, grad.dtype))
+
+    def vjp(dy: Any) -> list[Any]:
+        scaled = grad * np.asarray(dy, grad.dtype)
+        return [tape_core.LogitsGradient(scaled) if logits is not None else scaled]
+
+    if is_tensor(y_pred):
+        tape_core.record(loss.name, (y_pred,), (out,), vjp)
+    return out

@@ -10,8 +10,8 @@ the moving average (EMA) and finally adds one to ``iterations``.
 
 Simplifications: no distribution strategy, no XLA (``jit_compile`` is reported ``False``, as
 Keras does on a machine without a GPU), no sparse ``IndexedSlices`` gradients, no
-learning-rate schedules, and no ``minimize``/``compute_gradients`` (there is no autodiff tape:
-the training loop computes gradients itself and calls ``apply_gradients``).
+learning-rate schedules, and no ``minimize``/``compute_gradients`` (a hand-written loop takes
+its gradients from ``tf.GradientTape`` and calls ``apply_gradients``).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.backend import Variable
+from buildtrace.tf.tensors import Tensor
+from buildtrace.trace import traced
 
 _NO_TAPE = (
     "buildtrace has no autodiff tape: compute the gradients yourself (as Model.fit does) and "
@@ -262,13 +264,15 @@ class Optimizer:
         """Not available: there is no autodiff tape in buildtrace."""
         raise NotImplementedError(_NO_TAPE)
 
+    @traced(result=lambda iterations: {"iterations": int(iterations)})
     def apply_gradients(
         self, grads_and_vars: Iterable[tuple[Any, Variable]], name: str | None = None, **kwargs: Any
     ) -> ScalarVariable:
         """Update every variable in place from its gradient; return ``iterations``.
 
         Same order as Keras: build on first use, drop ``None`` gradients, clip, weight decay,
-        ``update_step`` per variable, EMA, then ``iterations += 1``.
+        ``update_step`` per variable, EMA, then ``iterations += 1``. Gradients may be
+        ``tf.Tensor``s (from ``tape.gradient``) or arrays.
         """
         pairs = list(grads_and_vars)
         if not pairs:
@@ -291,6 +295,8 @@ class Optimizer:
         grads = []
         for g, v in kept:
             value = v.value
+            if type(g) is Tensor:
+                g = g._value
             # asarray is free for float32 arrays; it only copies other dtypes.
             g = np.asarray(g, dtype=value.dtype)
             if g.shape != value.shape:
