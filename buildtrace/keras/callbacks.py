@@ -566,13 +566,29 @@ class LambdaCallback(Callback):
                 setattr(self, name, fn)  # an instance attribute hides the default method
 
 
+# The rest of Keras's callbacks live beside this module (kept apart for size).
+from buildtrace.keras.callbacks_extra import (  # noqa: E402
+    CSVLogger,
+    LearningRateScheduler,
+    ModelCheckpoint,
+    ReduceLROnPlateau,
+    TensorBoard,
+    TerminateOnNaN,
+)
+
 __all__ = [
+    "CSVLogger",
     "Callback",
     "CallbackList",
     "EarlyStopping",
     "History",
     "LambdaCallback",
+    "LearningRateScheduler",
+    "ModelCheckpoint",
     "ProgbarLogger",
+    "ReduceLROnPlateau",
+    "TensorBoard",
+    "TerminateOnNaN",
 ]
 
 

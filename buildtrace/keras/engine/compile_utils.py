@@ -112,18 +112,49 @@ class LossesContainer:
 
 
 class MetricsContainer:
-    """The compiled metrics, resolved per output from the first batch's shapes."""
+    """The compiled metrics, resolved per output from the first batch's shapes.
 
-    def __init__(self, metrics: Any = None) -> None:
+    ``metrics`` ignore ``sample_weight`` (and ``class_weight``); ``weighted_metrics``
+    use it. A weighted metric whose name a plain one already has is called
+    ``weighted_<name>``, as in Keras 2.
+    """
+
+    def __init__(self, metrics: Any = None, weighted_metrics: Any = None) -> None:
         self._user_metrics = metrics
+        self._user_weighted_metrics = weighted_metrics
         self._metrics: list[list[Any]] | None = None
+        self._weighted_metrics: list[list[Any]] = []
         self._output_names: list[str] = []
 
     def build(self, y_true: list[Any], y_pred: list[Any], output_names: list[str]) -> None:
         """Turn names such as ``"accuracy"`` into metric objects for each output."""
         self._output_names = output_names
-        per_output = _per_output(self._user_metrics or [], output_names, "metrics")
-        self._metrics = []
+        self._metrics = self._resolve(self._user_metrics, y_true, y_pred, output_names)
+        self._weighted_metrics = self._resolve(
+            self._user_weighted_metrics, y_true, y_pred, output_names
+        )
+        taken = {m.name for m in self.metrics[: sum(map(len, self._metrics))]}
+        for group in self._weighted_metrics:
+            for metric in group:
+                if metric.name in taken:
+                    metric.name = f"weighted_{metric.name}"
+
+    @staticmethod
+    def _resolve(
+        wanted_metrics: Any, y_true: list[Any], y_pred: list[Any], output_names: list[str]
+    ) -> list[list[Any]]:
+        if not wanted_metrics:
+            return [[] for _ in output_names]
+        flat = isinstance(wanted_metrics, list | tuple) and not any(
+            isinstance(m, list | tuple | dict) for m in wanted_metrics
+        )
+        # A flat list of metrics applies to every output, as Keras broadcasts it.
+        per_output = (
+            [list(wanted_metrics)] * len(output_names)
+            if flat
+            else _per_output(wanted_metrics, output_names, "metrics")
+        )
+        groups = []
         for name, wanted, target, pred in zip(output_names, per_output, y_true, y_pred):
             wanted = wanted if isinstance(wanted, list | tuple) else [wanted]
             resolved = []
@@ -134,7 +165,8 @@ class MetricsContainer:
                 if len(output_names) > 1:
                     metric.name = f"{name}_{metric.name}"
                 resolved.append(metric)
-            self._metrics.append(resolved)
+            groups.append(resolved)
+        return groups
 
     @property
     def built(self) -> bool:
@@ -142,10 +174,14 @@ class MetricsContainer:
 
     @property
     def metrics(self) -> list[Any]:
-        return [m for group in self._metrics or [] for m in group]
+        groups = [*(self._metrics or []), *self._weighted_metrics]
+        return [m for group in groups for m in group]
 
     def update_state(self, y_true: list[Any], y_pred: list[Any], sample_weight: Any = None) -> None:
         for group, target, pred in zip(self._metrics or [], y_true, y_pred):
+            for metric in group:
+                metric.update_state(target, pred)
+        for group, target, pred in zip(self._weighted_metrics, y_true, y_pred):
             for metric in group:
                 metric.update_state(target, pred, sample_weight=sample_weight)
 

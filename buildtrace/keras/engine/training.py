@@ -242,13 +242,11 @@ class Model(Layer):
         from buildtrace.keras import optimizers
         from buildtrace.keras.engine import compile_utils
 
-        if weighted_metrics:
-            raise NotImplementedError("`weighted_metrics` is not supported by buildtrace.")
         if kwargs:
             raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(kwargs)}.")
         self.optimizer = optimizers.get(optimizer)
         self.compiled_loss = compile_utils.LossesContainer(loss, loss_weights)
-        self.compiled_metrics = compile_utils.MetricsContainer(metrics)
+        self.compiled_metrics = compile_utils.MetricsContainer(metrics, weighted_metrics)
         self.loss = loss
         self._is_compiled = True
         self.train_function = self.test_function = self.predict_function = None
@@ -300,8 +298,34 @@ class Model(Layer):
                 "none (subclassed models are not supported)."
             )
 
+    def _flatten_to_reference_inputs(self, x: Any) -> Any:
+        """A dict of inputs, keyed by input name, in the order of ``model.inputs``.
+
+        Mirrors: ``Functional._flatten_to_reference_inputs`` (here applied by the step
+        functions, so ``fit({"left": a, "right": b}, ...)`` works).
+        """
+        if not isinstance(x, dict):
+            return x
+        names: list[str] = list(getattr(self, "input_names", None) or [])
+        missing = [name for name in names if name not in x]
+        if missing or not names:
+            raise ValueError(
+                f'Missing data for input "{missing[0] if missing else "?"}". You passed a data '
+                f"dictionary with keys {list(x)}. Expected the following keys: {names}"
+            )
+        return [x[name] for name in names] if len(names) > 1 else x[names[0]]
+
     def _targets_and_outputs(self, y: Any, y_pred: Any) -> tuple[list[Any], list[Any]]:
         preds = y_pred if isinstance(y_pred, list) else [y_pred]
+        if isinstance(y, dict):  # targets by output name, as Keras matches them
+            unknown = set(y) - set(self.output_names)
+            if unknown:
+                raise ValueError(
+                    f"Found unexpected losses or metrics that do not correspond to any Model "
+                    f"output: {sorted(unknown)}. Valid mode output names: {self.output_names}. "
+                    f"Received struct is: {list(y)}."
+                )
+            y = [y.get(name) for name in self.output_names]
         targets = list(y) if isinstance(y, list | tuple) else [y]
         if not self.compiled_metrics.built:
             self.compiled_loss.build(self.output_names)
@@ -316,6 +340,7 @@ class Model(Layer):
         ``apply_gradients``, then ``compute_metrics``.
         """
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
+        x = self._flatten_to_reference_inputs(x)
         self._build_for_step(x, training=True)
         tape = GradientTape(self)  # type: ignore[arg-type]
         y_pred = tape.forward(x, training=True)
@@ -355,10 +380,23 @@ class Model(Layer):
         self.train_function = training_loop.trace_once(self.train_step)
         return self.train_function
 
+    def make_test_function(self, force: bool = False) -> Any:
+        """The function ``evaluate`` calls per batch: ``test_step``, traced the first time."""
+        if self.test_function is None or force:
+            self.test_function = training_loop.trace_once(self.test_step)
+        return self.test_function
+
+    def make_predict_function(self, force: bool = False) -> Any:
+        """The function ``predict`` calls per batch: ``predict_step``, traced the first time."""
+        if self.predict_function is None or force:
+            self.predict_function = training_loop.trace_once(self.predict_step)
+        return self.predict_function
+
     @traced
     def test_step(self, data: Any) -> dict[str, float]:
         """Loss and metrics of a batch, no update. Mirrors ``Model.test_step``."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
+        x = self._flatten_to_reference_inputs(x)
         self._build_for_step(x, training=False)
         y_pred = self(x, training=False)
         self.compute_loss(x, y, y_pred, sample_weight)
@@ -368,6 +406,7 @@ class Model(Layer):
     def predict_step(self, data: Any) -> Any:
         """The model's output for a batch. Mirrors ``Model.predict_step``."""
         x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
+        x = self._flatten_to_reference_inputs(x)
         if not self.built:
             with symbolic_batch():
                 return self(x, training=False)
@@ -396,13 +435,59 @@ class Model(Layer):
     ) -> Any:
         """Train for ``epochs`` epochs; returns the ``History``. Mirrors ``Model.fit``.
 
-        The loop itself (epochs, batches, callbacks, validation) is in ``training_loop.py``.
+        The loop is Keras's: a ``DataHandler`` gives each epoch's batches, a
+        ``CallbackList`` (the user's callbacks, ``History``, ``ProgbarLogger`` and
+        buildtrace's ``TraceEvents``, which reports the loop on the trace bus) is told of
+        every stage, validation runs at the end of an epoch and adds ``val_*`` logs.
         """
-        return training_loop.fit(
-            self, x, y, batch_size, epochs, verbose, callbacks, validation_split,
-            validation_data, shuffle, class_weight, sample_weight, initial_epoch,
-            steps_per_epoch, validation_steps, validation_batch_size, validation_freq,
+        training_loop.check_fit_kwargs(kwargs)
+        self._assert_compile_was_called()
+        # Keras splits off the *last* samples, before any shuffling.
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
+                (x, y, sample_weight), validation_split=validation_split
+            )
+        if validation_data:
+            val_x, val_y, val_sample_weight = data_adapter.unpack_x_y_sample_weight(validation_data)
+        data_handler = data_adapter.DataHandler(
+            x, y, sample_weight, batch_size, steps_per_epoch, initial_epoch, epochs, shuffle,
+            class_weight=class_weight,
         )  # fmt: skip
+        verbose = training_loop.get_verbosity(verbose)
+        callbacks = training_loop.callback_list(
+            self, callbacks, add_history=True, add_progbar=verbose != 0, verbose=verbose,
+            epochs=epochs, steps=data_handler.inferred_steps,
+            samples=data_handler.num_samples, batch_size=data_handler.batch_size,
+        )  # fmt: skip
+        self.stop_training = False
+        self.train_function = self.make_train_function()
+        callbacks.on_train_begin()
+        logs: dict[str, float] = {}
+        training_logs: dict[str, float] = {}
+        for epoch, iterator in data_handler.enumerate_epochs():
+            self.reset_metrics()
+            callbacks.on_epoch_begin(epoch)
+            for step, batch in enumerate(iterator):
+                callbacks.on_train_batch_begin(step)
+                logs = self.train_function(batch)
+                callbacks.on_train_batch_end(step, logs)
+                if self.stop_training:
+                    break
+            epoch_logs = dict(logs)
+            # Validation, every `validation_freq` epochs: its logs join the epoch's as val_*.
+            if validation_data and training_loop.should_eval(epoch, validation_freq):
+                val_logs = self.evaluate(
+                    val_x, val_y, sample_weight=val_sample_weight,
+                    batch_size=validation_batch_size or batch_size, steps=validation_steps,
+                    verbose=0, return_dict=True,
+                )  # fmt: skip
+                epoch_logs.update({"val_" + name: value for name, value in val_logs.items()})
+            callbacks.on_epoch_end(epoch, epoch_logs)
+            training_logs = epoch_logs
+            if self.stop_training:
+                break
+        callbacks.on_train_end(logs=training_logs)
+        return self.history
 
     def evaluate(
         self,
@@ -416,10 +501,28 @@ class Model(Layer):
         return_dict: bool = False,
         **kwargs: Any,
     ) -> Any:
-        """Loss and metrics over the data: a float, a list or a dict like Keras's."""
-        return training_loop.evaluate(
-            self, x, y, batch_size, verbose, sample_weight, steps, callbacks, return_dict
-        )
+        """Loss and metrics over the data: a float, a list or a dict like Keras's.
+
+        Mirrors: ``Model.evaluate``.
+        """
+        self._assert_compile_was_called()
+        data_handler = data_adapter.DataHandler(x, y, sample_weight, batch_size, steps)
+        verbose = training_loop.get_verbosity(verbose)
+        callbacks = training_loop.callback_list(
+            self, callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1,
+            steps=data_handler.inferred_steps,
+        )  # fmt: skip
+        self.test_function = self.make_test_function()
+        self.reset_metrics()
+        callbacks.on_test_begin()
+        logs: dict[str, float] = {}
+        for _, iterator in data_handler.enumerate_epochs():
+            for step, batch in enumerate(iterator):
+                callbacks.on_test_batch_begin(step)
+                logs = self.test_function(batch)
+                callbacks.on_test_batch_end(step, logs)
+        callbacks.on_test_end(logs)
+        return training_loop.logs_as_keras_returns(logs, self.metrics_names, return_dict)
 
     def predict(
         self,
@@ -430,8 +533,23 @@ class Model(Layer):
         callbacks: Any = None,
         **kwargs: Any,
     ) -> Any:
-        """The model's outputs for ``x``, batch by batch, joined. Mirrors ``predict``."""
-        return training_loop.predict(self, x, batch_size, verbose, steps, callbacks)
+        """The model's outputs for ``x``, batch by batch, joined. Mirrors ``Model.predict``."""
+        data_handler = data_adapter.DataHandler(x, batch_size=batch_size, steps_per_epoch=steps)
+        verbose = training_loop.get_verbosity(verbose)
+        callbacks = training_loop.callback_list(
+            self, callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1,
+            steps=data_handler.inferred_steps,
+        )  # fmt: skip
+        self.predict_function = self.make_predict_function()
+        callbacks.on_predict_begin()
+        outputs: list[Any] = []
+        for _, iterator in data_handler.enumerate_epochs():
+            for step, batch in enumerate(iterator):
+                callbacks.on_predict_batch_begin(step)
+                outputs.append(self.predict_function(batch))
+                callbacks.on_predict_batch_end(step, {"outputs": outputs[-1]})
+        callbacks.on_predict_end()
+        return training_loop.concat_outputs(outputs)
 
     def train_on_batch(
         self,

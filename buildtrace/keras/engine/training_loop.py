@@ -1,11 +1,10 @@
-"""The loops behind ``Model.fit``, ``evaluate`` and ``predict``.
+"""What ``Model.fit``, ``evaluate`` and ``predict`` share, beside their loops.
 
-Mirrors the bodies of ``keras/engine/training.py::Model.fit`` / ``evaluate`` /
-``predict`` (Keras 2): epochs and batches from a ``DataHandler``, the callbacks'
-hooks in Keras's order, validation at the end of an epoch. The methods themselves stay
-on ``Model`` (so the trace names them ``keras.engine.training.Model.fit``); their
-loops live here to keep ``training.py`` readable. Each loop also reports training
-events (``train_begin``, ``epoch_end``, ``batch_end``...) on the trace bus.
+The loops themselves are on ``Model`` (``keras/engine/training.py``), written as Keras
+writes them. This module holds the small pieces around them: the ``CallbackList`` each
+loop builds (with buildtrace's :class:`~buildtrace.keras.callbacks_trace.TraceEvents`,
+which reports the loop on the trace bus), ``tf.function``-like tracing of the step
+functions, and the shapes of what the loops return.
 """
 
 from __future__ import annotations
@@ -14,116 +13,93 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from buildtrace.keras.engine import data_adapter
-from buildtrace.trace import BUS, emit, suspended
+from buildtrace.trace import BUS, suspended
 
 if TYPE_CHECKING:
+    from buildtrace.keras.callbacks import CallbackList
     from buildtrace.keras.engine.training import Model
 
+#: ``fit`` arguments of Keras 1 that Keras 2 refuses with this message.
+_FIT_KWARGS_REMOVED = {"nb_epoch": "epochs"}
 
-def fit(
-    self: Model, x: Any, y: Any, batch_size: int | None, epochs: int, verbose: Any,
-    callbacks: Any, validation_split: float, validation_data: Any, shuffle: bool,
-    class_weight: Any, sample_weight: Any, initial_epoch: int, steps_per_epoch: int | None,
-    validation_steps: int | None, validation_batch_size: int | None, validation_freq: int,
-) -> Any:  # fmt: skip
-    """``Model.fit``'s loop (``self`` is the model)."""
+
+def callback_list(
+    model: Model,
+    callbacks: Any,
+    add_history: bool = False,
+    add_progbar: bool = False,
+    **params: Any,
+) -> CallbackList:
+    """The loop's ``CallbackList``: the user's callbacks, then History, Progbar, TraceEvents.
+
+    Mirrors: the ``if not isinstance(callbacks, CallbackList): callbacks = CallbackList(
+    ...)`` step of Keras's loops. ``TraceEvents`` comes last, so each event is published
+    once every other callback has seen the same stage (a callback's own ``predict`` in
+    ``on_epoch_end`` lands inside the epoch, before ``epoch_end``).
+    """
     from buildtrace.keras import callbacks as callbacks_module
+    from buildtrace.keras.callbacks_trace import TraceEvents
 
-    self._assert_compile_was_called()
-    if class_weight is not None:
-        raise NotImplementedError("`class_weight` is not supported by buildtrace.")
-    if validation_split and validation_data is None:
-        (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
-            (x, y, sample_weight), validation_split
+    found: CallbackList
+    if isinstance(callbacks, callbacks_module.CallbackList):
+        found = callbacks
+        found.set_params({**found.params, **params})
+    else:
+        found = callbacks_module.CallbackList(
+            callbacks, add_history=add_history, add_progbar=add_progbar, model=model, **params
         )
-    val = data_adapter.unpack_x_y_sample_weight(validation_data) if validation_data else None
-    handler = data_adapter.DataHandler(
-        x, y, sample_weight, batch_size, steps_per_epoch, initial_epoch, epochs, shuffle
+    if not any(isinstance(c, TraceEvents) for c in found):
+        trace = TraceEvents()
+        trace.set_model(model)
+        trace.set_params(found.params)
+        found.append(trace)
+    return found
+
+
+def get_verbosity(verbose: Any) -> int:
+    """``"auto"`` is 1 (buildtrace has no parameter-server strategy that would make it 2)."""
+    return 1 if verbose == "auto" else int(verbose)
+
+
+def should_eval(epoch: int, validation_freq: Any) -> bool:
+    """Whether to validate after ``epoch``: every n-th epoch, or the epochs listed.
+
+    Mirrors: ``Model._should_eval``.
+
+    Example:
+        >>> [should_eval(e, 2) for e in range(4)], should_eval(2, [1, 3])
+        ([False, True, False, True], True)
+    """
+    epoch = epoch + 1  # one-based, as users count epochs
+    if isinstance(validation_freq, int):
+        return epoch % validation_freq == 0
+    if isinstance(validation_freq, list | tuple | set):
+        return epoch in validation_freq
+    raise ValueError(
+        "Expected `validation_freq` to be a list or int. "
+        f"Received: validation_freq={validation_freq} of the type {type(validation_freq)}."
     )
-    verbose = 1 if verbose == "auto" else verbose
-    callback_list = callbacks_module.CallbackList(
-        callbacks, add_history=True, add_progbar=verbose != 0, model=self,
-        verbose=verbose, epochs=epochs, steps=handler.inferred_steps,
-    )  # fmt: skip
-    self.stop_training = False
-    train_function = self.make_train_function()
-    emit("train_begin", "fit", self.name, epochs=epochs, steps=handler.inferred_steps,
-         samples=handler.num_samples, batch_size=handler.batch_size)  # fmt: skip
-    callback_list.on_train_begin()
-    logs: dict[str, float] = {}
-    epoch_logs: dict[str, float] = {}
-    for epoch, batches in handler.enumerate_epochs():
-        self.reset_metrics()
-        callback_list.on_epoch_begin(epoch)
-        emit("epoch_begin", "fit", self.name, epoch=epoch, epochs=epochs)
-        for step, batch in enumerate(batches):
-            callback_list.on_train_batch_begin(step)
-            logs = train_function(batch)
-            callback_list.on_train_batch_end(step, logs)
-            emit("batch_end", "fit", self.name, epoch=epoch, batch=step, logs=logs)
-            if self.stop_training:
-                break
-        epoch_logs = dict(logs)
-        if val is not None and (epoch + 1) % validation_freq == 0:
-            val_logs = self.evaluate(
-                val[0], val[1], batch_size=validation_batch_size or handler.batch_size,
-                sample_weight=val[2], steps=validation_steps, verbose=0, return_dict=True,
-            )  # fmt: skip
-            epoch_logs.update({f"val_{k}": v for k, v in val_logs.items()})
-        callback_list.on_epoch_end(epoch, epoch_logs)
-        emit("epoch_end", "fit", self.name, epoch=epoch, epochs=epochs, logs=epoch_logs)
-        if self.stop_training:
-            break
-    callback_list.on_train_end(logs=epoch_logs)
-    emit("train_end", "fit", self.name, logs=epoch_logs)
-    self.history = callback_list._history
-    return self.history
 
 
-def evaluate(
-    self: Model, x: Any, y: Any, batch_size: int | None, verbose: Any, sample_weight: Any,
-    steps: int | None, callbacks: Any, return_dict: bool,
-) -> Any:  # fmt: skip
-    """``Model.evaluate``'s loop."""
-    from buildtrace.keras import callbacks as callbacks_module
-
-    self._assert_compile_was_called()
-    handler = data_adapter.DataHandler(x, y, sample_weight, batch_size, steps)
-    verbose = 1 if verbose == "auto" else verbose
-    callback_list = callbacks_module.CallbackList(
-        callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
-        steps=handler.inferred_steps,
-    )  # fmt: skip
-    if self.test_function is None:
-        self.test_function = trace_once(self.test_step)
-    self.reset_metrics()
-    callback_list.on_test_begin()
-    emit("test_begin", "evaluate", self.name, steps=handler.inferred_steps)
-    logs: dict[str, float] = {}
-    for _, batches in handler.enumerate_epochs():
-        for step, batch in enumerate(batches):
-            callback_list.on_test_batch_begin(step)
-            logs = self.test_function(batch)
-            callback_list.on_test_batch_end(step, logs)
-    callback_list.on_test_end(logs)
-    emit("test_end", "evaluate", self.name, logs=logs)
-    return logs_as_keras_returns(logs, self.metrics_names, return_dict)
+def check_fit_kwargs(kwargs: dict[str, Any]) -> None:
+    """Refuse unknown ``fit`` keywords as Keras does."""
+    for key in kwargs:
+        if key in _FIT_KWARGS_REMOVED:
+            raise TypeError(f"`{key}` is not a valid argument; use `{_FIT_KWARGS_REMOVED[key]}`.")
+        raise TypeError(f"Invalid keyword argument(s) in `fit`: {{'{key}'}}")
 
 
-def predict(
-    self: Model, x: Any, batch_size: int | None, verbose: Any, steps: int | None, callbacks: Any
-) -> Any:
-    """``Model.predict``'s loop."""
-    handler = data_adapter.DataHandler(x, batch_size=batch_size, steps_per_epoch=steps)
-    if self.predict_function is None:
-        self.predict_function = trace_once(self.predict_step)
-    emit("predict_begin", "predict", self.name, steps=handler.inferred_steps)
-    outputs: list[Any] = []
-    for _, batches in handler.enumerate_epochs():
-        outputs.extend(self.predict_function(batch) for batch in batches)
-    emit("predict_end", "predict", self.name)
-    if outputs and isinstance(outputs[0], list):
+def concat_outputs(outputs: list[Any]) -> Any:
+    """``predict``'s batches joined: one array, or one per output, or a dict of them."""
+    if not outputs:
+        raise ValueError(
+            "Unexpected result of `predict_function` (Empty batch_outputs). Please use "
+            "`Model.compile(..., run_eagerly=True)`, or `tf.config.run_functions_eagerly(True)`"
+            " for more information of where went wrong, or file a issue/bug to `tf.keras`."
+        )
+    if isinstance(outputs[0], dict):
+        return {key: np.concatenate([o[key] for o in outputs]) for key in outputs[0]}
+    if isinstance(outputs[0], list):
         return [np.concatenate(parts) for parts in zip(*outputs)]
     return np.concatenate(outputs)
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from buildtrace.keras.optimizers import schedules
 from buildtrace.keras.optimizers.adam import Adam
 from buildtrace.keras.optimizers.optimizer import Optimizer
 from buildtrace.keras.optimizers.rmsprop import RMSprop
 from buildtrace.keras.optimizers.sgd import SGD
 from buildtrace.keras.unsupported import unsupported
 
-__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "deserialize", "get", "serialize"]
+__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "deserialize", "get", "schedules", "serialize"]
 
 #: Lower-cased class name -> class, as Keras's ``deserialize`` looks them up.
 _CLASSES: dict[str, type[Optimizer]] = {

@@ -163,10 +163,10 @@ class Optimizer:
 
     def _build_learning_rate(self, learning_rate: Any) -> ScalarVariable:
         """A float32 variable, so ``get_config`` reports e.g. ``0.0010000000474974513``."""
-        if callable(learning_rate):
-            raise NotImplementedError(
-                "Learning-rate schedules are not supported by buildtrace; pass a float."
-            )
+        if callable(learning_rate):  # a schedule: its value at `iterations`, read-only
+            from buildtrace.keras.optimizers.schedules import learning_rate_schedule as lrs
+
+            return lrs.ScheduledLearningRate(learning_rate, self._iterations)
         return ScalarVariable(np.array(learning_rate, np.float32), "learning_rate:0", False)
 
     @property
