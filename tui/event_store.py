@@ -74,16 +74,16 @@ class EventStore:
 
     def __init__(self, *, checkpoint_every: int = CHECKPOINT_EVERY) -> None:
         self.checkpoint_every = checkpoint_every
+        #: The live training state, folded over every event.
+        self.training = TrainingState()
         #: The events, in order (read them; a packed one is rebuilt at each read).
-        self.events = EventColumns()
+        self.events = EventColumns(logs=self.training.batch_logs)
         #: Index of each event's enclosing group (-1 at the top level).
         self.parent = array("i")
         #: Nesting level of each event (0 at the top level).
         self.level = array("i")
         #: Index of a group's opener -> index of the event that closed it.
         self.end: dict[int, int] = {}
-        #: The live training state, folded over every event.
-        self.training = TrainingState()
         #: Layer names and function names seen, in first-seen order (for breakpoints).
         self.layers_seen: dict[str, None] = {}
         self.functions_seen: dict[str, None] = {}
@@ -116,6 +116,7 @@ class EventStore:
         depth = event.get("depth", 0)
         depth = depth if isinstance(depth, int) else 0
         parent = self._place(index, event, kind, depth)
+        self.training.apply(event)  # first: the events' columns share its batch logs
         self.events.append(event)
         self.parent.append(parent)
         self.level.append(self.level[parent] + 1 if parent >= 0 else 0)
@@ -127,7 +128,6 @@ class EventStore:
         if kind == "call" and isinstance(name, str):
             self.functions_seen.setdefault(name, None)
         self._model.apply(event)
-        self.training.apply(event)
         if kind not in TRAINING_KINDS:
             self._changed = True
         if len(self.events) % self.checkpoint_every == 0:

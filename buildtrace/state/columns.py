@@ -56,8 +56,9 @@ class BatchLogs(Sequence[tuple[int, Logs]]):
         if self._names is None:
             self._names = names
             self._columns = [array("d") for _ in names]
-        if names == self._names and all(type(v) is float for v in logs.values()):
-            for column, value in zip(self._columns, logs.values(), strict=True):
+        values = tuple(logs.values())
+        if names == self._names and _all_floats(values):
+            for column, value in zip(self._columns, values, strict=True):
                 column.append(value)
         else:
             self._odd_steps.append(self._count)
@@ -148,9 +149,13 @@ class EventColumns(Sequence[Event]):
 
     Reading an index gives a dict equal to the event appended there (a new one for a
     packed event: read it, don't keep it to change it).
+
+    Args:
+        logs: the :class:`BatchLogs` of a training fold that sees the same events, each
+            ``batch_end`` just before this: the logs are then kept once, there.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, logs: BatchLogs | None = None) -> None:
         self._where = array("q")  # >= 0: a packed row; < 0: ~index into _dicts
         self._dicts: list[Event] = []
         self._seq = array("q")
@@ -159,7 +164,11 @@ class EventColumns(Sequence[Event]):
         self._batch = array("i")
         self._owner = array("i")  # index into _owners: (name, depth, layer)
         self._owners: list[tuple[str, int, str | None]] = []
-        self._logs = BatchLogs()
+        # Given the training fold's logs (which it appends every batch's to before the
+        # event comes here), a packed event only notes where its logs are.
+        self._shared = logs is not None
+        self._logs = logs if logs is not None else BatchLogs()
+        self._logs_row = array("i")
 
     def append(self, event: Event) -> None:
         """Add the next event."""
@@ -173,7 +182,9 @@ class EventColumns(Sequence[Event]):
             self._epoch.append(event["epoch"])
             self._batch.append(event["batch"])
             self._owner.append(len(self._owners) - 1)
-            self._logs.append(event["logs"])
+            if not self._shared:
+                self._logs.append(event["logs"])
+            self._logs_row.append(len(self._logs) - 1)
         else:
             self._where.append(~len(self._dicts))
             self._dicts.append(event)
@@ -204,13 +215,20 @@ class EventColumns(Sequence[Event]):
             "v": FORMAT_VERSION, "seq": self._seq[where], "t": self._t[where],
             "kind": "batch_end", "name": name, "depth": depth, "layer": layer,
             "epoch": self._epoch[where], "batch": self._batch[where],
-            "logs": self._logs[where][1],
+            "logs": self._logs[self._logs_row[where]][1],
         }  # fmt: skip
 
     def kind(self, index: int) -> str:
         """The kind of the event at ``index``, without rebuilding it."""
         where = self._where[index]
         return "batch_end" if where >= 0 else str(self._dicts[~where].get("kind"))
+
+
+def _all_floats(values: tuple[Any, ...]) -> bool:
+    for value in values:
+        if type(value) is not float:
+            return False
+    return True
 
 
 def _is_packable(event: Event) -> bool:
@@ -228,8 +246,7 @@ def _is_packable(event: Event) -> bool:
         and type(event["batch"]) is int
         and type(event["name"]) is str
         and (event["layer"] is None or type(event["layer"]) is str)
-        and type(logs) is dict
-        and all(type(value) is float for value in logs.values())
+        and type(logs) is dict  # its values are BatchLogs' business
         and abs(event["seq"]) < 1 << 62
         and 0 <= event["epoch"] < 1 << 31
         and 0 <= event["batch"] < 1 << 31
