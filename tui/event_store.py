@@ -6,6 +6,12 @@ parent and nesting level, each call's end), per-kind indexes for fast jumps, the
 training state, and checkpoints of the model state every :data:`CHECKPOINT_EVERY`
 events, so that the state as of any event costs at most that many folds.
 
+It stays compact for a trace of millions of events (a long fit): the events themselves
+are kept in packed columns (:class:`~buildtrace.state.columns.EventColumns`: a
+``batch_end`` costs about 60 bytes instead of 1.5 KB), the tree and the indexes in
+arrays of machine integers, and a checkpoint taken while only training events went by
+is the previous one, shared (training does not change the model's structure).
+
 Calls nest by ``call``/``return``; training epochs nest their batches the same way
 (``epoch_begin`` opens a group that ``epoch_end`` closes), which is what lets a viewer
 show thousands of batches as one collapsible line per epoch.
@@ -14,12 +20,15 @@ show thousands of batches as one collapsible line per epoch.
 from __future__ import annotations
 
 import heapq
+from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 
+from buildtrace.state.columns import EventColumns
 from buildtrace.state.model_state import ModelState
 from buildtrace.state.training import TrainingState
 from buildtrace.trace import Event
+from buildtrace.trace.events import TRAINING_KINDS
 
 #: The model state is saved every this many events (a jump costs at most that many folds).
 CHECKPOINT_EVERY = 256
@@ -59,28 +68,30 @@ class EventStore:
         ...      "attr": "built", "old": False, "value": True},
         ...     {"seq": 2, "kind": "return", "name": "f", "depth": 0, "layer": None},
         ... ])
-        >>> store.parent, store.level, store.end
+        >>> list(store.parent), list(store.level), store.end
         ([-1, 0, 0], [0, 1, 1], {0: 2})
     """
 
     def __init__(self, *, checkpoint_every: int = CHECKPOINT_EVERY) -> None:
         self.checkpoint_every = checkpoint_every
-        self.events: list[Event] = []
-        #: Index of each event's enclosing group (-1 at the top level).
-        self.parent: list[int] = []
-        #: Nesting level of each event (0 at the top level).
-        self.level: list[int] = []
-        #: Index of a group's opener -> index of the event that closed it.
-        self.end: dict[int, int] = {}
         #: The live training state, folded over every event.
         self.training = TrainingState()
+        #: The events, in order (read them; a packed one is rebuilt at each read).
+        self.events = EventColumns(logs=self.training.batch_logs)
+        #: Index of each event's enclosing group (-1 at the top level).
+        self.parent = array("i")
+        #: Nesting level of each event (0 at the top level).
+        self.level = array("i")
+        #: Index of a group's opener -> index of the event that closed it.
+        self.end: dict[int, int] = {}
         #: Layer names and function names seen, in first-seen order (for breakpoints).
         self.layers_seen: dict[str, None] = {}
         self.functions_seen: dict[str, None] = {}
         self._open: list[int] = []
-        self._index: dict[str, list[int]] = {}
+        self._index: dict[str, array[int]] = {}
         self._model = ModelState()
         self._checkpoints: list[ModelState] = [ModelState()]
+        self._changed = False  # the model changed since the last checkpoint
         self._cached: tuple[int, ModelState] | None = None
 
     def __len__(self) -> int:
@@ -105,20 +116,26 @@ class EventStore:
         depth = event.get("depth", 0)
         depth = depth if isinstance(depth, int) else 0
         parent = self._place(index, event, kind, depth)
+        self.training.apply(event)  # first: the events' columns share its batch logs
         self.events.append(event)
         self.parent.append(parent)
         self.level.append(self.level[parent] + 1 if parent >= 0 else 0)
         for key in index_keys(event):
-            self._index.setdefault(key, []).append(index)
+            self._index.setdefault(key, array("i")).append(index)
         layer, name = event.get("layer"), event.get("name")
         if isinstance(layer, str):
             self.layers_seen.setdefault(layer, None)
         if kind == "call" and isinstance(name, str):
             self.functions_seen.setdefault(name, None)
         self._model.apply(event)
-        self.training.apply(event)
+        if kind not in TRAINING_KINDS:
+            self._changed = True
         if len(self.events) % self.checkpoint_every == 0:
-            self._checkpoints.append(self._model.copy())
+            if self._changed:
+                self._checkpoints.append(self._model.copy())
+                self._changed = False
+            else:  # only training went by: the model is as it was
+                self._checkpoints.append(self._checkpoints[-1])
 
     def _place(self, index: int, event: Event, kind: str, depth: int) -> int:
         """Find the event's parent and update the open groups; returns the parent."""
@@ -196,19 +213,19 @@ class EventStore:
 
     def indices(self, keys: Iterable[str], start: int) -> Iterator[int]:
         """Indexes ``>= start`` in any of the index lists ``keys``, ascending."""
-        lists = [self._index.get(key, []) for key in keys]
+        lists = [self._index.get(key, _NONE) for key in keys]
         streams = [iter(lst[bisect_left(lst, start) :]) for lst in lists if lst]
         return iter(heapq.merge(*streams))
 
     def indices_before(self, keys: Iterable[str], stop: int) -> Iterator[int]:
         """Indexes ``<= stop`` in any of the index lists ``keys``, descending."""
-        lists = [self._index.get(key, []) for key in keys]
+        lists = [self._index.get(key, _NONE) for key in keys]
         streams = [reversed(lst[: bisect_right(lst, stop)]) for lst in lists if lst]
         return iter(heapq.merge(*streams, reverse=True))
 
     def count(self, key: str, through: int | None = None) -> int:
         """How many events of index ``key`` there are (up to index ``through``)."""
-        lst = self._index.get(key, [])
+        lst = self._index.get(key, _NONE)
         return len(lst) if through is None else bisect_right(lst, through)
 
     def kinds(self) -> dict[str, int]:
@@ -230,6 +247,8 @@ class EventStore:
         else:
             slot = count // every
             done, state = slot * every, self._checkpoints[slot].copy()
+            if done:  # a shared checkpoint was taken earlier: its last event was not this
+                state.last_seq = self.events[done - 1].get("seq", state.last_seq)
         for event in self.events[done:count]:
             state.apply(event)
         self._cached = (count, state)
@@ -242,3 +261,5 @@ class EventStore:
 
 
 _DERIVED = frozenset({BUILD, FLAG_CHANGE, ERROR})
+
+_NONE: array[int] = array("i")  # the index of a key never seen

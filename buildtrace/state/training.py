@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
+from buildtrace.state.columns import BatchLogs
 from buildtrace.trace import Event
 
 
@@ -22,7 +22,8 @@ class TrainingState:
         steps: batches per epoch.
         epoch: the epoch running or last finished (0-based), or None.
         batch: the last batch finished in that epoch, or None.
-        batch_logs: ``(global_step, logs)`` for every finished batch.
+        batch_logs: ``(global_step, logs)`` for every finished batch (packed: a long
+            fit's hundreds of thousands of batches cost a few bytes each).
         epoch_logs: the logs of every finished epoch (with ``val_*`` when validated).
         started, finished: whether ``fit`` began / ended.
         t_begin, t_last: event times, for rates and an ETA.
@@ -32,7 +33,7 @@ class TrainingState:
     steps: int | None = None
     epoch: int | None = None
     batch: int | None = None
-    batch_logs: list[tuple[int, dict[str, float]]] = field(default_factory=list)
+    batch_logs: BatchLogs = field(default_factory=BatchLogs)
     epoch_logs: list[dict[str, float]] = field(default_factory=list)
     started: bool = False
     finished: bool = False
@@ -52,8 +53,7 @@ class TrainingState:
         elif kind == "batch_end":
             self.epoch = event.get("epoch", self.epoch)
             self.batch = event.get("batch")
-            step = len(self.batch_logs)
-            self.batch_logs.append((step, dict(event.get("logs") or {})))
+            self.batch_logs.append(event.get("logs") or {})
             self.t_last = event.get("t")
         elif kind == "epoch_end":
             self.epoch_logs.append(dict(event.get("logs") or {}))
@@ -81,10 +81,9 @@ class TrainingState:
 
     def series(self, key: str, per: str = "batch") -> list[float]:
         """The values of ``key`` (``"loss"``, ``"val_accuracy"``...) per batch or epoch."""
-        logs: Iterable[dict[str, Any]] = (
-            (log for _, log in self.batch_logs) if per == "batch" else self.epoch_logs
-        )
-        return [float(log[key]) for log in logs if key in log]
+        if per == "batch":
+            return self.batch_logs.values(key)
+        return [float(log[key]) for log in self.epoch_logs if key in log]
 
 
 def training_state(events: Iterable[Event]) -> TrainingState:

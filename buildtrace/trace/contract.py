@@ -181,11 +181,14 @@ def _is_inbound(value: Any) -> bool:
 
 def _is_logs(value: Any) -> bool:
     """Training logs: metric name -> number."""
-    return (
-        type(value) is dict
-        and len(value) <= 1024
-        and all(_is_name(k) and _is_metric(v) for k, v in value.items())
-    )
+    if type(value) is not dict or len(value) > 1024:
+        return False
+    for key, number in value.items():  # a loop: this runs for every batch of a fit
+        if type(key) is not str or len(key) > MAX_NAME:
+            return False
+        if type(number) is not float and not (type(number) is int and _is_int(number)):
+            return False
+    return True
 
 
 def _is_object(value: Any) -> bool:

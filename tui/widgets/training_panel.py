@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
@@ -9,6 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from buildtrace.state.columns import BatchLogs
 from buildtrace.state.training import TrainingState
 from tui.braille_chart import LABEL_WIDTH, BrailleChart, Series
 from tui.labels import logs_text
@@ -46,13 +48,15 @@ def clock(seconds: float) -> str:
 
 
 def batch_points(
-    logs: list[tuple[int, dict[str, float]]], metric: str, buckets: int
+    logs: Sequence[tuple[int, dict[str, float]]], metric: str, buckets: int
 ) -> list[tuple[float, float]]:
     """``(step, value)`` of ``metric`` per batch, averaged down to about ``buckets`` points.
 
     A 5-epoch fit has thousands of batches and a chart a few dozen columns: averaging
     runs of batches first keeps a redraw cheap however long training runs.
     """
+    if isinstance(logs, BatchLogs):  # packed columns: averaged without a dict a batch
+        return logs.points(metric, buckets)
     count = len(logs)
     if count <= 2 * buckets:
         return [(float(step), float(log[metric])) for step, log in logs if metric in log]
