@@ -21,6 +21,7 @@ import signal
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -38,6 +39,11 @@ NICE = 5
 
 #: Bytes read from the script's output pipe at once.
 _READ_SIZE = 1 << 20
+
+#: Most bytes a second read from the script's output. A script printing faster waits
+#: on its full pipe, as it would on a terminal: reading without limit (measured: 100 MB/s
+#: and more) starves the viewer's own thread, and every key waits seconds.
+MAX_OUTPUT_RATE = 16 * 1024 * 1024
 
 #: Linux's ``fcntl`` command that resizes a pipe: a 1 MB pipe lets a flooding script
 #: write on while the reader thread waits for its turn.
@@ -138,9 +144,16 @@ class ChildRun:
     def _read_output(self, stdout: IO[bytes]) -> None:
         """Drain the script's output into :attr:`output` until the pipe closes."""
         fd = stdout.fileno()
+        began, read = time.monotonic(), 0
         try:
             while data := os.read(fd, _READ_SIZE):
                 self.output.append(data)
+                read += len(data)
+                ahead = read / MAX_OUTPUT_RATE - (time.monotonic() - began)
+                if ahead > 0:
+                    time.sleep(ahead)  # the script waits meanwhile: its pipe is full
+                if read >= MAX_OUTPUT_RATE:  # a new second: a quiet spell earns no burst
+                    began, read = time.monotonic(), 0
         except OSError:
             pass  # closed by stop()
 

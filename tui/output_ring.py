@@ -24,9 +24,9 @@ from __future__ import annotations
 import codecs
 import threading
 
-#: Bytes kept that the viewer has not shown yet (about 400 lines of 80 characters):
+#: Bytes kept that the viewer has not shown yet (about 100 lines of 80 characters):
 #: shown at each look, every 0.03-0.1 s, this is what a screen can usefully show.
-PENDING_LIMIT = 32 * 1024
+PENDING_LIMIT = 8 * 1024
 
 #: Bytes kept of the latest output, to quote when the script fails.
 RECENT_LIMIT = 8 * 1024
@@ -68,6 +68,16 @@ class OutputRing:
         """Keep ``data`` (called by the pipe's reader thread); drop the oldest if over."""
         with self._lock:
             self.total += len(data)
+            if len(data) >= self.pending_limit:  # all that was pending goes: skip copying it
+                self._skipped_bytes += len(self._pending)
+                self._skipped_lines += self._pending.count(b"\n")
+                self._pending = bytearray()
+                head = len(data) - self.pending_limit
+                cut = data.find(b"\n", head, head + self.max_line * 4)  # start a line
+                head = cut + 1 if cut >= 0 else head
+                self._skipped_bytes += head
+                self._skipped_lines += data.count(b"\n", 0, head)
+                data = data[head:]
             self._pending += data
             over = len(self._pending) - self.pending_limit
             if over > 0:

@@ -20,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,13 +63,27 @@ class Chromium:
 
 
 def launch_chromium(
-    profile: Path, *, binary: str, window: tuple[int, int] = (1280, 800), timeout: float = 60
+    profile: Path,
+    *,
+    binary: str,
+    window: tuple[int, int] = (1280, 800),
+    timeout: float = 60,
+    flags: Sequence[str] = (),
 ) -> Chromium:
-    """Start headless Chromium with a fresh profile; waits until DevTools answers."""
+    """Start headless Chromium with a fresh profile; waits until DevTools answers.
+
+    ``flags``: more command-line switches (e.g. ``--host-resolver-rules=...``).
+    """
     profile.mkdir(parents=True, exist_ok=True)
     width, height = window
     process = subprocess.Popen(
-        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}"],
+        [
+            binary,
+            *CHROMIUM_FLAGS,
+            *flags,
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+        ],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

@@ -186,3 +186,78 @@ async def test_keys_pressed_ahead_of_a_lockstep_child_are_queued(
         event = app.store.events[app.cursor]
         assert event["name"].endswith("Dense.build")
         assert read_events(app.child.trace_path)[-1]["seq"] == event["seq"]  # type: ignore[union-attr]
+
+
+#: A script that builds, then prints as fast as it can (``{pause}`` seconds per MB).
+FLOOD = (
+    SMALL_BUILD
+    + """
+import sys, time
+block = "".join(f"line {n:09d} " + "x" * 84 + "\\n" for n in range(10_000))  # 1 MB
+print("the flood begins", file=sys.stderr, flush=True)
+while True:
+    sys.stdout.write(block)
+    time.sleep({pause})
+"""
+)
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("rate", ["quiet", "10 MB/s", "unthrottled"])
+async def test_a_script_that_floods_its_output_never_freezes_the_viewer(
+    rate: str, write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    """At 10 MB/s the viewer ran at 100% CPU, grew 5 MB/s and ignored `q` for 30 s."""
+    import statistics
+    import time
+
+    pause = {"quiet": 3600, "10 MB/s": 0.1, "unthrottled": 0}[rate]  # quiet: the baseline
+    app = create_app(write_script(FLOOD.replace("{pause}", str(pause))))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.finished or "xxxx" in _log_text(app), timeout=30)
+        assert not app.finished
+        rss_before = _rss_mb()
+        latencies = []
+        for press in range(30):
+            key, before = ("n" if press % 2 == 0 else "p"), app.cursor
+            started = time.perf_counter()
+            await pilot.press(key)
+            await wait_for(pilot, lambda b=before: app.cursor != b)
+            latencies.append(time.perf_counter() - started)
+            await pilot.pause(0.1)
+        growth = _rss_mb() - rss_before
+        child = app.child
+        assert child is not None and child.running
+        text = _log_text(app)
+        print(
+            f"\nflood {rate}: {child.output.total / 1e6:,.0f} MB printed; key latency median "
+            f"{statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms; "
+            f"memory {growth:+.0f} MB"
+        )
+        assert statistics.median(latencies) < 0.25 and max(latencies) < 2.0
+        assert growth < 100  # bounded, not 5 MB a second
+        if rate != "quiet":
+            assert child.output.total > 20e6  # the script really flooded
+            assert "of output skipped" in text  # says what it dropped
+        assert len(app.query_one(Log).lines) <= 2001
+        # The trace is intact: every event the child wrote, in order.
+        events = read_events(child.trace_path)
+        assert [e["seq"] for e in app.store.events] == [e["seq"] for e in events]
+        started = time.perf_counter()
+        await pilot.press("q")
+    quit_time = time.perf_counter() - started
+    print(f"flood {rate}: quit in {quit_time * 1000:.0f} ms")
+    assert quit_time < 5
+    assert not child.running
+
+
+def _log_text(app: object) -> str:
+    log = app.query_one(Log)  # type: ignore[attr-defined]
+    return "\n".join(str(line) for line in log.lines)
