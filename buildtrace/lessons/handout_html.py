@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 
 from buildtrace import __version__
 from buildtrace.lessons.handout import Figure, Handout, HandoutStep
 from buildtrace.lessons.handout_pictures import DOT_NOTE, render_figures
 from buildtrace.lessons.prose import html_inline, html_paragraphs
+from buildtrace.render.escape import html_text as escape
 
 _SVG_START = re.compile(r"<svg\b")
 _ID = re.compile(r'\bid="')

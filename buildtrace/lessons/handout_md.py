@@ -19,6 +19,7 @@ from buildtrace import __version__
 from buildtrace.lessons.handout import Figure, Handout, HandoutStep
 from buildtrace.lessons.handout_pictures import DOT_NOTE, render_figures
 from buildtrace.lessons.prose import markdown_inline, paragraphs
+from buildtrace.render.escape import markdown_code, markdown_text
 
 
 def files_folder(path: Path) -> Path:
@@ -89,13 +90,14 @@ def _step(step: HandoutStep, links: dict[str, str], drawn: bool) -> list[str]:
             "",
         ]
     heading = f"**{markdown_inline(step.explained)}**" if step.explained != step.title else ""
-    mirrors = f"*Mirrors `{step.mirrors}`*"
+    mirrors = f"*Mirrors {markdown_code(step.mirrors)}*"
     lines += [f"{heading} — {mirrors}" if heading else mirrors, ""]
     for text in paragraphs(step.text):
         lines += [markdown_inline(text), ""]
     lines += [f"*Why:* {markdown_inline(step.why)}", ""]
     if step.stack:
-        lines += ["Running now (outermost first): " + " → ".join(f"`{c}`" for c in step.stack), ""]
+        calls = " → ".join(markdown_code(call) for call in step.stack)
+        lines += [f"Running now (outermost first): {calls}", ""]
     for figure in step.figures:
         lines += [_figure(figure, links, drawn), ""]
     return lines
@@ -111,7 +113,7 @@ def _figure(figure: Figure, links: dict[str, str], drawn: bool) -> str:
 def _layers(handout: Handout) -> list[str]:
     if not handout.layers:
         return []
-    name = f" `{handout.model_name}`" if handout.model_name else ""
+    name = f" {markdown_code(handout.model_name)}" if handout.model_name else ""
     lines = [
         f"## The model{name} at the end",
         "",
@@ -119,8 +121,12 @@ def _layers(handout: Handout) -> list[str]:
         "|---|---|---|---|---:|",
     ]
     for row in handout.layers:
-        lines.append(
-            f"| `{row.name}` | {row.cls} | `{row.output_shape}` | {row.weights} | {row.params:,} |"
+        cells = (
+            markdown_code(row.name, in_table=True),
+            markdown_text(row.cls),
+            markdown_code(row.output_shape, in_table=True),
+            markdown_text(row.weights),
         )
+        lines.append("| " + " | ".join(cells) + f" | {row.params:,} |")
     lines += [f"| **total** | | | | **{handout.params:,}** |", ""]
     return lines

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from html import escape
 
+from buildtrace.render.escape import html_text as escape
 from buildtrace.render.frames import Frame
 from buildtrace.render.output import PAGE_HINT, DotMissing, fit_viewbox, render_many
 

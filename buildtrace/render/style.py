@@ -18,7 +18,8 @@ projector and a black-and-white printout (the borders differ in style too).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
+
+from buildtrace.render.escape import dot_html
 
 #: A font every Graphviz install resolves (fontconfig falls back along the list).
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
@@ -74,7 +75,7 @@ def node_style(look: Look) -> dict[str, str]:
 
 def text(value: object) -> str:
     """``value`` escaped for an HTML-like label (``<``, ``>``, ``&`` and quotes)."""
-    return escape(str(value), quote=True)
+    return dot_html(value)
 
 
 def table(rows: list[str], *, padding: int = 3) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import graphviz
 
 from buildtrace.render import style
+from buildtrace.render.escape import dot_id
 from buildtrace.render.graph import GraphEdge, GraphLayer, ModelGraph
 from buildtrace.render.tree import format_shape
 
@@ -321,10 +322,11 @@ def _legend_row(entries: list[tuple[str, style.Look]]) -> str:
 
 
 def node_id(name: str) -> str:
-    """The DOT id of a layer's node: its name (Graphviz reads ``a:b`` as node ``a``, port
-    ``b``, so a colon becomes an underscore)."""
-    return name.replace(":", "_")
+    """The DOT id of a layer's node: its name when Keras made it (``dense_1``), else a
+    safe id standing for it (see :func:`~buildtrace.render.escape.dot_id`): a layer may be
+    named anything, and its name must never be read as DOT."""
+    return dot_id(name)
 
 
 def _graph_id(graph: ModelGraph) -> str:
-    return graph.name or "layers"
+    return dot_id(graph.name or "layers")
