@@ -2,9 +2,13 @@
 
 A frame is the model's topology (:mod:`buildtrace.render.topology`) drawn from the
 fold of the events up to one step, with the layer being built in orange, plus an
-explanation of that step. The steps are the build events of the teaching view (every
-call a Keras build is explained by, every flag written, every weight created, every
-error), or only those of one kind (``every="add_weight"``, ``every="set"``, or a
+explanation of that step. The fold is the TUI's own (:class:`ModelState`, one event at a
+time, that event included), so a frame and the viewer standing on the same event show
+the same model; the tests check it on every step of every sample.
+
+The steps are the build events of the teaching view (every call a Keras build is
+explained by, every flag written, every weight created, every error), or only those of
+one kind (``every="add_weight"``, ``every="set"``, or a
 function such as ``every="Layer._maybe_build"``).
 
 Frames become numbered image files (slides) with :func:`write_frame_files`, or one
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from buildtrace.narration import explain
-from buildtrace.render.graph import graph_from_state
+from buildtrace.render.graph import ModelGraph, graph_from_state
 from buildtrace.render.output import DotMissing, Written, render_many, write_dot
 from buildtrace.render.topology import TopologyOptions, topology_source
 from buildtrace.render.tree import raise_label, set_label, weight_label
@@ -49,6 +53,9 @@ class Frame:
         title, text, why, mirrors: what the step means (``why`` and ``mirrors`` may be
             empty when no lesson covers the event).
         dot: the topology at this step, as DOT text.
+        index: where the event is in the trace (0 for the first event): the viewer's
+            cursor on this step.
+        graph: what ``dot`` draws: the model folded over the events up to ``index``.
     """
 
     number: int
@@ -59,6 +66,8 @@ class Frame:
     why: str
     mirrors: str
     dot: str
+    index: int
+    graph: ModelGraph
 
 
 def frame_filter(every: str | None) -> Callable[[Event], bool]:
@@ -118,7 +127,7 @@ def build_frames(
     until = None if whole_trace else build_end(events)
     state = ModelState()
     frames: list[Frame] = []
-    for event in events:
+    for index, event in enumerate(events):
         if until is not None and int(event.get("seq", 0)) > until:
             break
         state.apply(event)
@@ -129,7 +138,8 @@ def build_frames(
         title, text, why, mirrors = explain_step(event, state)
         seq = int(event.get("seq", len(frames)))
         dot = topology_source(graph, options)
-        frames.append(Frame(len(frames) + 1, seq, event, title, text, why, mirrors, dot))
+        number = len(frames) + 1
+        frames.append(Frame(number, seq, event, title, text, why, mirrors, dot, index, graph))
     return frames
 
 

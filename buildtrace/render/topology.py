@@ -172,7 +172,7 @@ def _node_look(layer: GraphLayer, options: TopologyOptions) -> dict[str, str]:
 def layer_look(layer: GraphLayer) -> style.Look:
     """The colours of a layer's box: being built, inferred input, input, built, not built."""
     if layer.focus:
-        return style.BEING_BUILT
+        return style.RUNNING if layer.built else style.BEING_BUILT
     if layer.is_input:
         return style.INFERRED_INPUT if layer.inferred_by else style.INPUT
     if layer.nested is not None:
@@ -267,7 +267,8 @@ def _legend_entries(graph: ModelGraph) -> list[tuple[str, style.Look]]:
     entries = [
         ("built", style.BUILT, any(x.built and not x.is_input and not x.focus for x in layers)),
         ("not built", style.NOT_BUILT, any(not x.built and not x.focus for x in layers)),
-        ("being built", style.BEING_BUILT, any(x.focus for x in layers)),
+        ("being built", style.BEING_BUILT, any(x.focus and not x.built for x in layers)),
+        ("running (built)", style.RUNNING, any(x.focus and x.built for x in layers)),
         ("input", style.INPUT, any(x.is_input and not x.inferred_by for x in layers)),
         ("inferred input", style.INFERRED_INPUT, any(x.inferred_by for x in layers)),
     ]
