@@ -50,6 +50,8 @@ def handout_markdown(handout: Handout, links: dict[str, str], *, drawn: bool = T
     if handout.summary:
         lines += [markdown_inline(p) for p in paragraphs(handout.summary)] + [""]
     lines += [f"*{markdown_inline(handout.source)} · {len(handout.steps)} steps*", ""]
+    if handout.data is not None:
+        lines += [f"**Training data: {markdown_text(handout.data)}**", ""]
     if not drawn:
         lines += [f"> **Note.** {markdown_inline(DOT_NOTE)}", ""]
     lines += ["## Contents", ""]

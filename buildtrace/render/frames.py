@@ -38,6 +38,10 @@ from buildtrace.state.teaching import teaching_step
 from buildtrace.trace import Event
 from buildtrace.trace.events import BUILD_KINDS, short_name
 
+#: How the stand-in digits are named wherever training data is named (the words
+#: ``buildtrace.keras.datasets.standin.LABEL`` writes into the trace).
+STANDIN_LABEL = "stand-in digits (not MNIST)"
+
 #: The kinds ``every`` accepts besides function names.
 FRAME_KINDS = ("call", "set", "add_weight", "raise")
 
@@ -141,6 +145,27 @@ def build_frames(
         number = len(frames) + 1
         frames.append(Frame(number, seq, event, title, text, why, mirrors, dot, index, graph))
     return frames
+
+
+def data_name(events: Sequence[Event]) -> str | None:
+    """What the trace says its training data is: ``"stand-in digits (not MNIST)"``,
+    ``"MNIST"``, or None when no data set was loaded.
+
+    ``keras.datasets.mnist.load_data``'s ``return`` event carries ``dataset`` (``"mnist"``
+    or ``"standin"``) and ``dataset_label`` (the words to show); the last load counts.
+    """
+    for event in reversed(events):
+        if event.get("kind") == "return" and "dataset" in event:
+            if event.get("dataset") == "standin":
+                return STANDIN_LABEL  # ours, whatever a hand-edited label says
+            label = event.get("dataset_label")
+            return label if isinstance(label, str) and label else str(event["dataset"])
+    return None
+
+
+def is_standin(label: str | None) -> bool:
+    """Whether a :func:`data_name` is the stand-in's (shown as a warning, not a fact)."""
+    return label == STANDIN_LABEL
 
 
 def build_end(events: Sequence[Event]) -> int | None:
