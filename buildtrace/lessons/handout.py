@@ -31,7 +31,7 @@ from buildtrace.lessons.handout_sections import group_by_stage
 from buildtrace.lessons.lesson_format import Lesson, LessonError
 from buildtrace.lessons.stops import ResolvedStep
 from buildtrace.render.diagrams import build_dot, model_graph, topology_dot
-from buildtrace.render.frames import build_frames
+from buildtrace.render.frames import build_frames, data_name
 from buildtrace.render.tree import format_shape
 from buildtrace.state.callstack import call_stack
 from buildtrace.state.model_state import model_state
@@ -116,6 +116,8 @@ class Handout:
     sections: list[HandoutSection]
     model_name: str | None = None
     layers: list[LayerRow] = field(default_factory=list)
+    #: What the run trained on, as the trace names it (``stand-in digits (not MNIST)``).
+    data: str | None = None
 
     @property
     def steps(self) -> list[HandoutStep]:
@@ -237,6 +239,7 @@ def _assemble(
 ) -> Handout:
     overview = Figure("build", "The whole build, stage by stage", build_dot(events), wide=True)
     handout = Handout(title, summary, source, overview, sections or _sections(steps, events))
+    handout.data = data_name(events)
     _add_layers(handout, events)
     return handout
 

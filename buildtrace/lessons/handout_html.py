@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 
 from buildtrace import __version__
 from buildtrace.lessons.handout import Figure, Handout, HandoutStep
 from buildtrace.lessons.handout_pictures import DOT_NOTE, render_figures
 from buildtrace.lessons.prose import html_inline, html_paragraphs
+from buildtrace.render.escape import html_text as escape
+from buildtrace.render.frames import is_standin
 
 _SVG_START = re.compile(r"<svg\b")
 _ID = re.compile(r'\bid="')
@@ -51,6 +52,9 @@ code { font: .86em/1.4 "DejaVu Sans Mono", Menlo, Consolas, monospace; backgroun
           text-transform: uppercase; font-size: .8rem; margin: 0; }
 .summary { font-size: 1.15rem; color: #333; }
 .meta { color: var(--muted); font-size: .85rem; }
+.data { font-family: system-ui, "DejaVu Sans", sans-serif; font-size: .95rem; }
+.data.standin { color: #b71c1c; font-weight: 600; border-left: 4px solid #b71c1c;
+                padding-left: .6rem; }
 nav { background: var(--note); border-radius: .5rem; padding: .8rem 1.2rem; margin: 1.5rem 0;
       font-size: .95rem; }
 nav ol { margin: .3rem 0 0; padding-left: 1.4rem; }
@@ -136,6 +140,7 @@ def handout_html(handout: Handout, pictures: dict[str, bytes] | None) -> str:
         f"<h1>{html_inline(handout.title)}</h1>",
         html_paragraphs(handout.summary, "summary") if handout.summary else "",
         f'<p class="meta">{escape(handout.source)} · {len(handout.steps)} steps</p>',
+        _data(handout.data),
         _contents(handout),
     ]
     if pictures is None:
@@ -161,6 +166,14 @@ def handout_html(handout: Handout, pictures: dict[str, bytes] | None) -> str:
         + "\n".join(part for part in body if part)
         + f"\n<script>{PRINT_SCRIPT}</script>\n</body>\n</html>\n"
     )
+
+
+def _data(data: str | None) -> str:
+    """What the run trained on; the stand-in digits said plainly, never taken for MNIST."""
+    if data is None:
+        return ""
+    css = "data standin" if is_standin(data) else "data"
+    return f'<p class="{css}">Training data: {escape(data)}</p>'
 
 
 def _contents(handout: Handout) -> str:

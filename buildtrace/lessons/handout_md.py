@@ -19,6 +19,7 @@ from buildtrace import __version__
 from buildtrace.lessons.handout import Figure, Handout, HandoutStep
 from buildtrace.lessons.handout_pictures import DOT_NOTE, render_figures
 from buildtrace.lessons.prose import markdown_inline, paragraphs
+from buildtrace.render.escape import markdown_code, markdown_text
 from buildtrace.render.output import write_atomically
 
 
@@ -50,6 +51,8 @@ def handout_markdown(handout: Handout, links: dict[str, str], *, drawn: bool = T
     if handout.summary:
         lines += [markdown_inline(p) for p in paragraphs(handout.summary)] + [""]
     lines += [f"*{markdown_inline(handout.source)} · {len(handout.steps)} steps*", ""]
+    if handout.data is not None:
+        lines += [f"**Training data: {markdown_text(handout.data)}**", ""]
     if not drawn:
         lines += [f"> **Note.** {markdown_inline(DOT_NOTE)}", ""]
     lines += ["## Contents", ""]
@@ -90,13 +93,14 @@ def _step(step: HandoutStep, links: dict[str, str], drawn: bool) -> list[str]:
             "",
         ]
     heading = f"**{markdown_inline(step.explained)}**" if step.explained != step.title else ""
-    mirrors = f"*Mirrors `{step.mirrors}`*"
+    mirrors = f"*Mirrors {markdown_code(step.mirrors)}*"
     lines += [f"{heading} — {mirrors}" if heading else mirrors, ""]
     for text in paragraphs(step.text):
         lines += [markdown_inline(text), ""]
     lines += [f"*Why:* {markdown_inline(step.why)}", ""]
     if step.stack:
-        lines += ["Running now (outermost first): " + " → ".join(f"`{c}`" for c in step.stack), ""]
+        calls = " → ".join(markdown_code(call) for call in step.stack)
+        lines += [f"Running now (outermost first): {calls}", ""]
     for figure in step.figures:
         lines += [_figure(figure, links, drawn), ""]
     return lines
@@ -112,7 +116,7 @@ def _figure(figure: Figure, links: dict[str, str], drawn: bool) -> str:
 def _layers(handout: Handout) -> list[str]:
     if not handout.layers:
         return []
-    name = f" `{handout.model_name}`" if handout.model_name else ""
+    name = f" {markdown_code(handout.model_name)}" if handout.model_name else ""
     lines = [
         f"## The model{name} at the end",
         "",
@@ -120,8 +124,12 @@ def _layers(handout: Handout) -> list[str]:
         "|---|---|---|---|---:|",
     ]
     for row in handout.layers:
-        lines.append(
-            f"| `{row.name}` | {row.cls} | `{row.output_shape}` | {row.weights} | {row.params:,} |"
+        cells = (
+            markdown_code(row.name, in_table=True),
+            markdown_text(row.cls),
+            markdown_code(row.output_shape, in_table=True),
+            markdown_text(row.weights),
         )
+        lines.append("| " + " | ".join(cells) + f" | {row.params:,} |")
     lines += [f"| **total** | | | | **{handout.params:,}** |", ""]
     return lines

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from buildtrace.render.build_diagram import BuildOptions, build_source
-from buildtrace.render.frames import build_frames, write_frame_files
+from buildtrace.render.frames import build_frames, data_name, write_frame_files
 from buildtrace.render.frames_html import frames_html
 from buildtrace.render.graph import ModelGraph, graph_from_state
 from buildtrace.render.model_graph import graph_from_model
@@ -167,12 +167,15 @@ def plot_frames(
     Returns:
         What was written; nothing when no step was selected.
     """
-    frames = build_frames(load_events(source, at), every=every, model=model, options=options)
+    events = load_events(source)
+    upto = events if at is None else [e for e in events if int(e.get("seq", 0)) <= at]
+    frames = build_frames(upto, every=every, model=model, options=options)
     if not frames:
         return []
     path = Path(target)
     if path.suffix.lower() in (".html", ".htm"):
-        page = frames_html(frames, title=title or f"How {_subject(source)} is built")
+        subject = title or f"How {_subject(source)} is built"
+        page = frames_html(frames, title=subject, data=data_name(events))
         path.write_text(page, encoding="utf-8")
         note = None if dot_available() else f"{PAGE_HINT} (in {path.name})"
         return [Written(path, note)]

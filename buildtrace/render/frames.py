@@ -2,9 +2,13 @@
 
 A frame is the model's topology (:mod:`buildtrace.render.topology`) drawn from the
 fold of the events up to one step, with the layer being built in orange, plus an
-explanation of that step. The steps are the build events of the teaching view (every
-call a Keras build is explained by, every flag written, every weight created, every
-error), or only those of one kind (``every="add_weight"``, ``every="set"``, or a
+explanation of that step. The fold is the TUI's own (:class:`ModelState`, one event at a
+time, that event included), so a frame and the viewer standing on the same event show
+the same model; the tests check it on every step of every sample.
+
+The steps are the build events of the teaching view (every call a Keras build is
+explained by, every flag written, every weight created, every error), or only those of
+one kind (``every="add_weight"``, ``every="set"``, or a
 function such as ``every="Layer._maybe_build"``).
 
 Frames become numbered image files (slides) with :func:`write_frame_files`, or one
@@ -24,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from buildtrace.narration import explain
-from buildtrace.render.graph import graph_from_state
+from buildtrace.render.graph import ModelGraph, graph_from_state
 from buildtrace.render.output import DotMissing, Written, render_many, write_dot
 from buildtrace.render.topology import TopologyOptions, topology_source
 from buildtrace.render.tree import raise_label, set_label, weight_label
@@ -33,6 +37,10 @@ from buildtrace.state.model_state import ModelState
 from buildtrace.state.teaching import teaching_step
 from buildtrace.trace import Event
 from buildtrace.trace.events import BUILD_KINDS, short_name
+
+#: How the stand-in digits are named wherever training data is named (the words
+#: ``buildtrace.keras.datasets.standin.LABEL`` writes into the trace).
+STANDIN_LABEL = "stand-in digits (not MNIST)"
 
 #: The kinds ``every`` accepts besides function names.
 FRAME_KINDS = ("call", "set", "add_weight", "raise")
@@ -49,6 +57,9 @@ class Frame:
         title, text, why, mirrors: what the step means (``why`` and ``mirrors`` may be
             empty when no lesson covers the event).
         dot: the topology at this step, as DOT text.
+        index: where the event is in the trace (0 for the first event): the viewer's
+            cursor on this step.
+        graph: what ``dot`` draws: the model folded over the events up to ``index``.
     """
 
     number: int
@@ -59,6 +70,8 @@ class Frame:
     why: str
     mirrors: str
     dot: str
+    index: int
+    graph: ModelGraph
 
 
 def frame_filter(every: str | None) -> Callable[[Event], bool]:
@@ -118,7 +131,7 @@ def build_frames(
     until = None if whole_trace else build_end(events)
     state = ModelState()
     frames: list[Frame] = []
-    for event in events:
+    for index, event in enumerate(events):
         if until is not None and int(event.get("seq", 0)) > until:
             break
         state.apply(event)
@@ -129,8 +142,30 @@ def build_frames(
         title, text, why, mirrors = explain_step(event, state)
         seq = int(event.get("seq", len(frames)))
         dot = topology_source(graph, options)
-        frames.append(Frame(len(frames) + 1, seq, event, title, text, why, mirrors, dot))
+        number = len(frames) + 1
+        frames.append(Frame(number, seq, event, title, text, why, mirrors, dot, index, graph))
     return frames
+
+
+def data_name(events: Sequence[Event]) -> str | None:
+    """What the trace says its training data is: ``"stand-in digits (not MNIST)"``,
+    ``"MNIST"``, or None when no data set was loaded.
+
+    ``keras.datasets.mnist.load_data``'s ``return`` event carries ``dataset`` (``"mnist"``
+    or ``"standin"``) and ``dataset_label`` (the words to show); the last load counts.
+    """
+    for event in reversed(events):
+        if event.get("kind") == "return" and "dataset" in event:
+            if event.get("dataset") == "standin":
+                return STANDIN_LABEL  # ours, whatever a hand-edited label says
+            label = event.get("dataset_label")
+            return label if isinstance(label, str) and label else str(event["dataset"])
+    return None
+
+
+def is_standin(label: str | None) -> bool:
+    """Whether a :func:`data_name` is the stand-in's (shown as a warning, not a fact)."""
+    return label == STANDIN_LABEL
 
 
 def build_end(events: Sequence[Event]) -> int | None:

@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from html import escape
 
-from buildtrace.render.frames import Frame
+from buildtrace.render.escape import html_text as escape
+from buildtrace.render.frames import Frame, is_standin
 from buildtrace.render.output import PAGE_HINT, DotMissing, fit_viewbox, render_many
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -52,8 +52,12 @@ aside .where { color: var(--muted); font-size: .85rem; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .92em;
        background: #eceff1; padding: 0 .2em; border-radius: .2em; }
 .hint { color: #b71c1c; }
+.data { color: var(--muted); font-size: .9rem; }
+.data.standin { color: #b71c1c; font-weight: bold; border: 2px solid #b71c1c;
+                border-radius: .3rem; padding: 0 .4rem; }
 @media print {
-  header { display: none; }
+  header { display: block; position: static; border: none; }
+  header button, header input, header .count { display: none; }
   .frame { display: grid; break-after: page; }
 }
 """
@@ -86,8 +90,17 @@ SCRIPT = """
 """
 
 
-def frames_html(frames: Sequence[Frame], *, title: str = "How the model is built") -> str:
-    """The whole page, as text (write it with ``Path.write_text(..., encoding="utf-8")``)."""
+def frames_html(
+    frames: Sequence[Frame], *, title: str = "How the model is built", data: str | None = None
+) -> str:
+    """The whole page, as text (write it with ``Path.write_text(..., encoding="utf-8")``).
+
+    Args:
+        frames: the frames, in order.
+        title: the page's title.
+        data: what the trace trained on (:func:`~buildtrace.render.frames.data_name`),
+            named in the header on every frame; the stand-in digits stand out.
+    """
     try:
         pictures = [
             _inline_svg(svg.decode("utf-8"), f.number)
@@ -112,7 +125,7 @@ def frames_html(frames: Sequence[Frame], *, title: str = "How the model is built
 <body>
 <header>
 <h1>{escape(title)}</h1>
-<button id="back" title="previous step (←)">← back</button>
+{_data_badge(data)}<button id="back" title="previous step (←)">← back</button>
 <span class="count" id="count">1 / {total}</span>
 <button id="next" title="next step (→)">next →</button>
 <input id="slider" type="range" min="1" max="{total}" value="1" aria-label="step">
@@ -124,6 +137,14 @@ def frames_html(frames: Sequence[Frame], *, title: str = "How the model is built
 </body>
 </html>
 """
+
+
+def _data_badge(data: str | None) -> str:
+    """``Data: stand-in digits (not MNIST)`` in the header, or nothing."""
+    if data is None:
+        return ""
+    css = "data standin" if is_standin(data) else "data"
+    return f'<span class="{css}">Data: {escape(data)}</span>\n'
 
 
 def _section(frame: Frame, picture: str) -> str:

@@ -137,7 +137,9 @@ def _layer_params(layer: GraphLayer, *, trainable: bool) -> int:
 
 
 # ----------------------------------------------------------------------- from a trace
-def graph_from_state(state: ModelState, model: str | None = None) -> ModelGraph:
+def graph_from_state(
+    state: ModelState, model: str | None = None, *, outer: frozenset[str] = frozenset()
+) -> ModelGraph:
     """The graph of ``model`` as the fold ``state`` knows it.
 
     Args:
@@ -145,6 +147,8 @@ def graph_from_state(state: ModelState, model: str | None = None) -> ModelGraph:
         model: the model's name; by default the last model created that has layers. With
             no such model (a functional model before ``keras.Model(...)``), the graph of
             every layer made so far.
+        outer: the models this one is drawn inside (a model named like one of its own
+            layers, or a trace that says a model holds itself, is drawn as a plain box).
 
     Raises:
         ValueError: no model of that name in the trace (the message lists those there are).
@@ -165,7 +169,8 @@ def graph_from_state(state: ModelState, model: str | None = None) -> ModelGraph:
         flags = state.models[name]
         names = _model_layer_names(state, name)
         graph = ModelGraph(name=name, cls=flags.cls, built=flags.built)
-    graph.layers = [_graph_layer(state, layer_name, focus) for layer_name in names]
+    inside_of = outer | {name} if name is not None else outer
+    graph.layers = [_graph_layer(state, layer_name, focus, inside_of) for layer_name in names]
     inside = set(names)
     graph.edges = [GraphEdge(s, t) for s, t in state.edges if s in inside and t in inside]
     if name is not None and graph.cls == "Sequential":
@@ -208,7 +213,9 @@ def _inside_a_model(state: ModelState, layer: str) -> bool:
     return any(layer in flags.layers for flags in state.models.values())
 
 
-def _graph_layer(state: ModelState, name: str, focus: str | None) -> GraphLayer:
+def _graph_layer(
+    state: ModelState, name: str, focus: str | None, outer: frozenset[str] = frozenset()
+) -> GraphLayer:
     layer = state.layers[name]
     config = layer.config
     built = layer.built
@@ -227,8 +234,8 @@ def _graph_layer(state: ModelState, name: str, focus: str | None) -> GraphLayer:
         inferred_by=layer.inferred_by,
         focus=name == focus,
     )
-    if name in state.models:
-        graph_layer.nested = graph_from_state(state, name)
+    if name in state.models and name not in outer:
+        graph_layer.nested = graph_from_state(state, name, outer=outer)
         graph_layer.built = state.models[name].built
         graph_layer.params = graph_layer.nested.params
         graph_layer.trainable_params = graph_layer.nested.trainable_params

@@ -14,9 +14,9 @@ Example, in a notebook::
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 
+from buildtrace.render.escape import html_text as escape
 from buildtrace.render.model_graph import graph_from_model
 from buildtrace.render.output import PAGE_HINT, DotMissing, render_svg
 from buildtrace.render.topology import topology_source

@@ -5,7 +5,8 @@ the same thing on every picture a student sees:
 
 * green: built (its weights exist, ``built`` is True);
 * grey, dashed border: not built yet (only its configuration is known);
-* orange, thick border: being built at this step (the innermost running call is about it);
+* orange, thick border: the layer this step is about (the innermost running call's):
+  an orange fill while it is being built, green once it is built;
 * blue: an input layer, dashed when Keras made it for you (the *inferred* ``InputLayer``
   of a ``Sequential`` built with an input shape);
 * yellow: a flag written (``built``, ``_graph_initialized``);
@@ -18,7 +19,8 @@ projector and a black-and-white printout (the borders differ in style too).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html import escape
+
+from buildtrace.render.escape import dot_html
 
 #: A font every Graphviz install resolves (fontconfig falls back along the list).
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
@@ -48,6 +50,9 @@ class Look:
 BUILT = Look("#DCEFD8", "#2E7D32")
 NOT_BUILT = Look("#F2F2F2", "#8A8A8A", "filled,rounded,dashed")
 BEING_BUILT = Look("#FFE0B2", "#E65100", "filled,rounded,bold", "3")
+#: A built layer the step is about (called again, or its call finishing): built's fill,
+#: the orange border of the step's layer.
+RUNNING = Look("#DCEFD8", "#E65100", "filled,rounded,bold", "3")
 INPUT = Look("#E3F2FD", "#1565C0")
 INFERRED_INPUT = Look("#E3F2FD", "#1565C0", "filled,rounded,dashed", "2")
 MODEL = Look("#EDE7F6", "#5E35B1")
@@ -74,7 +79,7 @@ def node_style(look: Look) -> dict[str, str]:
 
 def text(value: object) -> str:
     """``value`` escaped for an HTML-like label (``<``, ``>``, ``&`` and quotes)."""
-    return escape(str(value), quote=True)
+    return dot_html(value)
 
 
 def table(rows: list[str], *, padding: int = 3) -> str:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import graphviz
 
 from buildtrace.render import style
+from buildtrace.render.escape import dot_id
 from buildtrace.render.graph import GraphEdge, GraphLayer, ModelGraph
 from buildtrace.render.tree import format_shape
 
@@ -171,7 +172,7 @@ def _node_look(layer: GraphLayer, options: TopologyOptions) -> dict[str, str]:
 def layer_look(layer: GraphLayer) -> style.Look:
     """The colours of a layer's box: being built, inferred input, input, built, not built."""
     if layer.focus:
-        return style.BEING_BUILT
+        return style.RUNNING if layer.built else style.BEING_BUILT
     if layer.is_input:
         return style.INFERRED_INPUT if layer.inferred_by else style.INPUT
     if layer.nested is not None:
@@ -266,7 +267,8 @@ def _legend_entries(graph: ModelGraph) -> list[tuple[str, style.Look]]:
     entries = [
         ("built", style.BUILT, any(x.built and not x.is_input and not x.focus for x in layers)),
         ("not built", style.NOT_BUILT, any(not x.built and not x.focus for x in layers)),
-        ("being built", style.BEING_BUILT, any(x.focus for x in layers)),
+        ("being built", style.BEING_BUILT, any(x.focus and not x.built for x in layers)),
+        ("running (built)", style.RUNNING, any(x.focus and x.built for x in layers)),
         ("input", style.INPUT, any(x.is_input and not x.inferred_by for x in layers)),
         ("inferred input", style.INFERRED_INPUT, any(x.inferred_by for x in layers)),
     ]
@@ -321,10 +323,11 @@ def _legend_row(entries: list[tuple[str, style.Look]]) -> str:
 
 
 def node_id(name: str) -> str:
-    """The DOT id of a layer's node: its name (Graphviz reads ``a:b`` as node ``a``, port
-    ``b``, so a colon becomes an underscore)."""
-    return name.replace(":", "_")
+    """The DOT id of a layer's node: its name when Keras made it (``dense_1``), else a
+    safe id standing for it (see :func:`~buildtrace.render.escape.dot_id`): a layer may be
+    named anything, and its name must never be read as DOT."""
+    return dot_id(name)
 
 
 def _graph_id(graph: ModelGraph) -> str:
-    return graph.name or "layers"
+    return dot_id(graph.name or "layers")

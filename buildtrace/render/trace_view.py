@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from html import escape
 from pathlib import Path
 
 from buildtrace.render.build_diagram import BuildOptions, build_source
+from buildtrace.render.escape import html_text as escape
 from buildtrace.render.graph import graph_from_state
 from buildtrace.render.output import PAGE_HINT, DotMissing, render_svg
 from buildtrace.render.topology import TopologyOptions, topology_source

@@ -26,6 +26,7 @@ _MODEL_INIT = "keras.engine.training.Model.__init__"
 _NODE_INIT = "keras.engine.node.Node.__init__"
 _ADD = "keras.engine.sequential.Sequential.add"
 _MAP_GRAPH = "keras.engine.functional._map_graph_network"
+_INFER_OUTPUT = "keras.engine.base_layer.Layer._infer_output_signature"
 _INFERRED_INPUT_CONTEXT = (
     "keras.engine.sequential.Sequential._build_graph_network_for_inferred_shape",
     "keras.engine.sequential.Sequential.add",
@@ -182,6 +183,12 @@ class ModelState:
             owner = self.stack.frames[-1].get("layer")
             if owner in self.models:
                 self.models[owner].mapped = list(event.get("layers") or [])
+        elif name == _INFER_OUTPUT and layer_name in self.layers and event.get("output_shape"):
+            # The output's shape is known from here on, before Node.__init__ records it.
+            shapes = event["output_shape"]
+            if isinstance(shapes, list) and shapes and all(isinstance(s, list) for s in shapes):
+                shapes = shapes[0] if len(shapes) == 1 else shapes  # as Node.__init__ has it
+            self.layers[layer_name].output_shape = _tuple(shapes)
         if "config" in event and layer_name in self.layers:
             self.layers[layer_name].config = dict(event["config"] or {})
 

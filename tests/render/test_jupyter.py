@@ -81,7 +81,9 @@ def test_a_trace_loads_steps_and_draws(
     trace = Trace.load(path)
     assert repr(trace) == f"<Trace seed.jsonl: {len(trace):,} events, sequential>"
     built = next(e["seq"] for e in trace.events if e["kind"] == "set" and e["layer"] == "dense")
-    early = trace.at(built)
+    early = trace.at(built - 1)
     assert len(early) < len(trace) and "being built" in early.topology()
+    # Once `built` is True the layer is built: still the step's layer, no longer "being built".
+    assert "being built" not in trace.at(built).topology()
     assert "digraph build" in trace.build()
     assert (trace._repr_svg_() or "").lstrip().startswith("<?xml")
