@@ -111,7 +111,12 @@ KEYMAP: tuple[Key, ...] = (
     Key("t", "pause", "pause or resume training", "run", "pause"),
     # panels
     Key("1", "toggle_panel('timeline')", "show/hide the timeline", "panels"),
-    Key("2", "toggle_panel('explain')", "show/hide what this step does (small: its tab)", "panels"),
+    Key(
+        "2",
+        "toggle_panel('explain')",
+        "show/hide what this step does (small screen: its tab)",
+        "panels",
+    ),
     Key("3", "toggle_panel('stack')", "show/hide the call stack (small screen: its tab)", "panels"),
     Key("4", "toggle_panel('model')", "show/hide the model (small screen: its tab)", "panels"),
     Key(
