@@ -36,7 +36,7 @@ from tui.child_run import ChildRun
 from tui.data_label import label_in_output, label_of_event
 from tui.event_store import EventStore
 from tui.keymap import FOOTER_DROP_ORDER, KEYMAP, bindings
-from tui.labels import seq_of
+from tui.labels import counted, seq_of
 from tui.lesson_run import LessonRun
 from tui.motion_actions import Motion, MotionActions
 from tui.panel_layout import PanelLayout, is_compact
@@ -332,9 +332,9 @@ class BuildTraceApp(MotionActions):
             status.what = f"{event.get('kind')} {name}".rstrip()
         training = sum(store.count(kind) for kind in TRAINING_KINDS)
         if len(store):
-            counts = f"build {len(store) - training:,}"
-            counts += f" · training {training:,}" if training else ""
-            status.counts = f"{counts} events"
+            build = len(store) - training
+            counts = f"build {build:,} · training {counted(training, 'event')}"
+            status.counts = counts if training else f"build {counted(build, 'event')}"
         layout = self.layout
         figures = layout.shows("training") and not layout.presenting
         if store.count("train_begin") and (figures or store.count("train_begin", index)):

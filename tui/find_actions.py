@@ -23,8 +23,8 @@ class FindActions(PanelActions):
     """Actions to set breakpoints, filter the timeline by kind, and search it.
 
     Example:
-        >>> FindActions.action_match.__doc__.split(" (")[0]
-        'Go to the next (or previous) event matching the search, wrapping around.'
+        >>> FindActions.action_match.__doc__.split(",")[0]
+        'Go to the next (or previous) event matching the search'
     """
 
     # Provided by the viewer (see tui.app.BuildTraceApp).

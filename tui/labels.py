@@ -134,7 +134,7 @@ def weight_text(event: Event, palette: Palette) -> Text:
         params = math.prod(d for d in shape if isinstance(d, int))
     owner = f"{event['layer']}/" if event.get("layer") else ""
     words = [f"+ {owner}{event.get('weight', '?')}", format_shape(shape)]
-    words += [str(event.get("initializer", "?")), f"{params:,} params"]
+    words += [str(event.get("initializer", "?")), counted(params, "param")]
     if event.get("trainable") is False:
         words.append("(non-trainable)")
     return Text(" ".join(words), style=palette.weight)
