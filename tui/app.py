@@ -26,25 +26,31 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Log
+from textual.widgets import Log
 
 from buildtrace.lessons.walkthrough import Lesson
 from buildtrace.state.model_state import ModelState
-from buildtrace.trace.events import short_name
+from buildtrace.trace.events import TRAINING_KINDS, short_name
 from tui.breakpoints import Breakpoints
 from tui.child_run import ChildRun, exit_description
+from tui.data_label import label_in_output, label_of_event
 from tui.event_store import EventStore
-from tui.keymap import KEYMAP, bindings
+from tui.keymap import FOOTER_DROP_ORDER, KEYMAP, bindings
+from tui.labels import counted, seq_of
 from tui.lesson_run import LessonRun
 from tui.motion_actions import Motion, MotionActions
+from tui.panel_layout import PanelLayout, is_compact
 from tui.screens.help_screen import HelpScreen
+from tui.screens.zoom_screen import ZoomScreen
 from tui.stepper import Outcome, Stepper
 from tui.theme_styles import ThemeStyles
 from tui.trace_reader import EventsArrived, OutputArrived, SourceEnded, TraceFailed, TraceReader
 from tui.widgets import (
     ExplainPanel,
+    KeyFooter,
     LessonPanel,
     ModelPanel,
+    PanelTabs,
     SearchBar,
     StackPanel,
     Status,
@@ -55,16 +61,8 @@ from tui.widgets import (
     TrainingPanel,
 )
 
-#: Panel name -> the widget's id (keys 1-7 toggle them).
-PANELS = {
-    "timeline": "left",
-    "explain": "explain",
-    "stack": "stack",
-    "model": "model",
-    "topology": "topology",
-    "training": "training",
-    "log": "log",
-}
+#: What the data is called when neither the trace nor the script's output names it.
+UNNAMED_DATA = "unnamed"
 
 #: Seconds between refreshes of what changes by itself (status, follow); the curves
 #: redraw every other tick. Watching must cost training little: its CPU is shared.
@@ -131,7 +129,8 @@ class BuildTraceApp(MotionActions):
         self.lesson = LessonRun(lesson) if lesson is not None else None
         self.presenting = False
         self._start_presenting = presenting
-        self._saved_display: dict[str, bool] = {}
+        #: The name of the data training runs on, once the trace or the script says it.
+        self.data_label = ""
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -142,6 +141,7 @@ class BuildTraceApp(MotionActions):
                 yield SearchBar(id="search")
             with Vertical(id="right"):
                 yield LessonPanel(id="lesson")
+                yield PanelTabs(id="tabs")
                 yield ExplainPanel(id="explain")
                 with Horizontal(id="middle"):
                     yield ModelPanel(id="model")
@@ -150,7 +150,7 @@ class BuildTraceApp(MotionActions):
                     yield StackPanel(id="stack")
                     yield TrainingPanel(id="training")
                 yield Log(id="log", max_lines=2000)
-        yield Footer(compact=True)
+        yield KeyFooter(drop_order=FOOTER_DROP_ORDER)
 
     def on_mount(self) -> None:
         self.query_one("#log", Log).border_title = "script output"
@@ -161,11 +161,11 @@ class BuildTraceApp(MotionActions):
         self.run_worker(self.reader.run, name="trace reader", thread=True, exit_on_error=False)
         self.set_interval(TICK, self._tick)
         self.timeline.focus()
+        compact = is_compact(self.size.width, self.size.height)
+        self.apply_layout(PanelLayout(compact=compact, lesson=self.lesson is not None))
         if self.lesson is not None:
             self.screen.add_class("-lesson")
-            self.query_one(LessonPanel).display = True
         if self._start_presenting:
-            self.query_one(LessonPanel).display = True
             self.set_presenting(True)
         self._show_cursor()
 
@@ -190,6 +190,11 @@ class BuildTraceApp(MotionActions):
         gc.freeze()
         self.timeline.add_events(new)
         self._live_dirty = True
+        events = self.store.events
+        for index in new:
+            label = label_of_event(events[index])
+            if label:
+                self.data_label = label
         if self._pending is not None:
             self._resolve_pending()
         elif self.cursor < 0 and not self.follow:
@@ -201,6 +206,10 @@ class BuildTraceApp(MotionActions):
         if not self.is_running:
             return  # shutting down: the widgets are gone
         self.query_one("#log", Log).write(message.text)
+        label = label_in_output(message.text)
+        if label and not self.data_label:  # a field of the trace says it better
+            self.data_label = label
+            self._live_dirty = True
 
     def on_source_ended(self, message: SourceEnded) -> None:
         if not self.is_running:
@@ -215,7 +224,7 @@ class BuildTraceApp(MotionActions):
                 last = self.store.events[-1]
             self.failure = f"{last.get('error_type')}: {last.get('message')}"
             self.notify(self.failure, title="the script failed", severity="error", timeout=10)
-            self.query_one("#log").display = True
+            self.show_panel("log")
         if self._pending is not None:
             self._resolve_pending()
         self.lesson_update()
@@ -274,9 +283,15 @@ class BuildTraceApp(MotionActions):
         frames = list(state.stack.frames)
         self.timeline.move_cursor(index)
         styles = self.theme_styles
-        if self.query_one("#explain").display:
+        explain = self.query_one(ExplainPanel)
+        zoom = self.screen if isinstance(self.screen, ZoomScreen) else None
+        if explain.display or zoom is not None:
             src = store.source_of(index) if event is not None else None
-            self.query_one(ExplainPanel).show(event, src, state, styles)
+            explain.show(event, src, state, styles)
+        if zoom is not None:
+            seq = seq_of(event, index)
+            title = "what this step does" + (f" · seq {seq}" if seq is not None else "")
+            zoom.show(title, explain.whole())
         self.query_one(StackPanel).show(frames, event, styles)
         self.query_one(ModelPanel).show(state, event, styles)
         diagram_styles = self._projector_styles if self.presenting else styles
@@ -296,11 +311,14 @@ class BuildTraceApp(MotionActions):
             batches = store.count("batch_end", index)
             logs = store.training.batch_logs[batches - 1][1] if batches else None
             epoch = store.events[index].get("epoch")
-            cursor = TrainingCursor(batches, epoch if isinstance(epoch, int) else None, logs)
+            if not isinstance(epoch, int):  # an event of no epoch: the last one begun
+                epoch = max(store.count("epoch_begin", index) - 1, 0)
+            cursor = TrainingCursor(batches, epoch, logs)
         if moved and panel.drawn and cursor == panel.cursor:
             return  # the live curves redraw on the tick, not on every key
         paused = self.child is not None and self.child.paused
-        panel.show(store.training, cursor, self.theme_styles, paused=paused)
+        data = self.data_label or UNNAMED_DATA
+        panel.show(store.training, cursor, self.theme_styles, paused=paused, data=data)
 
     def _show_status(self) -> None:
         store, index = self.store, self.cursor
@@ -308,8 +326,18 @@ class BuildTraceApp(MotionActions):
         status.run, status.run_style = self._run_state()
         if 0 <= index < len(store):
             event = store.events[index]
-            what = short_name(str(event.get("name", ""))) if event.get("kind") == "call" else ""
-            status.position = f"event {index + 1:,}/{len(store):,} · {event.get('kind')} {what}"
+            name = short_name(str(event.get("name", ""))) if event.get("kind") == "call" else ""
+            status.position = f"seq {seq_of(event, index)}"
+            status.what = f"{event.get('kind')} {name}".rstrip()
+        training = sum(store.count(kind) for kind in TRAINING_KINDS)
+        if len(store):
+            build = len(store) - training
+            counts = f"build {build:,} · training {counted(training, 'event')}"
+            status.counts = counts if training else f"build {counted(build, 'event')}"
+        layout = self.layout
+        figures = layout.shows("training") and not layout.presenting
+        if store.count("train_begin") and (figures or store.count("train_begin", index)):
+            status.data = self.data_label or UNNAMED_DATA  # training figures: say whose
         flags = []
         if self.follow:
             flags.append("following")
@@ -350,36 +378,18 @@ class BuildTraceApp(MotionActions):
 
     def action_pause(self) -> None:
         """Pause or resume training (the child waits at its next batch)."""
-        if self.child is None or not self.child.running:
-            self.notify("no running script to pause (this is a recorded trace)")
+        if self.child is None:
+            self.notify("nothing to pause: this is a recorded trace, not a running script")
+            return
+        if not self.child.running:
+            ended = "failed" if self.failure else "finished"
+            self.notify(f"nothing to pause: the script has {ended}, training is over")
             return
         paused = not self.child.paused
         self.child.set_paused(paused)
         self.notify("training paused" if paused else "training resumed", timeout=2)
         self._live_dirty = True
         self._show_status()
-
-    def action_toggle_panel(self, name: str) -> None:
-        """Show or hide a panel (the others take its room)."""
-        widget = self.query_one(f"#{PANELS[name]}")
-        widget.display = not widget.display
-        rows = {"#middle": ("#model", "#topology"), "#bottom": ("#stack", "#training")}
-        for row, members in rows.items():
-            self.query_one(row).display = any(self.query_one(m).display for m in members)
-        right = ("#explain", "#middle", "#bottom", "#log")
-        self.query_one("#right").display = any(self.query_one(m).display for m in right)
-        if widget.display:
-            self._show_cursor()
-
-    def action_zoom(self) -> None:
-        """Show what this step does full screen, or go back to all panels."""
-        screen = self.screen
-        if screen.maximized is not None:
-            screen.minimize()
-        else:
-            panel = self.query_one(ExplainPanel)
-            panel.display = True
-            screen.maximize(panel, container=False)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

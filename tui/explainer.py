@@ -13,6 +13,7 @@ from buildtrace.render.tree import format_shape, format_value
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
+from tui.labels import counted
 from tui.source_index import function_at
 
 __all__ = ["Explainer", "Explanation", "fallback", "mirrors_of"]
@@ -22,8 +23,11 @@ class Explainer:
     """Explains events with the narration, falling back to the event's own words.
 
     Example:
-        >>> Explainer().explain({"kind": "set", "name": "Dense.built", "layer": "dense",
-        ...                      "attr": "built", "old": False, "value": True}).title
+        >>> event = {"kind": "set", "name": "Dense.built", "layer": "dense",
+        ...          "attr": "built", "old": False, "value": True}
+        >>> Explainer().explain(event).title.startswith("built")
+        True
+        >>> fallback(event).title  # the words made from the event itself
         'dense.built = True'
     """
 
@@ -95,12 +99,13 @@ def fallback(event: Event) -> Explanation:
         )
     if kind == "add_weight":
         shape = format_shape(event.get("shape") or [])
+        params = counted(event.get("params", 0), "parameter")
         return Explanation(
             title=f"+ {layer}/{event.get('weight')} {shape}",
             mirrors="keras/engine/base_layer.py::Layer.add_weight",
             text=(
                 f"{layer} creates its weight {event.get('weight')} of shape {shape}, "
-                f"filled by {event.get('initializer')}: {event.get('params', 0):,} parameters."
+                f"filled by {event.get('initializer')}: {params}."
             ),
             why="",
         )

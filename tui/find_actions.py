@@ -9,23 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from textual.app import App
-
 from buildtrace.trace.events import short_name
 from tui.breakpoints import Breakpoints
 from tui.event_store import EventStore
 from tui.labels import search_text
+from tui.panel_actions import PanelActions
 from tui.screens.choice_screen import ChoiceScreen
 from tui.stepper import Stepper
 from tui.widgets import SearchBar, TimelineView
 
 
-class FindActions(App[int]):
+class FindActions(PanelActions):
     """Actions to set breakpoints, filter the timeline by kind, and search it.
 
     Example:
-        >>> FindActions.action_match.__doc__.split(" (")[0]
-        'Go to the next (or previous) event matching the search, wrapping around.'
+        >>> FindActions.action_match.__doc__.split(",")[0]
+        'Go to the next (or previous) event matching the search'
     """
 
     # Provided by the viewer (see tui.app.BuildTraceApp).
@@ -44,10 +43,6 @@ class FindActions(App[int]):
 
     def _show_status(self) -> None:
         """Redraw the status bar (the viewer's)."""
-        raise NotImplementedError
-
-    def _show_cursor(self) -> None:
-        """Redraw every panel for the cursor (the viewer's)."""
         raise NotImplementedError
 
     def _cancel_motions(self) -> None:

@@ -111,13 +111,27 @@ KEYMAP: tuple[Key, ...] = (
     Key("t", "pause", "pause or resume training", "run", "pause"),
     # panels
     Key("1", "toggle_panel('timeline')", "show/hide the timeline", "panels"),
-    Key("2", "toggle_panel('explain')", "show/hide what this step does", "panels"),
-    Key("3", "toggle_panel('stack')", "show/hide the call stack", "panels"),
-    Key("4", "toggle_panel('model')", "show/hide the model", "panels"),
-    Key("5", "toggle_panel('topology')", "show/hide the topology", "panels"),
-    Key("6", "toggle_panel('training')", "show/hide training", "panels"),
-    Key("7", "toggle_panel('log')", "show/hide the script's output", "panels"),
-    Key("z", "zoom", "zoom: what this step does, full screen (again: back)", "panels"),
+    Key(
+        "2",
+        "toggle_panel('explain')",
+        "show/hide what this step does (small screen: its tab)",
+        "panels",
+    ),
+    Key("3", "toggle_panel('stack')", "show/hide the call stack (small screen: its tab)", "panels"),
+    Key("4", "toggle_panel('model')", "show/hide the model (small screen: its tab)", "panels"),
+    Key(
+        "5", "toggle_panel('topology')", "show/hide the topology (small screen: its tab)", "panels"
+    ),
+    Key("6", "toggle_panel('training')", "show/hide training (small screen: its tab)", "panels"),
+    Key(
+        "7",
+        "toggle_panel('log')",
+        "show/hide the script's output (small screen: its tab)",
+        "panels",
+    ),
+    Key(
+        "z", "zoom", "zoom: what this step does, all of it, full screen (z: back)", "panels", "zoom"
+    ),
     Key("question_mark", "help", "help: every key", "app", "help", "?"),
     Key("q", "quit", "quit (stops the script)", "app", "quit"),
 )
@@ -133,6 +147,20 @@ GROUPS = {
     "app": "Viewer",
     "lesson": "Lessons and presenting (clicker keys)",
 }
+
+
+#: The footer's keys to leave out first when the row does not fit (the rest go from the
+#: end of the row): breakpoints, then the run and panel keys, stepping last.
+FOOTER_DROP_ORDER = (
+    "toggle_breakpoint",
+    "continue(False)",
+    "release",
+    "pause",
+    "help",
+    "backward",
+    "step('over')",
+    "jump('build')",
+)
 
 
 def bindings() -> list[BindingType]:

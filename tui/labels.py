@@ -28,6 +28,32 @@ _PLAIN_FIELDS = frozenset(
 _ARG_WIDTH = 28
 
 
+def seq_of(event: Event | None, index: int) -> int | None:
+    """The number the viewer shows for an event: its own ``seq``, as lessons, handouts,
+    frames and ``--at`` do (its index, should a trace lack one); None for no event.
+
+    Example:
+        >>> seq_of({"seq": 24, "kind": "call"}, 24), seq_of(None, -1)
+        (24, None)
+    """
+    if event is None:
+        return None
+    seq = event.get("seq")
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) else index
+
+
+def counted(count: object, word: str, suffix: str = "s") -> str:
+    """``1 epoch``, ``5 epochs``, ``1,024 batches``; ``? epochs`` when not a number.
+
+    Example:
+        >>> counted(1, "step"), counted(469, "batch", "es")
+        ('1 step', '469 batches')
+    """
+    if not isinstance(count, int) or isinstance(count, bool):
+        return f"? {word}{suffix}"
+    return f"{count:,} {word}{'' if count == 1 else suffix}"
+
+
 @dataclass
 class Palette:
     """The styles labels use (defaults suit a dark or light terminal alike)."""
@@ -108,7 +134,7 @@ def weight_text(event: Event, palette: Palette) -> Text:
         params = math.prod(d for d in shape if isinstance(d, int))
     owner = f"{event['layer']}/" if event.get("layer") else ""
     words = [f"+ {owner}{event.get('weight', '?')}", format_shape(shape)]
-    words += [str(event.get("initializer", "?")), f"{params:,} params"]
+    words += [str(event.get("initializer", "?")), counted(params, "param")]
     if event.get("trainable") is False:
         words.append("(non-trainable)")
     return Text(" ".join(words), style=palette.weight)
@@ -133,7 +159,8 @@ def training_text(event: Event, palette: Palette, *, epochs: int | None = None) 
     elif kind == "epoch_end":
         head = f"epoch {number} ends"
     elif kind == "train_begin":
-        head = f"train begins · {event.get('epochs')} epochs × {event.get('steps')} batches"
+        epochs, steps = event.get("epochs"), event.get("steps")
+        head = f"train begins · {counted(epochs, 'epoch')} × {counted(steps, 'batch', 'es')}"
     elif kind == "compile":
         keys = [k for k in ("optimizer", "loss", "metrics") if k in event]
         head = "compile " + " ".join(f"{k}={short_arg(event[k])}" for k in keys)

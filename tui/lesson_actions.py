@@ -16,17 +16,15 @@ These live apart from :mod:`tui.app` to keep each module readable;
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from buildtrace.state.model_state import ModelState
 from tui.find_actions import FindActions
+from tui.labels import seq_of
 from tui.lesson_run import LessonRun
 from tui.theme_styles import ThemeStyles
 from tui.widgets.explain_panel import ExplainPanel
 from tui.widgets.lesson_panel import LessonPanel, LessonView
-
-#: The panels presenter mode hides (everything but the lesson, the model and topology),
-#: and the ones it shows.
-_HIDDEN_WHEN_PRESENTING = ("#left", "#explain", "#bottom", "#log")
-_SHOWN_WHEN_PRESENTING = ("#right", "#lesson", "#middle", "#model", "#topology")
 
 #: A lesson step's ``show`` names the panels that matter at that step; these are their
 #: widgets here (``build``, the build so far, is the timeline; ``source`` is in "what
@@ -55,8 +53,6 @@ class LessonActions(FindActions):
     presenting: bool
     theme_styles: ThemeStyles
     finished: bool
-    #: The panels' visibility before presenting, restored after.
-    _saved_display: dict[str, bool]
 
     def action_step(self, motion: str) -> None:
         """Step (the viewer's)."""
@@ -144,20 +140,9 @@ class LessonActions(FindActions):
         """Enter or leave presenter mode (the panels come back as they were)."""
         if presenting == self.presenting:
             return
-        saved = self._saved_display
-        if presenting:
-            saved.clear()
-            for selector in (*_HIDDEN_WHEN_PRESENTING, *_SHOWN_WHEN_PRESENTING):
-                saved[selector] = self.query_one(selector).display
-            for selector in _HIDDEN_WHEN_PRESENTING:
-                self.query_one(selector).display = False
-            for selector in _SHOWN_WHEN_PRESENTING:
-                self.query_one(selector).display = True
-        else:
-            for selector, shown in saved.items():
-                self.query_one(selector).display = shown
         self.presenting = presenting
-        self.screen.set_class(presenting, "-presenting")
+        self.apply_layout(replace(self.layout, presenting=presenting))
+        self.screen_of_panels.set_class(presenting, "-presenting")
         self.refresh_bindings()
         self._show_cursor()
 
@@ -189,7 +174,7 @@ class LessonActions(FindActions):
             narration = self.query_one(ExplainPanel).explainer.explain(event, state)
         run = self.lesson
         if run is None:
-            return LessonView(narration=narration, event_number=index + 1 if event else 0)
+            return LessonView(narration=narration, event_seq=seq_of(event, index))
         step = run.current
         return LessonView(
             title=run.lesson.title,

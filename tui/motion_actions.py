@@ -26,6 +26,30 @@ Motion = Callable[[int], Outcome]
 #: Motions kept while one waits for events (keys pressed ahead of a lockstep child).
 MAX_QUEUED = 16
 
+#: What to say when a motion has nowhere to go (the others: "no build of a layer after
+#: this one"...). Stepping out or up needs a call around the cursor.
+NOWHERE = {
+    "out": "already at the top level: no call around this event to step out of",
+    "up": "already at the top level: no call around this event",
+    "next": "this is the last event",
+    "prev": "this is the first event",
+    "back over": "this is the first event",
+    "back into": "no call before this event",
+    "into": "no call after this event",
+    "over": "this is the last event",
+    "home": "no events yet",
+    "end": "no events yet",
+}
+
+
+def nowhere(what: str) -> str:
+    """The one line that says a motion ``what`` found nowhere to go."""
+    if what in NOWHERE:
+        return NOWHERE[what]
+    if what.startswith("earlier "):
+        return f"no {what[len('earlier ') :]} before this event"
+    return f"no {what} after this event"
+
 
 class MotionActions(LessonActions):
     """Step, jump, continue to breakpoints; wait for what has not happened yet."""
@@ -61,7 +85,7 @@ class MotionActions(LessonActions):
             self._show_status()
         elif outcome is None:
             self._cancel_motions()
-            self.notify(f"no {what} there", timeout=2)
+            self.notify(nowhere(what), timeout=2)
             self._show_status()
         else:
             self._pending = None
@@ -81,7 +105,7 @@ class MotionActions(LessonActions):
         self._pending = None
         if outcome is None:
             self._cancel_motions()
-            self.notify(f"no {self._waiting_for} there", timeout=2)
+            self.notify(nowhere(self._waiting_for), timeout=2)
             self._show_status()
         else:
             self.cursor = outcome
@@ -138,7 +162,7 @@ class MotionActions(LessonActions):
             return
         points = self.breakpoints
         self._go(
-            "breakpoint",
+            "earlier breakpoint" if backward else "breakpoint",
             lambda origin: self.stepper.to_breakpoint(origin, points, backward=backward),
         )
 

@@ -72,9 +72,8 @@ class Stepper:
 
     Example:
         >>> stepper = Stepper(EventStore())
-        >>> stepper.step(-1, "next")  # an empty live trace: wait for the first event
-        Wait(rule=StopRule(kinds=None, names=None, layers=None, name_suffix='', \
-exclude_names=frozenset(), max_depth=None, changes_only=False, any_of=()))
+        >>> stepper.step(-1, "next")  # doctest: +ELLIPSIS
+        Wait(rule=StopRule(...))
     """
 
     def __init__(self, store: EventStore) -> None:

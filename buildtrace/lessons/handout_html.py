@@ -216,7 +216,7 @@ def _step(step: HandoutStep, figure: Callable[[Figure], str]) -> str:
             f'<article class="step {layout}{" brief" if step.brief else ""}" '
             f'id="step-{step.number}">',
             f'<h3><span class="num">{step.number}</span>{html_inline(step.title)}'
-            f'<span class="seq">event {step.seq}</span></h3>',
+            f'<span class="seq">seq {step.seq}</span></h3>',
             '<div class="body"><div class="words">',
             *words,
             "</div>",

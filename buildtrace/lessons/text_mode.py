@@ -44,7 +44,7 @@ def step_view(step: ResolvedStep, total: int, *, revealed: bool) -> Group:
     parts: list[Panel | Rule | Text | Padding] = [
         Text(),
         Rule(styled(f"Step {step.number} / {total} · {step.title}", "bold"), align="left"),
-        Text(f"event {step.seq} · {step.event.get('kind')}", style="dim"),
+        Text(f"seq {step.seq} · {step.event.get('kind')}", style="dim"),
     ]
     if step.text:
         parts.append(Padding(styled(paragraph(step.text)), (1, 0, 0, 0)))

@@ -251,8 +251,8 @@ TOP_ROWS = """(() => {
 #: The whole screen as text.
 SCREEN = TOP_ROWS.replace("y < 3", "y < terminal.rows")
 
-#: The status bar's position, e.g. `event 2/216 · call Layer.__init__`.
-POSITION = re.compile(r"event ([\d,]+)/")
+#: The status bar's position, e.g. `seq 2 · call Layer.__init__` (the trace's own seq).
+POSITION = re.compile(r"seq ([\d,]+)")
 
 
 @pytest.mark.skipif(

@@ -126,3 +126,45 @@ def test_presenter_mode_small_without_a_lesson(seed_trace: Path, snap_compare: S
     app = create_app(seed_trace, follow=False, presenting=True)
     keys = ["b", "b", "w"]  # the first add_weight, as on a zoomed-in terminal
     assert snap_compare(app, press=keys, terminal_size=(72, 24), run_before=loaded(app))
+
+
+# An 80×24 terminal (the size many open at): the explanation first, tabs for the rest.
+TERMINAL = (80, 24)
+
+
+def test_main_screen_at_80x24(seed_trace: Path, snap_compare: SnapCompare) -> None:
+    app = create_app(seed_trace, follow=False)
+    keys = ["b"]  # Sequential.build: its explanation whole, the timeline a strip above
+    assert snap_compare(app, press=keys, terminal_size=TERMINAL, run_before=loaded(app))
+
+
+def test_model_tab_at_80x24(seed_trace: Path, snap_compare: SnapCompare) -> None:
+    app = create_app(seed_trace, follow=False)
+    keys = ["b", "b", "w", "4"]  # the first kernel, seen in the model's tab
+    assert snap_compare(app, press=keys, terminal_size=TERMINAL, run_before=loaded(app))
+
+
+def test_zoom_at_80x24(seed_trace: Path, snap_compare: SnapCompare) -> None:
+    app = create_app(seed_trace, follow=False)
+    keys = ["b", "z"]  # all of what Sequential.build does, and its source, scrollable
+    assert snap_compare(app, press=keys, terminal_size=TERMINAL, run_before=loaded(app))
+
+
+def test_training_tab_at_80x24(fit_trace: Path, snap_compare: SnapCompare) -> None:
+    app = create_app(fit_trace, follow=False)
+    keys = ["end", "6"]  # the figures, and the line that says whose data they are
+    assert snap_compare(app, press=keys, terminal_size=TERMINAL, run_before=loaded(app))
+
+
+def test_lesson_at_80x24(seed_trace: Path, snap_compare: SnapCompare) -> None:
+    from buildtrace.lessons.walkthrough import load_lesson
+    from tui.lesson_mode import create_lesson_app
+
+    app = create_lesson_app(load_lesson(str(lesson_on(seed_trace, seed_trace.parent))))
+    assert snap_compare(app, press=["space"], terminal_size=TERMINAL, run_before=lesson_loaded(app))
+
+
+def test_main_screen_at_100x30(seed_trace: Path, snap_compare: SnapCompare) -> None:
+    app = create_app(seed_trace, follow=False)
+    keys = ["b"]  # the wide layout's smallest size: the explanation before the source
+    assert snap_compare(app, press=keys, terminal_size=SMALL, run_before=loaded(app))

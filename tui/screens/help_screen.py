@@ -34,12 +34,21 @@ def group_table(group: str) -> Group:
     return Group(Text(GROUPS[group], style="bold underline"), keys, Text())
 
 
-def help_table() -> Table:
-    """Every group of keys, two groups side by side."""
+#: Below this many columns the groups of keys are listed one under the other.
+TWO_COLUMNS_FROM = 100
+
+
+def help_table(columns: int = 2) -> Table:
+    """Every group of keys, ``columns`` groups side by side (1 or 2)."""
     table = Table.grid(padding=(0, 3), expand=True)
-    table.add_column(ratio=1)
-    table.add_column(ratio=1)
     groups = list(GROUPS)
+    if columns == 1:
+        table.add_column()
+        for group in groups:
+            table.add_row(group_table(group))
+        return table
+    table.add_column(ratio=1)
+    table.add_column(ratio=1)
     for left, right in zip(groups[::2], [*groups[1::2], None]):
         table.add_row(group_table(left), group_table(right) if right else "")
     return table
@@ -62,7 +71,8 @@ class HelpScreen(ModalScreen[None]):
             body.border_title = "buildtrace · help"
             body.border_subtitle = "Esc closes"
             yield Static(Text(INTRO), id="help-intro")
-            yield Static(help_table(), id="help-keys")
+            columns = 2 if self.app.size.width >= TWO_COLUMNS_FROM else 1
+            yield Static(help_table(columns), id="help-keys")
 
     def action_dismiss(self, result: None = None) -> None:  # type: ignore[override]
         self.dismiss(result)

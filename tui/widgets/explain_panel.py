@@ -18,8 +18,8 @@ from tui.theme_styles import ThemeStyles
 #: Lines of source shown above the marked line when the function does not fit.
 _CONTEXT_ABOVE = 2
 
-#: Fewest lines of source kept under a long explanation.
-_MIN_SOURCE = 4
+#: Fewest rows worth showing source in (its title and two lines).
+_MIN_SOURCE = 3
 
 
 class RenderedOnce:
@@ -41,7 +41,7 @@ class RenderedOnce:
 
 
 #: Highlighted sources already drawn, by (file, first, last, marked line, dark).
-_SOURCES: dict[tuple[str, int, int, int, bool], RenderedOnce] = {}
+_SOURCES: dict[tuple[str, int, int, int, bool, bool], RenderedOnce] = {}
 
 
 class ExplainPanel(Static):
@@ -50,15 +50,14 @@ class ExplainPanel(Static):
     The source is buildtrace's own: the function the event comes from, with the line
     it is at marked (a call's ``def``, the line that wrote a flag or raised an error).
     Both are drawn as one renderable sized to the panel, so a step never needs a new
-    layout of the screen (the costliest thing a step could do).
+    layout of the screen (the costliest thing a step could do). The words come first:
+    the source gets the rows they leave; words that do not fit end in "… (z: all)",
+    and :meth:`whole` gives everything, for the zoom.
 
     Example:
         >>> ExplainPanel().border_title
         'what this step does'
     """
-
-    #: It can fill the screen (key z) to show a long explanation whole.
-    ALLOW_MAXIMIZE = True
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -94,32 +93,45 @@ class ExplainPanel(Static):
             return
         self._key = key
         lines = list(self._text.wrap(self.app.console, width))
-        limit = max(height - _MIN_SOURCE - 1, 1)
-        if len(lines) > limit:  # the rest is one key away: z shows the panel full screen
-            lines = lines[:limit]
-            lines[-1].append(" … (z: all)", style=styles.current)
-        words = Text("\n").join(lines)
-        room = height - len(lines) - 1
-        parts: list[RenderableType] = [words]
-        source = self._source(src, room, styles)
+        if len(lines) > height:  # the rest is one key away: z shows it all, scrollable
+            lines = lines[:height]
+            lines[-1] = _with_hint(lines[-1], width, styles)
+        parts: list[RenderableType] = [Text("\n").join(lines)]
+        source = self._source(src, height - len(lines), styles)
         if source is not None:
             parts += source
         self.update(Group(*parts), layout=False)
 
+    def whole(self) -> RenderableType:
+        """The whole explanation and the whole function behind it (what z shows)."""
+        if self._shown is None:
+            return Text("waiting for the first event…")
+        src, styles = self._shown[1], self._shown[3]
+        parts: list[RenderableType] = [self._text]
+        source = self._source(src, None, styles, wrap=True)
+        if source is not None:
+            parts += [Text(), *source]
+        return Group(*parts)
+
     def _source(
-        self, src: str | None, room: int, styles: ThemeStyles
+        self, src: str | None, room: int | None, styles: ThemeStyles, *, wrap: bool = False
     ) -> list[RenderableType] | None:
+        """The function's title and source in ``room`` rows (None: the whole function).
+
+        ``wrap``: long lines wrap (the zoom), else they are cut at the panel's edge.
+        """
         found = function_at(src)
-        if found is None or room < 2:
+        if found is None or (room is not None and room < _MIN_SOURCE):
             return None
         function, line = found
-        height = room - 1
-        first = function.first
-        if function.last - first + 1 > height:
-            first = max(function.first, min(line - _CONTEXT_ABOVE, function.last - height + 1))
-        last = min(function.last, first + height - 1)
+        first, last = function.first, function.last
+        if room is not None:
+            height = room - 1
+            if last - first + 1 > height:
+                first = max(first, min(line - _CONTEXT_ABOVE, last - height + 1))
+            last = min(last, first + height - 1)
         dark = self.app.current_theme.dark
-        key = (function.path, first, last, line, dark)
+        key = (function.path, first, last, line, dark, wrap)
         drawn = _SOURCES.get(key)
         if drawn is None:
             # Only the function is highlighted (not its file), and only once per view.
@@ -132,7 +144,7 @@ class ExplainPanel(Static):
                 start_line=function.first,
                 line_range=(first - offset, last - offset),
                 highlight_lines={line},
-                word_wrap=False,
+                word_wrap=wrap,
                 background_color="default",
             )
             if len(_SOURCES) > 256:
@@ -141,6 +153,17 @@ class ExplainPanel(Static):
         title = Text(f"{function.path}:{line}  {function.qualname}", style=styles.muted)
         title.no_wrap, title.overflow = True, "ellipsis"
         return [title, drawn]
+
+
+def _with_hint(line: Text, width: int, styles: ThemeStyles) -> Text:
+    """The last line shown, ending in the hint that z shows the rest."""
+    hint = " … (z: all)"
+    line = line.copy()
+    line.rstrip()
+    if len(line) + len(hint) > width:
+        line.truncate(max(width - len(hint), 0))
+    line.append(hint, style=styles.current)
+    return line
 
 
 def _explanation_text(told: Explanation, styles: ThemeStyles) -> Text:

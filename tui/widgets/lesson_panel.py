@@ -40,7 +40,7 @@ class LessonView:
         error: why the lesson cannot go on.
         finished: the last step is done.
         narration: the narration of the cursor's event (presenter mode only).
-        event_number: the cursor's event, 1-based (presenting without a lesson).
+        event_seq: the cursor's event's ``seq`` (presenting without a lesson).
     """
 
     title: str = ""
@@ -53,14 +53,14 @@ class LessonView:
     error: str | None = None
     finished: bool = False
     narration: Explanation | None = None
-    event_number: int = 0
+    event_seq: int | None = None
 
     @property
     def big_number(self) -> str:
-        """What the large digits show: the step number, else the event number."""
+        """What the large digits show: the step number, else the event's ``seq``."""
         if self.step is not None:
             return str(self.number)
-        return str(self.event_number) if self.event_number else ""
+        return str(self.event_seq) if self.event_seq is not None else ""
 
 
 #: The keys, as a clicker or a keyboard sends them.

@@ -9,6 +9,7 @@ from textual.widgets import Static
 from buildtrace.render.tree import format_shape
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event
+from tui.labels import counted
 from tui.theme_styles import ThemeStyles
 from tui.topology_drawing import ordered_layers
 
@@ -140,7 +141,7 @@ class ModelPanel(Static):
             text.append(f"{cut:<{middle}}", style=style)
             text.append(f" {params:>{last}}\n", style=style if style != Style() else None)
         total = sum(layer.params for layer in layers)
-        text.append(f"{total:,} parameters so far", style=styles.muted)
+        text.append(f"{counted(total, 'parameter')} so far", style=styles.muted)
         self.update(text, layout=False)
 
     def on_resize(self) -> None:

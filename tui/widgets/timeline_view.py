@@ -24,7 +24,7 @@ from textual.strip import Strip
 
 from tui.breakpoints import Breakpoints
 from tui.event_store import EventStore
-from tui.labels import Palette, event_text, logs_text, search_text
+from tui.labels import Palette, counted, event_text, logs_text, search_text
 
 #: Columns per nesting level (with a guide line), and the narrower fallback (spaces).
 INDENT = 2
@@ -222,10 +222,11 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         row = self.row_of(self.cursor)
         height = self.scrollable_content_region.height
         top = int(self.scroll_y)
-        if row < top + MARGIN:
-            target = max(row - MARGIN, 0)
-        elif row >= top + height - MARGIN:
-            target = row - height + MARGIN + 1
+        margin = min(MARGIN, max(height - 1, 0) // 2)  # a strip of a few rows: less
+        if row < top + margin:
+            target = max(row - margin, 0)
+        elif row >= top + height - margin:
+            target = row - height + margin + 1
         else:
             return False
         target = min(target, max(len(self.rows) - height, 0))
@@ -316,6 +317,10 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
     def on_resize(self) -> None:
         self._forget_all()  # the indentation depends on the width
         self._resize()
+        # A smaller window may hide the cursor's line: bring it back now, not at the
+        # next key (once the new size is laid out, when scrolling to it can work).
+        if self.cursor >= 0 and self.rows:
+            self.call_after_refresh(self._scroll_to_cursor)
 
     def _epoch_text(self, index: int) -> Text:
         """``epoch 2/5 · 120/469 batches · loss 0.0521 · accuracy 0.9843`` (live)."""
@@ -327,7 +332,7 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
         batches = store.count("batch_end", last) - store.count("batch_end", index)
         steps = store.training.steps
         words = [f"epoch {number}" + (f"/{total}" if isinstance(total, int) else "")]
-        words.append(f"{batches:,}" + (f"/{steps:,}" if steps else "") + " batches")
+        words.append(f"{batches:,}/{steps:,} batches" if steps else counted(batches, "batch", "es"))
         end = store.end.get(index)
         logs = store.events[end].get("logs") if end is not None else None
         if logs is None and batches:

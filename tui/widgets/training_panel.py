@@ -84,7 +84,9 @@ class TrainingPanel(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "training"
-        self._shown: tuple[TrainingState, TrainingCursor | None, ThemeStyles, bool] | None = None
+        self._shown: tuple[TrainingState, TrainingCursor | None, ThemeStyles, bool, str] | None = (
+            None
+        )
         self._drawn: tuple[object, ...] | None = None
 
     @property
@@ -99,8 +101,8 @@ class TrainingPanel(Static):
 
     def on_resize(self) -> None:
         if self._shown is not None:
-            training, cursor, styles, paused = self._shown
-            self.show(training, cursor, styles, paused=paused)
+            training, cursor, styles, paused, data = self._shown
+            self.show(training, cursor, styles, paused=paused, data=data)
 
     def show(
         self,
@@ -109,14 +111,15 @@ class TrainingPanel(Static):
         styles: ThemeStyles,
         *,
         paused: bool = False,
+        data: str = "",
     ) -> None:
-        """Draw ``training`` (the live state) with ``cursor`` marked."""
-        self._shown = (training, cursor, styles, paused)
+        """Draw ``training`` (the live state) with ``cursor`` marked, on ``data`` (its name)."""
+        self._shown = (training, cursor, styles, paused, data)
         width = max(self.content_region.width, 20)
         height = max(self.content_region.height, 4)
         # Redraw only when something shown changed: the tick calls this often.
         key = (len(training.batch_logs), len(training.epoch_logs), training.started,
-               training.finished, cursor, id(styles), paused, width, height)  # fmt: skip
+               training.finished, cursor, id(styles), paused, data, width, height)  # fmt: skip
         if key == self._drawn:
             return
         self._drawn = key
@@ -124,6 +127,10 @@ class TrainingPanel(Static):
             self.update(Text("training has not started yet", style=styles.muted), layout=False)
             return
         parts: list[RenderableType] = [self._header(training, width, styles, paused)]
+        if data:  # figures always say which data they come from
+            named = Text("data: ", style=styles.muted)
+            named.append(data, style=styles.palette.flag if "not MNIST" in data else styles.title)
+            parts.append(named)
         latest = training.batch_logs[-1][1] if training.batch_logs else None
         info = Text(f"last batch: {logs_text(latest)}" if latest else "", style=styles.muted)
         if cursor is not None:
