@@ -57,7 +57,9 @@ CASES: dict[str, str] = {
     "reduce_mean_int": "out = tf.reduce_mean(tf.constant([1, 2]))",
     "reduce_sum_keepdims": "out = tf.reduce_sum(tf.ones((2, 3)), axis=1, keepdims=True)",
     "reduce_sum_axes": "out = tf.reduce_sum(tf.ones((2, 3, 4)), axis=[0, 2])",
-    "reduce_max_negative_axis": "out = tf.reduce_max(tf.constant([[1.0, 5.0], [7.0, 2.0]]), axis=-1)",
+    "reduce_max_negative_axis": (
+        "out = tf.reduce_max(tf.constant([[1.0, 5.0], [7.0, 2.0]]), axis=-1)"
+    ),
     "reduce_min": "out = tf.reduce_min(tf.constant([[1.0, 5.0], [7.0, 2.0]]))",
     "reduce_prod": "out = tf.reduce_prod(tf.constant([1.0, 2.0, 3.0]))",
     "reduce_std": "out = tf.math.reduce_std(tf.constant([1.0, 2.0, 3.0, 4.0]))",
@@ -112,7 +114,9 @@ CASES: dict[str, str] = {
     "variable_assign": "v = tf.Variable([1.0, 2.0]); v.assign([3.0, 4.0]); out = v.numpy()",
     "variable_assign_add": "v = tf.Variable(1.0); v.assign_add(2.0); out = v.numpy()",
     "variable_assign_sub": "v = tf.Variable(1.0); v.assign_sub(0.5); out = v.numpy()",
-    "version_is_a_string": "out = isinstance(tf.version.VERSION, str) and tf.__version__ == tf.version.VERSION",
+    "version_is_a_string": (
+        "out = isinstance(tf.version.VERSION, str) and tf.__version__ == tf.version.VERSION"
+    ),
     # ------------------------------------------------------------ gradients
     "grad_square": (
         "x = tf.Variable(3.0)\n"
@@ -141,7 +145,8 @@ CASES: dict[str, str] = {
     "grad_reduce_max_relu_sigmoid": (
         "x = tf.Variable([[-1.0, 2.0, 0.5], [3.0, -2.0, 1.0]])\n"
         "with tf.GradientTape() as tape:\n"
-        "    y = tf.reduce_sum(tf.reduce_max(tf.nn.relu(x), axis=1)) + tf.reduce_sum(tf.sigmoid(x))\n"
+        "    y = tf.reduce_sum(tf.reduce_max(tf.nn.relu(x), axis=1))\n"
+        "    y = y + tf.reduce_sum(tf.sigmoid(x))\n"
         "out = tape.gradient(y, x)"
     ),
     "grad_concat_reshape_index": (

@@ -2,8 +2,8 @@
 
 Mirrors, much simplified: ``keras/engine/data_adapter.py`` (``DataHandler``,
 ``TensorLikeDataAdapter``, ``train_validation_split``, ``unpack_x_y_sample_weight``).
-Only numpy arrays (and lists of them, for several inputs) are supported; Keras's
-``tf.data`` datasets and generators are not.
+numpy arrays (and lists of them, for several inputs) and batched ``tf.data`` datasets
+(read once into arrays) are supported; generators are not.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import backend
+from buildtrace.tf.data import Dataset
 
 Data = tuple[Any, Any, Any]
 
@@ -109,6 +110,8 @@ class DataHandler:
         epochs: int = 1,
         shuffle: bool = False,
     ) -> None:
+        if isinstance(x, Dataset):
+            x, y, sample_weight, batch_size = _from_dataset(x, steps_per_epoch)
         self.x, self.y, self.sample_weight = _as_arrays(x), _as_arrays(y), _as_arrays(sample_weight)
         self.num_samples = _num_samples(self.x)
         for name, value in (("y", self.y), ("sample_weight", self.sample_weight)):
@@ -135,6 +138,29 @@ class DataHandler:
                 )
             stream = self._stream
             yield epoch, (next(stream) for _ in range(self.inferred_steps))
+
+
+def _from_dataset(dataset: Dataset, steps: int | None) -> tuple[Any, Any, Any, int]:
+    """A batched ``tf.data`` pipeline as arrays and its batch size, read once.
+
+    Keras iterates the dataset itself; buildtrace reads its batches (the first ``steps``
+    of an endless one) and joins them, so that ``fit``'s loop stays the one for arrays.
+    """
+    batches = [unpack_x_y_sample_weight(b) for b, _ in zip(dataset, range(steps or 2**62))]
+    if not batches:
+        raise ValueError("Expected input data to be non-empty.")
+
+    def joined(part: int) -> Any:
+        first = batches[0][part]
+        if first is None:
+            return None
+        if isinstance(first, list | tuple):
+            return [
+                np.concatenate([np.asarray(b[part][i]) for b in batches]) for i in range(len(first))
+            ]
+        return np.concatenate([np.asarray(b[part]) for b in batches])
+
+    return joined(0), joined(1), joined(2), _num_samples(_as_arrays(batches[0][0]))
 
 
 def _batches(x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: bool) -> Iterator[Data]:
