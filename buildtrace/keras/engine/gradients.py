@@ -169,8 +169,10 @@ def has_gradient_rule(layer: Layer) -> bool:
     """Whether ``layer`` has a backward pass of its own (a graph model: all its layers)."""
     if backprop.rule_for(layer) is not None:
         return True
-    if getattr(layer, "_is_graph_network", False):
-        return all(
+    if hasattr(layer, "_is_graph_network"):
+        # A model: one node only once it is a graph of layers that all have rules (a
+        # Sequential meeting its first batch builds its graph inside `call`).
+        return bool(layer._is_graph_network) and all(
             has_gradient_rule(inner)
             for inner in layer.layers  # type: ignore[attr-defined]
             if type(inner).__name__ != "InputLayer"
