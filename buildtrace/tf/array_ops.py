@@ -146,16 +146,35 @@ def concat(values: list[Any], axis: int, name: str | None = None) -> Tensor:
     try:
         out = Tensor(np.concatenate(arrays, axis=axis))
     except ValueError:
-        shapes = " vs. ".join(str(list(a.shape)) for a in arrays)
-        raise InvalidArgumentError(
-            f"ConcatOp : Dimension mismatch in concat: shapes {shapes}", "ConcatV2"
-        ) from None
+        raise InvalidArgumentError(_concat_mismatch(arrays, axis), "ConcatV2") from None
     if _tape._ACTIVE and any(is_tensor(v) for v in values):
         bounds = np.cumsum([a.shape[axis] for a in arrays])[:-1]
         _tape.record(
             "ConcatV2", tuple(values), (out,), lambda dy: np.split(np.asarray(dy), bounds, axis)
         )
     return out
+
+
+def _concat_mismatch(arrays: list[np.ndarray], axis: int) -> str:
+    """TensorFlow's message for the first pair of shapes that cannot be joined."""
+    first = arrays[0]
+    for i, other in enumerate(arrays[1:], start=1):
+        if other.ndim != first.ndim:
+            return (
+                f"ConcatOp : Ranks of all input tensors should match: shape[0] = "
+                f"{_dims(first.shape)} vs. shape[{i}] = {_dims(other.shape)}"
+            )
+        for d in range(first.ndim):
+            if d != axis % first.ndim and first.shape[d] != other.shape[d]:
+                return (
+                    f"ConcatOp : Dimension {d} in both shapes must be equal: shape[0] = "
+                    f"{_dims(first.shape)} vs. shape[{i}] = {_dims(other.shape)}"
+                )
+    return "ConcatOp : Dimension mismatch in concat"
+
+
+def _dims(shape: tuple[int, ...]) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
 
 
 @tf_op("stack")

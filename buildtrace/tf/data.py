@@ -59,6 +59,11 @@ class Dataset:
     def __init__(self, make: Callable[[], Iterator[Any]], length: int | None) -> None:
         self._make = make
         self._length = length
+        # Set on datasets made by from_tensor_slices (the arrays), and on their
+        # full-buffer shuffle: `batch` then slices the arrays instead of stacking rows.
+        self._slices: Any = None
+        self._shuffled_slices: Any = None
+        self._shuffle_rng: Any = None
 
     # ------------------------------------------------------------------ sources
     @staticmethod
@@ -87,7 +92,9 @@ class Dataset:
             for i in range(length):
                 yield _map_structure(functools.partial(_row, i=i), arrays)
 
-        return Dataset(make, length)
+        dataset = Dataset(make, length)
+        dataset._slices = arrays
+        return dataset
 
     @staticmethod
     def from_tensors(tensors: Any, name: str | None = None) -> Dataset:
@@ -113,6 +120,8 @@ class Dataset:
     def batch(self, batch_size: int, drop_remainder: bool = False, **kwargs: Any) -> Dataset:
         """Group consecutive elements into batches (the last one may be smaller)."""
         size = int(batch_size)
+        if self._slices is not None or self._shuffled_slices is not None:
+            return self._batch_slices(size, drop_remainder)
 
         def make() -> Iterator[Any]:
             bunch: list[Any] = []
@@ -128,6 +137,24 @@ class Dataset:
         if self._length is not None:
             length = self._length // size if drop_remainder else -(-self._length // size)
         return Dataset(make, length)
+
+    def _batch_slices(self, size: int, drop_remainder: bool) -> Dataset:
+        """``batch`` straight from the arrays: each batch is one slice (or one gather)."""
+        arrays = self._slices if self._slices is not None else self._shuffled_slices
+        length = self._length or 0
+        rng_for_this_pass = self._shuffle_rng
+
+        def make() -> Iterator[Any]:
+            order = None if rng_for_this_pass is None else rng_for_this_pass().permutation(length)
+            stop = length - length % size if drop_remainder else length
+            for start in range(0, stop, size):
+                index: Any = (
+                    slice(start, start + size) if order is None else order[start : start + size]
+                )
+                yield _map_structure(lambda a: Tensor(a[index]), arrays)  # noqa: B023
+
+        batches = length // size if drop_remainder else -(-length // size)
+        return Dataset(make, batches)
 
     def unbatch(self) -> Dataset:
         """Split batches back into elements."""
@@ -150,25 +177,32 @@ class Dataset:
         output is a random pick from it, replaced by the next element.
         """
         size = max(int(buffer_size), 1)
-        fixed = (
-            np.random.default_rng(seed)
-            if seed is not None and not reshuffle_each_iteration
-            else None
-        )
+        seeded = np.random.default_rng(seed) if seed is not None else None
+
+        def rng_for_this_pass() -> np.random.Generator:
+            if seed is not None and not reshuffle_each_iteration:
+                return np.random.default_rng(seed)  # the same order every pass
+            return seeded if seeded is not None else tf_random.generator()
 
         def make() -> Iterator[Any]:
-            rng = fixed if fixed is not None else (
-                tf_random.generator() if seed is None else np.random.default_rng(seed)
-            )  # fmt: skip
+            rng = rng_for_this_pass()
+            if self._slices is not None and size >= len(self):
+                # The whole dataset fits in the buffer: a permutation is the same draw,
+                # and the rows stay arrays (no per-row tensors).
+                yield from _slices_in_order(self._slices, rng.permutation(len(self)))
+                return
             buffer: list[Any] = []
             for element in self:
                 buffer.append(element)
                 if len(buffer) >= size:
-                    yield buffer.pop(int(rng.integers(len(buffer))))
+                    yield _pop_random(buffer, rng)
             while buffer:
-                yield buffer.pop(int(rng.integers(len(buffer))))
+                yield _pop_random(buffer, rng)
 
-        return Dataset(make, self._length)
+        shuffled = Dataset(make, self._length)
+        shuffled._shuffled_slices = self._slices if size >= (self._length or 0) else None
+        shuffled._shuffle_rng = rng_for_this_pass
+        return shuffled
 
     def map(
         self, map_func: Callable[..., Any], num_parallel_calls: Any = None, **kwargs: Any
@@ -270,6 +304,18 @@ class Dataset:
 
     def __repr__(self) -> str:
         return f"<Dataset length={self._length}>"
+
+
+def _pop_random(buffer: list[Any], rng: np.random.Generator) -> Any:
+    """Take a random element out of ``buffer`` in O(1): swap it with the last, pop."""
+    i = int(rng.integers(len(buffer)))
+    buffer[i], buffer[-1] = buffer[-1], buffer[i]
+    return buffer.pop()
+
+
+def _slices_in_order(arrays: Any, order: np.ndarray) -> Iterator[Any]:
+    for i in order:
+        yield _map_structure(functools.partial(_row, i=int(i)), arrays)
 
 
 def _stack(elements: list[Any]) -> Any:

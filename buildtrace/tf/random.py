@@ -81,9 +81,7 @@ def uniform(
     size = _shape_arg(shape)
     if wanted.kind in "iu":
         if maxval is None:
-            raise ValueError(
-                f"Must specify maxval for integer dtype {dtypes.as_dtype(wanted).name}"
-            )
+            raise ValueError(f"Must specify maxval for integer dtype {dtypes.as_dtype(wanted)!r}")
         low, high = int(to_array(minval)), int(to_array(maxval))
         return Tensor(_rng(seed).integers(low, high, size).astype(wanted))
     high = 1.0 if maxval is None else to_array(maxval)

@@ -295,7 +295,8 @@ class Tensor(_TensorOps):
     __slots__ = ("_keras_logits", "_value")
 
     def __init__(self, value: np.ndarray) -> None:
-        self._value = value
+        # Always an array (numpy reductions give numpy scalars), never a scalar.
+        self._value = value if type(value) is np.ndarray else np.asarray(value)
         # Set on a softmax/sigmoid layer's output recorded on a tape (see keras's
         # engine/gradients.py): a crossentropy then works from the logits, as in Keras 2.
         self._keras_logits: Any = None
@@ -434,7 +435,7 @@ class Variable(_TensorOps):
         new = to_array(value)
         if new.shape != self.value.shape and new.size != 1:
             raise ValueError(
-                f"Cannot assign value to variable ' {self._name[:-2]}': Shape mismatch."
+                f"Cannot assign value to variable ' {self._name}': Shape mismatch."
                 f"The variable shape {TensorShape(self.value.shape)}, and the assigned value "
                 f"shape {TensorShape(new.shape)} are incompatible."
             )

@@ -256,6 +256,11 @@ class Layer:
         """Same as ``non_trainable_weights``."""
         return self.non_trainable_weights
 
+    @property
+    def losses(self) -> list[Any]:
+        """Regularization losses the layer added (none: buildtrace has no ``add_loss`` yet)."""
+        return list(self.__dict__.get("_losses", []))
+
     # --------------------------------------------------------------- the call path
     @traced(details=_shape_details, result=_output_details)
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -14,6 +14,8 @@ import numpy as np
 
 from buildtrace.keras import losses as losses_module
 from buildtrace.keras import metrics as metrics_module
+from buildtrace.keras.engine import gradients
+from buildtrace.tf import tape as tf_tape
 
 if TYPE_CHECKING:
     from buildtrace.keras.engine.gradients import GradientTape
@@ -70,8 +72,13 @@ class LossesContainer:
         y_pred: list[Any],
         sample_weight: Any = None,
         tape: GradientTape | None = None,
-    ) -> float:
+        regularization_losses: Any = None,
+    ) -> Any:
         """The total loss of a batch; with a ``tape``, also give it ``dL/d(outputs)``."""
+        if tape is None and tf_tape.is_recording():  # a custom train_step's GradientTape
+            return gradients.compiled_loss_on_tape(
+                self, y_true, y_pred, sample_weight, regularization_losses
+            )
         assert self._losses is not None, "LossesContainer.build was not called"
         total = 0.0
         output_grads: list[Any] = []
@@ -178,6 +185,10 @@ class MetricsContainer:
         return [m for group in groups for m in group]
 
     def update_state(self, y_true: list[Any], y_pred: list[Any], sample_weight: Any = None) -> None:
+        if not isinstance(y_pred, list):  # one output, from a custom train_step
+            y_true, y_pred = [y_true], [y_pred]
+        if not self.built:
+            self.build(y_true, y_pred, [f"output_{i + 1}" for i in range(len(y_pred))])
         for group, target, pred in zip(self._metrics or [], y_true, y_pred):
             for metric in group:
                 metric.update_state(target, pred)

@@ -3,8 +3,8 @@
 Mirrors, much simplified: ``keras/engine/data_adapter.py`` (``DataHandler``,
 ``TensorLikeDataAdapter``, ``KerasSequenceAdapter``, ``train_validation_split``,
 ``unpack_x_y_sample_weight``, ``_make_class_weight_map_fn``). numpy arrays, lists and
-dicts of them (several inputs or outputs) and ``keras.utils.Sequence`` objects are
-supported; Keras's ``tf.data`` datasets and plain generators are not.
+dicts of them (several inputs or outputs), ``keras.utils.Sequence`` objects and batched
+``tf.data`` datasets (read once into arrays) are supported; plain generators are not.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import backend
+from buildtrace.tf.data import Dataset
 
 Data = tuple[Any, Any, Any]
 
@@ -168,6 +169,8 @@ class DataHandler:
         shuffle: bool = False,
         class_weight: dict[int, float] | None = None,
     ) -> None:
+        if isinstance(x, Dataset):
+            x, y, sample_weight, batch_size = _from_dataset(x, steps_per_epoch)
         self._sequence = x if is_sequence(x) else None
         if self._sequence is not None:
             if y is not None or sample_weight is not None:
@@ -233,6 +236,29 @@ def _sequence_batches(sequence: Any, shuffle: bool) -> Iterator[Data]:
         for index in order:
             x, y, sample_weight = unpack_x_y_sample_weight(sequence[int(index)])
             yield _as_arrays(x), _as_arrays(y), _as_arrays(sample_weight)
+
+
+def _from_dataset(dataset: Dataset, steps: int | None) -> tuple[Any, Any, Any, int]:
+    """A batched ``tf.data`` pipeline as arrays and its batch size, read once.
+
+    Keras iterates the dataset itself; buildtrace reads its batches (the first ``steps``
+    of an endless one) and joins them, so that ``fit``'s loop stays the one for arrays.
+    """
+    batches = [unpack_x_y_sample_weight(b) for b, _ in zip(dataset, range(steps or 2**62))]
+    if not batches:
+        raise ValueError("Expected input data to be non-empty.")
+
+    def joined(part: int) -> Any:
+        first = batches[0][part]
+        if first is None:
+            return None
+        if isinstance(first, list | tuple):
+            return [
+                np.concatenate([np.asarray(b[part][i]) for b in batches]) for i in range(len(first))
+            ]
+        return np.concatenate([np.asarray(b[part]) for b in batches])
+
+    return joined(0), joined(1), joined(2), _num_samples(_as_arrays(batches[0][0]))
 
 
 def _batches(x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: bool) -> Iterator[Data]:

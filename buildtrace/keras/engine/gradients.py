@@ -169,8 +169,10 @@ def has_gradient_rule(layer: Layer) -> bool:
     """Whether ``layer`` has a backward pass of its own (a graph model: all its layers)."""
     if backprop.rule_for(layer) is not None:
         return True
-    if getattr(layer, "_is_graph_network", False):
-        return all(
+    if hasattr(layer, "_is_graph_network"):
+        # A model: one node only once it is a graph of layers that all have rules (a
+        # Sequential meeting its first batch builds its graph inside `call`).
+        return bool(layer._is_graph_network) and all(
             has_gradient_rule(inner)
             for inner in layer.layers  # type: ignore[attr-defined]
             if type(inner).__name__ != "InputLayer"
@@ -268,3 +270,32 @@ def loss_on_tape(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None)
     if is_tensor(y_pred):
         tape_core.record(loss.name, (y_pred,), (out,), vjp)
     return out
+
+
+def compiled_loss_on_tape(
+    container: Any, y_true: Any, y_pred: Any, sample_weight: Any, regularization_losses: Any
+) -> Any:
+    """``self.compiled_loss(y, y_pred)`` in a custom ``train_step`` under ``tf.GradientTape``.
+
+    Mirrors: ``keras/engine/compile_utils.py::LossesContainer.__call__``: each output's loss
+    (a tape node, see :func:`loss_on_tape`) times its weight, plus the regularization
+    losses, summed into one tensor the tape can differentiate; the ``loss`` metric is
+    updated with it, weighted by the batch size.
+    """
+    preds = y_pred if isinstance(y_pred, list) else [y_pred]
+    targets = list(y_true) if isinstance(y_true, list) else [y_true]
+    if container._losses is None:
+        container.build([f"output_{i + 1}" for i in range(len(preds))])
+    total: Any = None
+    for loss, weight, target, pred in zip(container._losses, container._weights, targets, preds):
+        if loss is None or target is None:
+            continue
+        value = loss(target, pred, sample_weight=sample_weight)
+        if weight != 1.0:
+            value = math_ops.multiply(value, np.float32(weight))
+        total = value if total is None else math_ops.add(total, value)
+    for extra in regularization_losses or []:
+        total = math_ops.add(total, extra)
+    batch = float(np.shape(preds[0])[0])
+    container._loss_metric.update_state(float(total), sample_weight=batch)
+    return total

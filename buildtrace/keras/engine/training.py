@@ -24,6 +24,7 @@ from buildtrace.keras.engine import data_adapter, training_loop
 from buildtrace.keras.engine.base_layer import Layer, default, symbolic_batch
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
+from buildtrace.tf import tape as tf_tape
 from buildtrace.trace import emit, traced
 
 
@@ -49,11 +50,17 @@ class Model(Layer):
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
         # keras.Model(inputs, outputs) really builds a Functional model.
-        if cls is Model and is_functional_model_init_params(args, kwargs):
+        if is_functional_model_init_params(args, kwargs):
             from buildtrace.keras.engine import functional
 
-            model: Model = object.__new__(functional.Functional)
-            return model
+            if cls is Model:
+                model: Model = object.__new__(functional.Functional)
+                return model
+            if not issubclass(cls, functional.Functional):
+                # A subclass called with (inputs, outputs) is a functional model with the
+                # subclass's methods (its own train_step...). Mirrors Keras's
+                # `inject_functional_model_class`.
+                cls = _with_functional(cls)
         return object.__new__(cls)
 
     @traced
@@ -351,11 +358,13 @@ class Model(Layer):
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def compute_loss(
-        self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None, tape: Any = None
-    ) -> float:
+        self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None,
+        tape: Any = None,
+    ) -> Any:  # fmt: skip
         """The batch's loss (and, given a tape, its gradient). Mirrors ``compute_loss``."""
         targets, preds = self._targets_and_outputs(y, y_pred)
-        return float(self.compiled_loss(targets, preds, sample_weight, tape=tape))
+        loss = self.compiled_loss(targets, preds, sample_weight, tape=tape)
+        return loss if tf_tape.is_recording() else float(loss)  # a tensor on a tf tape
 
     def compute_metrics(
         self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None
@@ -377,7 +386,14 @@ class Model(Layer):
         """The function ``fit`` calls per batch: ``train_step``, traced only the first time."""
         if self.train_function is not None and not force:
             return self.train_function
-        self.train_function = training_loop.trace_once(self.train_step)
+        step = self.train_step
+        if type(self).train_step is not Model.train_step:
+            # A user's train_step unpacks `x, y = data`: give it Keras's packing, without
+            # the None sample weights (keras/engine/data_adapter.py::pack_x_y_sample_weight).
+            def step(data: Any) -> Any:
+                return self.train_step(tuple(d for d in data if d is not None))
+
+        self.train_function = training_loop.trace_once(step)
         return self.train_function
 
     def make_test_function(self, force: bool = False) -> Any:
@@ -582,6 +598,19 @@ class Model(Layer):
     def predict_on_batch(self, x: Any) -> Any:
         """The model's output for exactly this batch."""
         return self.predict_step((np.asarray(x, np.float32),))
+
+
+_FUNCTIONAL_SUBCLASSES: dict[type, type] = {}
+
+
+def _with_functional(cls: type) -> type:
+    """``cls`` with ``Functional`` behind it in the method order (made once per class)."""
+    from buildtrace.keras.engine import functional
+
+    if cls not in _FUNCTIONAL_SUBCLASSES:
+        made = type(cls.__name__, (cls, functional.Functional), {"__module__": cls.__module__})
+        _FUNCTIONAL_SUBCLASSES[cls] = made
+    return _FUNCTIONAL_SUBCLASSES[cls]
 
 
 def _dedup(weights: list[backend.Variable]) -> list[backend.Variable]:
