@@ -119,7 +119,7 @@ TF = "import tensorflow as tf\n"
         (TF + "tf.constant(1)", NotSupportedByBuildtrace, "tensorflow.constant"),
         (TF + "tf.data", NotSupportedByBuildtrace, "tensorflow.data"),
         (TF + "tf.random.normal", NotSupportedByBuildtrace, "tensorflow.random.normal"),
-        (TF + "tf.keras.layers.LSTM", NotSupportedByBuildtrace, "keras.layers.LSTM"),
+        (TF + "tf.keras.layers.ConvLSTM2D", NotSupportedByBuildtrace, "keras.layers.ConvLSTM2D"),
         ("from tensorflow import constant", NotSupportedImport, "tensorflow.constant"),
         ("import tensorflow.data", NotSupportedImport, "tensorflow.data"),
         (
@@ -129,7 +129,11 @@ TF = "import tensorflow as tf\n"
         ),
         ("import keras.applications", NotSupportedImport, "keras.applications"),
         ("from keras import applications", NotSupportedImport, "keras.applications"),
-        ("from tensorflow.keras.layers import LSTM", NotSupportedImport, "keras.layers.LSTM"),
+        (
+            "from tensorflow.keras.layers import Cropping3D",
+            NotSupportedImport,
+            "keras.layers.Cropping3D",
+        ),
     ],
 )
 def test_unsupported_names_fail_clearly(write_script, line, error, named) -> None:

@@ -604,3 +604,30 @@ def _tuple_shapes(shapes: Any) -> Any:
     if isinstance(shapes, list) and len(shapes) == 1:
         return shapes[0]
     return shapes
+
+
+class BaseRandomLayer(Layer):
+    """A layer that draws random numbers (``Dropout``, the RNN cells...).
+
+    Mirrors: ``keras/engine/base_layer.py::BaseRandomLayer`` (Keras 2). Keras gives each
+    such layer its own random generator; here it is seeded by ``seed`` or drawn from the
+    backend's generator. Its ``build`` only calls ``Layer.build``, so ``_maybe_build``
+    writes ``built = True`` twice, as in Keras.
+    """
+
+    @traced
+    def __init__(
+        self, seed: int | None = None, force_generator: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self._random_seed = seed
+        self._rng = np.random.default_rng(seed) if seed is not None else None
+
+    def _random(self) -> np.random.Generator:
+        """This layer's generator (its ``seed``'s), else the backend's."""
+        return self._rng if self._rng is not None else backend.rng()
+
+    @traced(details=_build_details)
+    def build(self, input_shape: Any) -> None:
+        """Mirrors: ``BaseRandomLayer.build``: ``super().build(input_shape)``."""
+        super().build(input_shape)
