@@ -402,7 +402,8 @@ class Layer:
         trainable = True if trainable is None else trainable
         init = initializers.get(initializer) or initializers.GlorotUniform()
         value = np.asarray(init(shape, dtype=dtype), dtype=dtype)
-        variable = backend.Variable(value, name=f"{self.name}/{name}:0", trainable=trainable)
+        scope = self.__dict__.get("_name_scope_prefix") or self.name  # set by RNN/wrappers
+        variable = backend.Variable(value, name=f"{scope}/{name}:0", trainable=trainable)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
         emit(
             "add_weight",

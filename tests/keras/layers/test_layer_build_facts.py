@@ -121,4 +121,7 @@ def test_build_calls_weights_and_built_writes_match_tf_keras(name: str) -> None:
     _, events = _record(lambda: layer(inputs))
     assert _build_steps(events) == _keras_build_steps(FACTS[name]["build"])
     assert [w.name for w in layer.weights] == FACTS[name]["weight_order"]
+    # The add_weight events already carry Keras's full names (name scopes included).
+    created = [e["variable"] for e in events if e["kind"] == "add_weight"]
+    assert created == FACTS[name]["weight_order"]
     assert {w.name: [list(w.shape), w.trainable] for w in layer.weights} == FACTS[name]["weights"]

@@ -134,11 +134,12 @@ class RNN(Layer):
             self.input_spec = [spec]
         step_input_shape = (input_shape[0], *input_shape[2:])
         if isinstance(self.cell, Layer) and not self.cell.built:
+            # Keras builds the cell inside `name_scope(cell.name)` within this layer's scope:
+            # its weights are named `lstm/lstm_cell/kernel:0`.
+            scope = self.__dict__.get("_name_scope_prefix") or self.name
+            self.cell._name_scope_prefix = f"{scope}/{self.cell.name}"
             self.cell.build(step_input_shape)
             self.cell.built = True
-            # Keras builds the cell inside `name_scope(cell.name)` of this layer.
-            for weight in self.cell.weights:
-                weight.name = f"{self.name}/{weight.name}"
         if self.state_spec is None:
             self.state_spec = [InputSpec(shape=(None, size)) for size in self.states_sizes]
         super().build(input_shape)

@@ -45,22 +45,20 @@ class Wrapper(Layer):
         inner = [w for layer in self._inner_layers() for w in layer.non_trainable_weights]
         return self._non_trainable_weights + inner
 
-    def _scope_weights(self, layer: Layer, keep_inner_name: bool) -> None:
-        """Name the inner weights as Keras's name scopes do: ``time_distributed/kernel:0``
-        (built directly, the inner layer's own scope is not entered) or, for the RNNs of
-        ``Bidirectional``, ``bidirectional/forward_lstm/lstm_cell/kernel:0``."""
-        for weight in layer.weights:
-            if not keep_inner_name and weight.name.startswith(layer.name + "/"):
-                weight.name = weight.name[len(layer.name) + 1 :]
-            weight.name = f"{self.name}/{weight.name}"
+    def _build_in_scope(self, layer: Layer, input_shape: Any, inner_scope: bool) -> None:
+        """Build ``layer`` directly, its weights named as Keras's name scopes make them:
+        ``time_distributed/kernel:0`` (the inner layer's own scope is not entered) or, for
+        the RNNs of ``Bidirectional``, ``bidirectional/forward_lstm/lstm_cell/kernel:0``."""
+        scope = self.__dict__.get("_name_scope_prefix") or self.name
+        layer._name_scope_prefix = f"{scope}/{layer.name}" if inner_scope else scope
+        layer.build(input_shape)
 
     @traced(details=lambda self, input_shape=None: {"input_shape": input_shape})
     def build(self, input_shape: Any = None) -> None:
         """Build the inner layer (directly), mark it built, then ``Layer.build``."""
         if not self.layer.built:
-            self.layer.build(input_shape)
+            self._build_in_scope(self.layer, input_shape, inner_scope=False)
             self.layer.built = True
-            self._scope_weights(self.layer, keep_inner_name=False)
         super().build(input_shape)
 
     def get_config(self) -> dict[str, Any]:

@@ -79,8 +79,7 @@ class Bidirectional(Wrapper):
     def build(self, input_shape: Any = None) -> None:
         """Build both RNNs directly, then ``Layer.build`` (Keras skips ``Wrapper.build``)."""
         for layer in (self.forward_layer, self.backward_layer):
-            layer.build(input_shape)
-            self._scope_weights(layer, keep_inner_name=True)
+            self._build_in_scope(layer, input_shape, inner_scope=True)
         Layer.build(self, input_shape)
 
     @traced
