@@ -416,6 +416,7 @@ class Layer:
             initializer=type(init).__name__,
             trainable=trainable,
             variable=variable.name,
+            owner=self.__dict__.get("_weight_owner") or self.name,  # the RNN of a cell
             params=int(np.prod(shape)) if shape else 1,
         )
         return variable

@@ -138,6 +138,8 @@ class RNN(Layer):
             # its weights are named `lstm/lstm_cell/kernel:0`.
             scope = self.__dict__.get("_name_scope_prefix") or self.name
             self.cell._name_scope_prefix = f"{scope}/{self.cell.name}"
+            # The trace counts the cell's weights for the layer a model holds.
+            self.cell._weight_owner = self.__dict__.get("_weight_owner") or self.name
             self.cell.build(step_input_shape)
             self.cell.built = True
         if self.state_spec is None:

@@ -51,6 +51,7 @@ class Wrapper(Layer):
         the RNNs of ``Bidirectional``, ``bidirectional/forward_lstm/lstm_cell/kernel:0``."""
         scope = self.__dict__.get("_name_scope_prefix") or self.name
         layer._name_scope_prefix = f"{scope}/{layer.name}" if inner_scope else scope
+        layer._weight_owner = self.__dict__.get("_weight_owner") or self.name
         layer.build(input_shape)
 
     @traced(details=lambda self, input_shape=None: {"input_shape": input_shape})
