@@ -209,6 +209,14 @@ def _model_layer_names(state: ModelState, model: str) -> list[str]:
     return inferred[-1:] + names
 
 
+def wrapped_class(cls: str, config: dict[str, Any]) -> str:
+    """``TimeDistributed(Dense)`` for a wrapper, as Keras's ``plot_model`` labels it."""
+    inner = config.get("layer")
+    if isinstance(inner, dict) and isinstance(inner.get("class_name"), str):
+        return f"{cls}({inner['class_name']})"
+    return cls
+
+
 def _inside_a_model(state: ModelState, layer: str) -> bool:
     return any(layer in flags.layers for flags in state.models.values())
 
@@ -221,7 +229,7 @@ def _graph_layer(
     built = layer.built
     graph_layer = GraphLayer(
         name=name,
-        cls=layer.cls,
+        cls=wrapped_class(layer.cls, config),
         built=built,
         input_shape=_input_shape(state, layer),
         output_shape=layer.output_shape,

@@ -23,7 +23,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from buildtrace.render.graph import GraphEdge, GraphLayer, ModelGraph, expect_sequential_edges
+from buildtrace.render.graph import (
+    GraphEdge,
+    GraphLayer,
+    ModelGraph,
+    expect_sequential_edges,
+    wrapped_class,
+)
 
 
 def graph_from_model(model: Any) -> ModelGraph:
@@ -86,7 +92,7 @@ def _graph_layer(layer: Any, inferred_by: str | None) -> GraphLayer:
     weights = list(getattr(layer, "weights", [])) if layer.built else []
     graph_layer = GraphLayer(
         name=layer.name,
-        cls=type(layer).__name__,
+        cls=wrapped_class(type(layer).__name__, config),
         built=bool(layer.built),
         input_shape=_shape(layer, "input_shape"),
         output_shape=_shape(layer, "output_shape"),

@@ -124,7 +124,8 @@ class ModelState:
         elif kind == "set":
             self._on_set(event)
         elif kind == "add_weight":
-            layer = self.layers.get(event.get("layer") or "")
+            # A cell's or wrapped layer's weights count for the layer that holds it.
+            layer = self.layers.get(event.get("owner") or event.get("layer") or "")
             if layer is not None:
                 layer.weights.append(
                     WeightState(

@@ -119,7 +119,7 @@ TF = "import tensorflow as tf\n"
         (TF + "tf.distribute", NotSupportedByBuildtrace, "tensorflow.distribute"),
         (TF + "tf.saved_model", NotSupportedByBuildtrace, "tensorflow.saved_model"),
         (TF + "tf.random.poisson", NotSupportedByBuildtrace, "tf.random.poisson"),
-        (TF + "tf.keras.layers.LSTM", NotSupportedByBuildtrace, "keras.layers.LSTM"),
+        (TF + "tf.keras.layers.ConvLSTM2D", NotSupportedByBuildtrace, "keras.layers.ConvLSTM2D"),
         ("from tensorflow import distribute", NotSupportedImport, "tensorflow.distribute"),
         ("import tensorflow.distribute", NotSupportedImport, "tensorflow.distribute"),
         (
@@ -129,7 +129,11 @@ TF = "import tensorflow as tf\n"
         ),
         ("import keras.applications", NotSupportedImport, "keras.applications"),
         ("from keras import applications", NotSupportedImport, "keras.applications"),
-        ("from tensorflow.keras.layers import LSTM", NotSupportedImport, "keras.layers.LSTM"),
+        (
+            "from tensorflow.keras.layers import Cropping3D",
+            NotSupportedImport,
+            "keras.layers.Cropping3D",
+        ),
     ],
 )
 def test_unsupported_names_fail_clearly(write_script, line, error, named) -> None:

@@ -9,5 +9,7 @@ from buildtrace.keras.backprop import (  # noqa: F401
     merging,
     normalization,
     pooling,
+    recurrent,
+    regularization,
     reshaping,
 )

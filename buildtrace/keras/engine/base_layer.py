@@ -429,7 +429,8 @@ class Layer:
         trainable = True if trainable is None else trainable
         init = initializers.get(initializer) or initializers.GlorotUniform()
         value = np.asarray(init(shape, dtype=dtype), dtype=dtype)
-        variable = Variable(value, name=f"{self.name}/{name}:0", trainable=trainable)
+        scope = self.__dict__.get("_name_scope_prefix") or self.name  # set by RNN/wrappers
+        variable = Variable(value, name=f"{scope}/{name}:0", trainable=trainable)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
         emit(
             "add_weight",
@@ -442,6 +443,7 @@ class Layer:
             initializer=type(init).__name__,
             trainable=trainable,
             variable=variable.name,
+            owner=self.__dict__.get("_weight_owner") or self.name,  # the RNN of a cell
             params=int(np.prod(shape)) if shape else 1,
         )
         return variable
@@ -651,3 +653,30 @@ def _tuple_shapes(shapes: Any) -> Any:
     if isinstance(shapes, list) and len(shapes) == 1:
         return shapes[0]
     return shapes
+
+
+class BaseRandomLayer(Layer):
+    """A layer that draws random numbers (``Dropout``, the RNN cells...).
+
+    Mirrors: ``keras/engine/base_layer.py::BaseRandomLayer`` (Keras 2). Keras gives each
+    such layer its own random generator; here it is seeded by ``seed`` or drawn from the
+    backend's generator. Its ``build`` only calls ``Layer.build``, so ``_maybe_build``
+    writes ``built = True`` twice, as in Keras.
+    """
+
+    @traced
+    def __init__(
+        self, seed: int | None = None, force_generator: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self._random_seed = seed
+        self._rng = np.random.default_rng(seed) if seed is not None else None
+
+    def _random(self) -> np.random.Generator:
+        """This layer's generator (its ``seed``'s), else the backend's."""
+        return self._rng if self._rng is not None else backend.rng()
+
+    @traced(details=_build_details)
+    def build(self, input_shape: Any) -> None:
+        """Mirrors: ``BaseRandomLayer.build``: ``super().build(input_shape)``."""
+        super().build(input_shape)

@@ -578,7 +578,7 @@ class Model(Layer):
     ) -> Any:
         """One ``train_step`` on exactly this batch; returns ``[loss, metrics...]``."""
         self._assert_compile_was_called()
-        batch = data_adapter.DataHandler(x, y, sample_weight, batch_size=len(x))
+        batch = data_adapter.DataHandler(x, y, sample_weight, batch_size=len(_first_array(x)))
         logs = self.make_train_function()(next(next(batch.enumerate_epochs())[1]))
         if reset_metrics:
             self.reset_metrics()
@@ -616,3 +616,11 @@ def _with_functional(cls: type) -> type:
 def _dedup(weights: list[backend.Variable]) -> list[backend.Variable]:
     """Each weight once, where it first appears (a dict keeps insertion order)."""
     return list({id(w): w for w in weights}.values())
+
+
+def _first_array(x: Any) -> Any:
+    """The first input array of ``x`` (a list or dict of inputs gives its first), for the
+    batch size: ``len`` of a list of two inputs is 2, not the number of samples."""
+    while isinstance(x, list | tuple | dict):
+        x = next(iter(x.values())) if isinstance(x, dict) else x[0]
+    return x

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 # The layers' gradients live in keras/backprop; importing them registers them.
 from buildtrace.keras.backprop import rules as _gradient_rules  # noqa: F401
-from buildtrace.keras.engine.base_layer import Layer
+from buildtrace.keras.engine.base_layer import BaseRandomLayer, Layer
 from buildtrace.keras.engine.input_layer import Input, InputLayer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.keras.layers.activation.leaky_relu import LeakyReLU
@@ -19,6 +19,7 @@ from buildtrace.keras.layers.convolutional.conv2d import Conv2D
 from buildtrace.keras.layers.convolutional.conv2d_transpose import Conv2DTranspose
 from buildtrace.keras.layers.core.activation import Activation
 from buildtrace.keras.layers.core.dense import Dense
+from buildtrace.keras.layers.core.embedding import Embedding
 from buildtrace.keras.layers.core.lambda_layer import Lambda
 from buildtrace.keras.layers.merging.add import Add, add
 from buildtrace.keras.layers.merging.average import Average, average
@@ -39,10 +40,20 @@ from buildtrace.keras.layers.pooling.max_pooling1d import MaxPooling1D
 from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
 from buildtrace.keras.layers.regularization.dropout import Dropout
+from buildtrace.keras.layers.regularization.gaussian_noise import GaussianNoise
+from buildtrace.keras.layers.regularization.spatial_dropout1d import SpatialDropout1D
+from buildtrace.keras.layers.regularization.spatial_dropout2d import SpatialDropout2D
 from buildtrace.keras.layers.reshaping.flatten import Flatten
 from buildtrace.keras.layers.reshaping.reshape import Reshape
 from buildtrace.keras.layers.reshaping.up_sampling2d import UpSampling2D
 from buildtrace.keras.layers.reshaping.zero_padding2d import ZeroPadding2D
+from buildtrace.keras.layers.rnn.base_rnn import RNN
+from buildtrace.keras.layers.rnn.base_wrapper import Wrapper
+from buildtrace.keras.layers.rnn.bidirectional import Bidirectional
+from buildtrace.keras.layers.rnn.gru import GRU, GRUCell
+from buildtrace.keras.layers.rnn.lstm import LSTM, LSTMCell
+from buildtrace.keras.layers.rnn.simple_rnn import SimpleRNN, SimpleRNNCell
+from buildtrace.keras.layers.rnn.time_distributed import TimeDistributed
 from buildtrace.keras.unsupported import module_getattr
 
 # Keras's aliases.
@@ -59,6 +70,9 @@ GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalMaxPool2D = GlobalMaxPooling2D
 
 __all__ = [
+    "GRU",
+    "LSTM",
+    "RNN",
     "Activation",
     "Add",
     "Average",
@@ -66,7 +80,9 @@ __all__ = [
     "AveragePooling2D",
     "AvgPool1D",
     "AvgPool2D",
+    "BaseRandomLayer",
     "BatchNormalization",
+    "Bidirectional",
     "Concatenate",
     "Conv1D",
     "Conv2D",
@@ -76,7 +92,10 @@ __all__ = [
     "Convolution2DTranspose",
     "Dense",
     "Dropout",
+    "Embedding",
     "Flatten",
+    "GRUCell",
+    "GaussianNoise",
     "GlobalAveragePooling1D",
     "GlobalAveragePooling2D",
     "GlobalAvgPool1D",
@@ -88,6 +107,7 @@ __all__ = [
     "Input",
     "InputLayer",
     "InputSpec",
+    "LSTMCell",
     "Lambda",
     "Layer",
     "LayerNormalization",
@@ -102,9 +122,15 @@ __all__ = [
     "ReLU",
     "Rescaling",
     "Reshape",
+    "SimpleRNN",
+    "SimpleRNNCell",
     "Softmax",
+    "SpatialDropout1D",
+    "SpatialDropout2D",
     "Subtract",
+    "TimeDistributed",
     "UpSampling2D",
+    "Wrapper",
     "ZeroPadding2D",
     "add",
     "average",

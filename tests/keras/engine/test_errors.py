@@ -169,8 +169,8 @@ def test_input_without_shape() -> None:
 
 
 def test_unsupported_layer_names_itself() -> None:
-    with pytest.raises(AttributeError, match=r"`keras\.layers\.LSTM` is not supported"):
-        _ = keras.layers.LSTM
+    with pytest.raises(AttributeError, match=r"`keras\.layers\.ConvLSTM2D` is not supported"):
+        _ = keras.layers.ConvLSTM2D
 
 
 def test_every_call_of_a_failed_build_is_closed(events: list[Event]) -> None:

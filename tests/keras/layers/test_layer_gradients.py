@@ -217,9 +217,9 @@ def test_batch_norm_training_backward_matches_finite_differences(
 def test_dropout_backward_applies_the_forward_mask() -> None:
     layer = layers.Dropout(0.5, seed=0)
     x = _rng(12).uniform(1.0, 2.0, size=(20, 10))
-    y, mask = layer._forward(x, training=True)
+    y, mask = backprop.forward(layer, x, training=True)
     R = _rng(13).normal(size=y.shape)
-    dx, grads = layer._backward(R, mask)
+    dx, grads = backprop.backward(layer, R, mask)
     assert grads == []
     # y = x * mask, so dL/dx = R * mask: zero where dropped, R / (1 - rate) elsewhere.
     np.testing.assert_allclose(dx, R * (y / x), rtol=1e-12)
@@ -229,10 +229,10 @@ def test_dropout_backward_applies_the_forward_mask() -> None:
 def test_dropout_backward_at_inference_is_the_identity() -> None:
     layer = layers.Dropout(0.5)
     x = _rng(14).normal(size=(3, 4))
-    y, cache = layer._forward(x, training=False)
+    y, cache = backprop.forward(layer, x, training=False)
     np.testing.assert_array_equal(y, x)
     R = _rng(15).normal(size=x.shape)
-    np.testing.assert_array_equal(layer._backward(R, cache)[0], R)
+    np.testing.assert_array_equal(backprop.backward(layer, R, cache)[0], R)
 
 
 # ------------------------------------------------------------------ Flatten, Reshape

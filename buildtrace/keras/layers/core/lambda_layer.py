@@ -13,8 +13,10 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 from buildtrace.keras.engine.base_layer import Layer
-from buildtrace.trace import traced
+from buildtrace.trace import suspended, traced
 
 #: Written into ``get_config`` where Keras 2 stores a function's bytecode.
 NOT_SERIALISED = (
@@ -69,13 +71,28 @@ class Lambda(Layer):
         """``output_shape`` (a function of the input shape, or the shape after the batch
         axis), or else the shape of the function's result on a scratch batch."""
         if self._output_shape is None:
-            return super().compute_output_shape(input_shape)
+            return self._shape_from_scratch_calls(input_shape)
         if callable(self._output_shape):
             shape = self._output_shape(input_shape)
             return [tuple(s) for s in shape] if isinstance(shape, list) else tuple(shape)
         first = input_shape[0] if isinstance(input_shape, list) else input_shape
         batch = next(iter(first)) if first else None
         return (batch, *tuple(self._output_shape))
+
+    def _shape_from_scratch_calls(self, input_shape: Any) -> Any:
+        """Run the function on zeros twice, an unknown size standing as 1 then as 2: an
+        output size that changes between the runs follows an unknown size, so is None."""
+
+        def zeros(shape: Any, unknown: int) -> Any:
+            if isinstance(shape, list):
+                return [zeros(s, unknown) for s in shape]
+            return np.zeros([unknown if d is None else d for d in shape], self.dtype)
+
+        with suspended():
+            first, second = (self.call(zeros(input_shape, n)) for n in (1, 2))
+        if isinstance(first, list | tuple):
+            return [_merged_shape(a, b) for a, b in zip(first, second)]
+        return _merged_shape(first, second)
 
     def get_config(self) -> dict[str, Any]:
         """Keras's keys; a Python function is named, not serialised (see the note)."""
@@ -116,6 +133,10 @@ class Lambda(Layer):
         ):
             config.pop(key, None)
         return cls(function, output_shape=output_shape, **config)
+
+
+def _merged_shape(a: Any, b: Any) -> tuple[int | None, ...]:
+    return tuple(d1 if d1 == d2 else None for d1, d2 in zip(np.shape(a), np.shape(b)))
 
 
 def _function_config(function: Any, key: str, module_key: str) -> dict[str, Any]:

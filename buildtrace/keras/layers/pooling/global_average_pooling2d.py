@@ -5,8 +5,6 @@ Mirrors: ``keras/layers/pooling/global_average_pooling2d.py::GlobalAveragePoolin
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from buildtrace.keras.layers.pooling.base_global_pooling2d import GlobalPooling2D
@@ -21,12 +19,6 @@ class GlobalAveragePooling2D(GlobalPooling2D):
         >>> GlobalAveragePooling2D().compute_output_shape((None, 7, 7, 64))
         (None, 64)
     """
-
-    @traced
-    def __init__(
-        self, data_format: str | None = "channels_last", keepdims: bool = False, **kwargs: Any
-    ) -> None:
-        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
 
     @traced
     def call(self, inputs: np.ndarray) -> np.ndarray:

@@ -1,8 +1,9 @@
 """``Dropout``: randomly zero inputs while training, scaling the rest up.
 
-Mirrors: ``keras/layers/regularization/dropout.py::Dropout`` (Keras 2), which calls
-``tf.nn.dropout``: keep each value with probability ``1 - rate`` and divide the kept
-ones by ``1 - rate`` so the expected sum is unchanged. At inference it does nothing.
+Mirrors: ``keras/layers/regularization/dropout.py::Dropout`` (Keras 2), a
+``BaseRandomLayer`` that calls ``tf.nn.dropout``: keep each value with probability
+``1 - rate`` and divide the kept ones by ``1 - rate`` so the expected sum is unchanged.
+At inference it does nothing. Its gradient is in ``keras/backprop/regularization.py``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from buildtrace.keras import backend
-from buildtrace.keras.engine.base_layer import Layer
+from buildtrace.keras.engine.base_layer import BaseRandomLayer
 from buildtrace.trace import traced
 
 
-class Dropout(Layer):
+class Dropout(BaseRandomLayer):
     """Drops a fraction ``rate`` of the inputs during training.
 
     Example:
@@ -28,7 +28,7 @@ class Dropout(Layer):
     def __init__(
         self, rate: float, noise_shape: Any = None, seed: int | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(seed=seed, **kwargs)
         if isinstance(rate, int | float) and not 0 <= rate <= 1:
             raise ValueError(
                 f"Invalid value {rate} received for `rate`, expected a value between 0 and 1."
@@ -36,15 +36,16 @@ class Dropout(Layer):
         self.rate = rate
         self.noise_shape = noise_shape
         self.seed = seed
-        self._rng = np.random.default_rng(seed) if seed is not None else None
         self.supports_masking = True
 
+    def _get_noise_shape(self, inputs: np.ndarray) -> tuple[int, ...]:
+        """The mask's shape: the inputs', with ``noise_shape``'s fixed sizes (1 = shared)."""
+        if self.noise_shape is None:
+            return tuple(inputs.shape)
+        return tuple(s if n is None else n for s, n in zip(inputs.shape, self.noise_shape))
+
     def _mask(self, inputs: np.ndarray) -> np.ndarray:
-        shape = inputs.shape
-        if self.noise_shape is not None:
-            shape = tuple(s if n is None else n for s, n in zip(inputs.shape, self.noise_shape))
-        rng = self._rng or backend.rng()
-        keep = rng.random(shape, dtype=np.float32) >= self.rate
+        keep = self._random().random(self._get_noise_shape(inputs), dtype=np.float32) >= self.rate
         mask: np.ndarray = keep.astype(inputs.dtype) / np.asarray(1 - self.rate, inputs.dtype)
         return mask
 
@@ -54,17 +55,6 @@ class Dropout(Layer):
             return inputs
         outputs: np.ndarray = inputs * self._mask(inputs)
         return outputs
-
-    def _forward(self, inputs: np.ndarray, training: bool = True) -> tuple[np.ndarray, Any]:
-        if not training or self.rate == 0:
-            return inputs, None
-        mask = self._mask(inputs)
-        return inputs * mask, mask
-
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True
-    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-        return (dy if cache is None else dy * cache), []
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return tuple(input_shape)

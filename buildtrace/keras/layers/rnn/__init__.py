@@ -1,0 +1,1 @@
+"""Recurrent layers and wrappers. Mirrors: ``keras/layers/rnn/``."""
