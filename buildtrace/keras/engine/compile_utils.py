@@ -70,8 +70,13 @@ class LossesContainer:
         y_pred: list[Any],
         sample_weight: Any = None,
         tape: GradientTape | None = None,
+        regularization_losses: list[Any] | None = None,
     ) -> float:
-        """The total loss of a batch; with a ``tape``, also give it ``dL/d(outputs)``."""
+        """The total loss of a batch; with a ``tape``, also give it ``dL/d(outputs)``.
+
+        ``regularization_losses`` (the model's ``losses``) join the total and the ``loss``
+        metric, as in Keras; their gradients are added by ``train_step``.
+        """
         assert self._losses is not None, "LossesContainer.build was not called"
         total = 0.0
         output_grads: list[Any] = []
@@ -101,6 +106,8 @@ class LossesContainer:
             if self._per_output_metrics:
                 self._per_output_metrics[index].update_state(value, sample_weight=batch)
             total += weight * value
+        if regularization_losses:
+            total += float(np.sum(np.asarray(regularization_losses, np.float32), dtype=np.float32))
         self._loss_metric.update_state(total, sample_weight=batch)
         if tape is not None:
             tape.set_output_gradients(output_grads, wrt_logits)

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from buildtrace.keras import backend
+from buildtrace.keras import backend, regularizers
 from buildtrace.keras.engine import data_adapter, training_loop
 from buildtrace.keras.engine.base_layer import Layer, default, symbolic_batch
 from buildtrace.keras.engine.gradients import GradientTape
@@ -320,12 +320,22 @@ class Model(Layer):
 
     @property
     def metrics(self) -> list[Any]:
-        """The loss tracker(s) then the compiled metrics, as ``fit`` reports them."""
+        """The loss tracker(s), the compiled metrics, then ``add_metric`` ones, as ``fit``."""
         found: list[Any] = []
         if self.compiled_loss is not None:
             found += self.compiled_loss.metrics
         if self.compiled_metrics is not None:
             found += self.compiled_metrics.metrics
+        for layer in [self, *self.layers]:
+            found += layer.__dict__.get("_added_metrics", {}).values()
+        return found
+
+    @property
+    def losses(self) -> list[Any]:
+        """Every layer's weight penalties and added losses. Mirrors ``Model.losses``."""
+        found = list(regularizers.layer_losses(self))
+        for layer in self.layers:
+            found += layer.losses
         return found
 
     @property
@@ -392,12 +402,16 @@ class Model(Layer):
         """
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         x = self._flatten_to_reference_inputs(x)
+        regularizers.clear_eager_losses([self, *self.layers])
         self._build_for_step(x, training=True)
         tape = GradientTape(self)  # type: ignore[arg-type]
         y_pred = tape.forward(x, training=True)
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)
+        penalised = regularizers.regularized(self.layers)
+        if penalised:  # the penalties' share of the gradient (TensorFlow's tape finds it)
+            grads = _add_penalty_gradients(grads, variables, penalised)
         self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -406,7 +420,14 @@ class Model(Layer):
     ) -> float:
         """The batch's loss (and, given a tape, its gradient). Mirrors ``compute_loss``."""
         targets, preds = self._targets_and_outputs(y, y_pred)
-        return float(self.compiled_loss(targets, preds, sample_weight, tape=tape))
+        penalties = self.losses
+        if penalties and tape is not None and regularizers.has_added_losses([self, *self.layers]):
+            _say_once_added_losses_have_no_gradient()
+        return float(
+            self.compiled_loss(
+                targets, preds, sample_weight, tape=tape, regularization_losses=penalties
+            )
+        )
 
     def compute_metrics(
         self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None
@@ -448,6 +469,7 @@ class Model(Layer):
         """Loss and metrics of a batch, no update. Mirrors ``Model.test_step``."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         x = self._flatten_to_reference_inputs(x)
+        regularizers.clear_eager_losses([self, *self.layers])
         self._build_for_step(x, training=False)
         y_pred = self(x, training=False)
         self.compute_loss(x, y, y_pred, sample_weight)
@@ -638,3 +660,32 @@ class Model(Layer):
 def _dedup(weights: list[backend.Variable]) -> list[backend.Variable]:
     """Each weight once, where it first appears (a dict keeps insertion order)."""
     return list({id(w): w for w in weights}.values())
+
+
+def _add_penalty_gradients(
+    grads: list[Any], variables: list[Any], penalised: list[Any]
+) -> list[Any]:
+    """Each penalised weight's gradient plus its regularizer's (Keras gets both from the tape)."""
+    position = {id(v): i for i, v in enumerate(variables)}
+    grads = list(grads)
+    for variable, regularizer in penalised:
+        index = position.get(id(variable))
+        extra = regularizer.gradient(variable.value)
+        if index is not None and extra is not None:
+            grads[index] = extra if grads[index] is None else grads[index] + extra
+    return grads
+
+
+_warned: set[str] = set()
+
+
+def _say_once_added_losses_have_no_gradient() -> None:
+    if "add_loss" not in _warned:
+        _warned.add("add_loss")
+        import sys
+
+        print(
+            "buildtrace: losses added with add_loss() count in the reported loss but add no "
+            "gradient (buildtrace has no automatic differentiation); weight regularizers do.",
+            file=sys.stderr,
+        )
