@@ -446,7 +446,33 @@ class Layer:
             owner=self.__dict__.get("_weight_owner") or self.name,  # the RNN of a cell
             params=int(np.prod(shape)) if shape else 1,
         )
+        if regularizer is not None:  # its penalty joins `self.losses` (keras/regularizers.py)
+            from buildtrace.keras import regularizers
+
+            regularizers.track(self, variable, regularizer)
         return variable
+
+    @property
+    def losses(self) -> list[Any]:
+        """Weight penalties at the current weights, then ``add_loss`` losses. Mirrors ``losses``."""
+        from buildtrace.keras import regularizers
+
+        return regularizers.layer_losses(self)
+
+    def add_loss(self, losses: Any, **kwargs: Any) -> None:
+        """Add losses to ``self.losses`` (counted in the loss; no gradient in buildtrace)."""
+        from buildtrace.keras import regularizers
+
+        regularizers.add_loss(self, losses)
+
+    def add_metric(self, value: Any, name: str | None = None, **kwargs: Any) -> None:
+        """Report the running mean of ``value`` as metric ``name``. Mirrors ``add_metric``."""
+        from buildtrace.keras.metrics import Mean
+
+        added = self.__dict__.setdefault("_added_metrics", {})
+        if name not in added:
+            added[name] = Mean(name=name or f"{self.name}_metric")
+        added[name].update_state(float(np.mean(value)))
 
     # ---------------------------------------------------- gradients (not in Keras)
     # Keras gets gradients from TensorFlow's GradientTape. buildtrace has no autodiff:

@@ -72,9 +72,14 @@ class LossesContainer:
         y_pred: list[Any],
         sample_weight: Any = None,
         tape: GradientTape | None = None,
-        regularization_losses: Any = None,
+        regularization_losses: list[Any] | None = None,
     ) -> Any:
-        """The total loss of a batch; with a ``tape``, also give it ``dL/d(outputs)``."""
+        """The total loss of a batch; with a ``tape``, also give it ``dL/d(outputs)``.
+
+        ``regularization_losses`` (the model's ``losses``) join the total and the ``loss``
+        metric, as in Keras; their gradients are added by ``train_step``. Under a custom
+        ``train_step``'s ``tf.GradientTape`` the loss is a tensor the tape differentiates.
+        """
         if tape is None and tf_tape.is_recording():  # a custom train_step's GradientTape
             return gradients.compiled_loss_on_tape(
                 self, y_true, y_pred, sample_weight, regularization_losses
@@ -108,6 +113,8 @@ class LossesContainer:
             if self._per_output_metrics:
                 self._per_output_metrics[index].update_state(value, sample_weight=batch)
             total += weight * value
+        if regularization_losses:
+            total += float(np.sum(np.asarray(regularization_losses, np.float32), dtype=np.float32))
         self._loss_metric.update_state(total, sample_weight=batch)
         if tape is not None:
             tape.set_output_gradients(output_grads, wrt_logits)

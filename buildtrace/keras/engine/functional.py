@@ -229,14 +229,10 @@ class Functional(Model):
         return shapes[0] if len(shapes) == 1 else shapes
 
     def get_config(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "layers": [
-                {"class_name": type(layer).__name__, "config": layer.get_config()}
-                for layer in self.layers
-            ],
-        }
+        """Layers and how they connect. Mirrors ``Functional.get_config`` (see saving/)."""
+        from buildtrace.keras.saving import serialization_lib
+
+        return serialization_lib._network_config(self, v3=False)
 
 
 def _make_node_key(layer_name: str, node_index: int) -> str:

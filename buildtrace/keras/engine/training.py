@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from buildtrace.keras import backend
+from buildtrace.keras import backend, regularizers
 from buildtrace.keras.engine import data_adapter, training_loop
 from buildtrace.keras.engine.base_layer import Layer, default, symbolic_batch
 from buildtrace.keras.engine.gradients import GradientTape
@@ -231,6 +231,49 @@ class Model(Layer):
             layer_range=layer_range,
         )
 
+    # ------------------------------------------------------------------ saving
+    def save(self, filepath: Any, overwrite: bool = True, save_format: Any = None,
+             **kwargs: Any) -> None:  # fmt: skip
+        """Save the model to ``.keras`` or ``.h5``. Mirrors ``Model.save`` (see ``saving/``)."""
+        from buildtrace.keras.saving import saving_api
+
+        saving_api.save_model(self, filepath, overwrite, save_format, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True, save_format: Any = None,
+                     options: Any = None) -> None:  # fmt: skip
+        """Save the weights to ``*.weights.h5`` or ``.h5``. Mirrors ``Model.save_weights``."""
+        from buildtrace.keras.saving import saving_api
+
+        saving_api.save_weights(self, filepath, overwrite, save_format, options)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False,
+                     options: Any = None) -> None:  # fmt: skip
+        """Load weights from a file ``save_weights`` or ``save`` wrote. Mirrors ``load_weights``."""
+        from buildtrace.keras.saving import saving_api
+
+        saving_api.load_weights(self, filepath, skip_mismatch, by_name, options)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The model's config as JSON, as ``model_from_json`` reads it. Mirrors ``to_json``."""
+        import json
+
+        from buildtrace.keras.saving import serialization_lib
+
+        config = serialization_lib.model_config(self, v3=False)
+        config.update({"keras_version": "2.21.0", "backend": "tensorflow"})
+        return json.dumps(config, **kwargs)
+
+    @classmethod
+    def from_config(cls, config: Any, custom_objects: Any = None) -> Any:
+        """A new model from ``get_config()``. Mirrors ``Sequential``/``Functional.from_config``."""
+        from buildtrace.keras.saving import serialization_lib
+
+        if isinstance(config, dict) and "input_layers" in config:
+            return serialization_lib.functional_from_config(config, custom_objects)
+        if cls.__name__ == "Sequential" or (isinstance(config, dict) and "layers" in config):
+            return serialization_lib.sequential_from_config(config, custom_objects)
+        return cls(**config)
+
     # ------------------------------------------------------------------ training
     @traced
     def compile(
@@ -252,6 +295,14 @@ class Model(Layer):
         if kwargs:
             raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(kwargs)}.")
         self.optimizer = optimizers.get(optimizer)
+        # What compile was given, for the saved model's compile_config.
+        self._compile_args = {
+            "optimizer": optimizer,
+            "loss": loss,
+            "metrics": metrics,
+            "loss_weights": loss_weights,
+            "weighted_metrics": weighted_metrics,
+        }
         self.compiled_loss = compile_utils.LossesContainer(loss, loss_weights)
         self.compiled_metrics = compile_utils.MetricsContainer(metrics, weighted_metrics)
         self.loss = loss
@@ -276,12 +327,22 @@ class Model(Layer):
 
     @property
     def metrics(self) -> list[Any]:
-        """The loss tracker(s) then the compiled metrics, as ``fit`` reports them."""
+        """The loss tracker(s), the compiled metrics, then ``add_metric`` ones, as ``fit``."""
         found: list[Any] = []
         if self.compiled_loss is not None:
             found += self.compiled_loss.metrics
         if self.compiled_metrics is not None:
             found += self.compiled_metrics.metrics
+        for layer in [self, *self.layers]:
+            found += layer.__dict__.get("_added_metrics", {}).values()
+        return found
+
+    @property
+    def losses(self) -> list[Any]:
+        """Every layer's weight penalties and added losses. Mirrors ``Model.losses``."""
+        found = list(regularizers.layer_losses(self))
+        for layer in self.layers:
+            found += layer.losses
         return found
 
     @property
@@ -348,12 +409,16 @@ class Model(Layer):
         """
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         x = self._flatten_to_reference_inputs(x)
+        regularizers.clear_eager_losses([self, *self.layers])
         self._build_for_step(x, training=True)
         tape = GradientTape(self)  # type: ignore[arg-type]
         y_pred = tape.forward(x, training=True)
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)
+        penalised = regularizers.regularized(self.layers)
+        if penalised:  # the penalties' share of the gradient (TensorFlow's tape finds it)
+            grads = _add_penalty_gradients(grads, variables, penalised)
         self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -363,7 +428,12 @@ class Model(Layer):
     ) -> Any:  # fmt: skip
         """The batch's loss (and, given a tape, its gradient). Mirrors ``compute_loss``."""
         targets, preds = self._targets_and_outputs(y, y_pred)
-        loss = self.compiled_loss(targets, preds, sample_weight, tape=tape)
+        penalties = self.losses
+        if penalties and tape is not None and regularizers.has_added_losses([self, *self.layers]):
+            _say_once_added_losses_have_no_gradient()
+        loss = self.compiled_loss(
+            targets, preds, sample_weight, tape=tape, regularization_losses=penalties
+        )
         return loss if tf_tape.is_recording() else float(loss)  # a tensor on a tf tape
 
     def compute_metrics(
@@ -413,6 +483,7 @@ class Model(Layer):
         """Loss and metrics of a batch, no update. Mirrors ``Model.test_step``."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         x = self._flatten_to_reference_inputs(x)
+        regularizers.clear_eager_losses([self, *self.layers])
         self._build_for_step(x, training=False)
         y_pred = self(x, training=False)
         self.compute_loss(x, y, y_pred, sample_weight)
@@ -624,3 +695,32 @@ def _first_array(x: Any) -> Any:
     while isinstance(x, list | tuple | dict):
         x = next(iter(x.values())) if isinstance(x, dict) else x[0]
     return x
+
+
+def _add_penalty_gradients(
+    grads: list[Any], variables: list[Any], penalised: list[Any]
+) -> list[Any]:
+    """Each penalised weight's gradient plus its regularizer's (Keras gets both from the tape)."""
+    position = {id(v): i for i, v in enumerate(variables)}
+    grads = list(grads)
+    for variable, regularizer in penalised:
+        index = position.get(id(variable))
+        extra = regularizer.gradient(variable.value)
+        if index is not None and extra is not None:
+            grads[index] = extra if grads[index] is None else grads[index] + extra
+    return grads
+
+
+_warned: set[str] = set()
+
+
+def _say_once_added_losses_have_no_gradient() -> None:
+    if "add_loss" not in _warned:
+        _warned.add("add_loss")
+        import sys
+
+        print(
+            "buildtrace: losses added with add_loss() count in the reported loss but add no "
+            "gradient (buildtrace has no automatic differentiation); weight regularizers do.",
+            file=sys.stderr,
+        )

@@ -23,6 +23,7 @@ from buildtrace.keras.initializers.initializers import (
     VarianceScaling,
     Zeros,
 )
+from buildtrace.keras.initializers.initializers_matrix import Identity, Orthogonal
 from buildtrace.keras.unsupported import module_getattr
 
 _CLASSES: dict[str, type[Initializer]] = {
@@ -33,9 +34,11 @@ _CLASSES: dict[str, type[Initializer]] = {
         GlorotUniform,
         HeNormal,
         HeUniform,
+        Identity,
         LecunNormal,
         LecunUniform,
         Ones,
+        Orthogonal,
         RandomNormal,
         RandomUniform,
         TruncatedNormal,
@@ -49,6 +52,10 @@ _ALIASES: dict[str, type[Initializer]] = {
     "glorot_uniform": GlorotUniform,
     "he_normal": HeNormal,
     "he_uniform": HeUniform,
+    "identity": Identity,
+    "orthogonal": Orthogonal,
+    "normal": RandomNormal,
+    "uniform": RandomUniform,
     "lecun_normal": LecunNormal,
     "lecun_uniform": LecunUniform,
     "ones": Ones,
@@ -82,7 +89,10 @@ def get(identifier: Any) -> Initializer | None:
             )
         return cls()
     if isinstance(identifier, dict) and "class_name" in identifier:
-        cls = _CLASSES[identifier["class_name"]]
+        name = identifier["class_name"]
+        if name not in _CLASSES:
+            raise ValueError(f"Unknown initializer: '{name}'.")
+        cls = _CLASSES[name]
         initializer: Initializer = cls.from_config(identifier.get("config", {}))
         return initializer
     if callable(identifier):
@@ -103,18 +113,52 @@ __all__ = [
     "GlorotUniform",
     "HeNormal",
     "HeUniform",
+    "Identity",
     "Initializer",
     "LecunNormal",
     "LecunUniform",
     "Ones",
+    "Orthogonal",
     "RandomNormal",
     "RandomUniform",
     "TruncatedNormal",
     "VarianceScaling",
     "Zeros",
+    "constant",
+    "deserialize",
     "get",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "identity",
+    "lecun_normal",
+    "lecun_uniform",
+    "ones",
+    "orthogonal",
+    "random_normal",
+    "random_uniform",
     "serialize",
+    "truncated_normal",
+    "variance_scaling",
+    "zeros",
 ]
 
+
+def deserialize(config: Any, custom_objects: Any = None) -> Initializer | None:
+    """The inverse of :func:`serialize` (also takes a name)."""
+    return get(config)
+
+
+# Keras exports every initializer under its snake_case name too.
+constant, identity, ones, orthogonal, zeros = Constant, Identity, Ones, Orthogonal, Zeros
+glorot_normal, glorot_uniform, he_normal, he_uniform = (
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+)
+lecun_normal, lecun_uniform, variance_scaling = LecunNormal, LecunUniform, VarianceScaling
+random_normal, random_uniform, truncated_normal = RandomNormal, RandomUniform, TruncatedNormal
 
 __getattr__ = module_getattr("keras.initializers")

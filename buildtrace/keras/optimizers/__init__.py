@@ -1,8 +1,8 @@
-"""``keras.optimizers``: SGD, RMSprop and Adam, and the lookups ``get``/``serialize``.
+"""``keras.optimizers``: SGD, RMSprop, Adam, Adadelta, Adagrad, Adamax, Nadam, Ftrl, schedules.
 
 Mirrors: ``keras/optimizers/__init__.py`` of tf-keras 2.11+, where ``"rmsprop"`` means the
 "new" ``keras.optimizers.RMSprop`` (not ``keras.optimizers.legacy.RMSprop``). Any other
-optimizer Keras has (Adagrad, Nadam...) raises buildtrace's "not supported" error.
+optimizer Keras has (AdamW, Adafactor, Lion) raises buildtrace's "not supported" error.
 """
 
 from __future__ import annotations
@@ -10,16 +10,42 @@ from __future__ import annotations
 from typing import Any
 
 from buildtrace.keras.optimizers import schedules
+from buildtrace.keras.optimizers.adadelta import Adadelta
+from buildtrace.keras.optimizers.adagrad import Adagrad
 from buildtrace.keras.optimizers.adam import Adam
+from buildtrace.keras.optimizers.adamax import Adamax
+from buildtrace.keras.optimizers.ftrl import Ftrl
+from buildtrace.keras.optimizers.nadam import Nadam
 from buildtrace.keras.optimizers.optimizer import Optimizer
 from buildtrace.keras.optimizers.rmsprop import RMSprop
 from buildtrace.keras.optimizers.sgd import SGD
 from buildtrace.keras.unsupported import unsupported
 
-__all__ = ["SGD", "Adam", "Optimizer", "RMSprop", "deserialize", "get", "schedules", "serialize"]
+__all__ = [
+    "SGD",
+    "Adadelta",
+    "Adagrad",
+    "Adam",
+    "Adamax",
+    "Ftrl",
+    "Nadam",
+    "Optimizer",
+    "RMSprop",
+    "deserialize",
+    "get",
+    "schedules",
+    "serialize",
+]
 
 #: Lower-cased class name -> class, as Keras's ``deserialize`` looks them up.
 _CLASSES: dict[str, type[Optimizer]] = {
+    "adadelta": Adadelta,
+    "adagrad": Adagrad,
+    "adamax": Adamax,
+    "ftrl": Ftrl,
+    "nadam": Nadam,
+    "experimentaladadelta": Adadelta,
+    "experimentaladagrad": Adagrad,
     "adam": Adam,
     "experimentaladam": Adam,
     "rmsprop": RMSprop,
@@ -29,14 +55,9 @@ _CLASSES: dict[str, type[Optimizer]] = {
 
 #: Optimizers Keras 2 knows but buildtrace leaves out, by lower-cased name.
 _KERAS_ONLY = {
-    "adadelta": "Adadelta",
     "adafactor": "Adafactor",
-    "adagrad": "Adagrad",
-    "adamax": "Adamax",
     "adamw": "AdamW",
-    "ftrl": "Ftrl",
     "lion": "Lion",
-    "nadam": "Nadam",
     "lossscaleoptimizer": "LossScaleOptimizer",
 }
 

@@ -388,10 +388,10 @@ def test_unknown_identifiers_raise_keras_errors() -> None:
         optimizers.get(42)
     with pytest.raises(ValueError, match="Unknown optimizer: 'nope'"):
         optimizers.get("nope")
-    with pytest.raises(NotSupportedByBuildtrace, match=r"keras\.optimizers\.Adagrad"):
-        optimizers.get("adagrad")
-    with pytest.raises(NotSupportedByBuildtrace, match=r"keras\.optimizers\.Adagrad"):
-        optimizers.Adagrad  # noqa: B018
+    with pytest.raises(NotSupportedByBuildtrace, match=r"keras\.optimizers\.AdamW"):
+        optimizers.get("adamw")
+    with pytest.raises(NotSupportedByBuildtrace, match=r"keras\.optimizers\.AdamW"):
+        optimizers.AdamW  # noqa: B018
 
 
 def test_bad_arguments_raise_like_keras() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from buildtrace.keras import activations, initializers
+from buildtrace.keras import activations, initializers, regularizers
 from buildtrace.keras.backend import Variable
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
@@ -50,9 +50,9 @@ class Dense(Layer):
                 "Received an invalid value for `units`, expected a positive integer. "
                 f"Received: units={units}"
             )
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
         for name, value in (
-            ("kernel_regularizer", kernel_regularizer),
-            ("bias_regularizer", bias_regularizer),
             ("activity_regularizer", activity_regularizer),
             ("kernel_constraint", kernel_constraint),
             ("bias_constraint", bias_constraint),
@@ -80,6 +80,7 @@ class Dense(Layer):
             "kernel",
             shape=[last_dim, self.units],
             initializer=self.kernel_initializer,
+            regularizer=self.kernel_regularizer,
             dtype=self.dtype,
             trainable=True,
         )
@@ -89,6 +90,7 @@ class Dense(Layer):
                 "bias",
                 shape=[self.units],
                 initializer=self.bias_initializer,
+                regularizer=self.bias_regularizer,
                 dtype=self.dtype,
                 trainable=True,
             )
@@ -168,11 +170,18 @@ class Dense(Layer):
                 "use_bias": self.use_bias,
                 "kernel_initializer": initializers.serialize(self.kernel_initializer),
                 "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": None,
-                "bias_regularizer": None,
+                "kernel_regularizer": _serialize(self.kernel_regularizer),
+                "bias_regularizer": _serialize(self.bias_regularizer),
                 "activity_regularizer": None,
                 "kernel_constraint": None,
                 "bias_constraint": None,
             }
         )
         return config
+
+
+def _serialize(regularizer: Any) -> Any:
+    """A regularizer in a layer's config: ``{"class_name", "config"}``, or None."""
+    if regularizer is None:
+        return None
+    return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}

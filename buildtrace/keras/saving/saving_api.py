@@ -1,0 +1,100 @@
+"""``save_model`` / ``load_model`` and the weights-only forms: the file name picks the format.
+
+Mirrors: ``keras/saving/saving_api.py`` of tf-keras 2.21: ``.keras`` is the zip format,
+``.h5`` / ``.hdf5`` the legacy HDF5 format, ``*.weights.h5`` the weights in the
+``.keras`` layout. TensorFlow's SavedModel directories and checkpoints are not
+supported by buildtrace (there is no TensorFlow graph to save), and say so.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from buildtrace.keras.saving import legacy_h5, saving_lib
+from buildtrace.keras.unsupported import unsupported
+
+_H5 = (".h5", ".hdf5")
+
+
+def _path(filepath: Any) -> str:
+    return str(os.fspath(filepath))
+
+
+def save_model(
+    model: Any,
+    filepath: Any,
+    overwrite: bool = True,
+    save_format: str | None = None,
+    include_optimizer: bool = True,
+    **kwargs: Any,
+) -> None:
+    """Save the whole model: config, weights, compile arguments, optimizer state.
+
+    Mirrors: ``keras/saving/saving_api.py::save_model``.
+    """
+    path = _path(filepath)
+    if save_format == "keras" or (save_format is None and path.endswith(".keras")):
+        saving_lib.save_model(model, path)
+    elif save_format == "h5" or (save_format is None and path.endswith(_H5)):
+        legacy_h5.save_model_to_hdf5(model, path, include_optimizer=include_optimizer)
+    else:
+        raise unsupported(
+            f"keras.Model.save to TensorFlow's SavedModel format ({path!r}); end the file "
+            "name in .keras or .h5"
+        )
+
+
+def load_model(
+    filepath: Any, custom_objects: Any = None, compile: bool = True, safe_mode: bool = True,
+    **kwargs: Any,
+) -> Any:  # fmt: skip
+    """Load a model saved by ``model.save`` (by buildtrace or by Keras 2).
+
+    Mirrors: ``keras/saving/saving_api.py::load_model``.
+
+    Raises:
+        OSError: no such file (Keras's message).
+    """
+    path = _path(filepath)
+    if os.path.isdir(path):
+        raise unsupported(f"keras.models.load_model of a SavedModel directory ({path!r})")
+    if not os.path.exists(path):
+        raise OSError(f"No file or directory found at {path}")
+    if saving_lib.is_keras_zip(path):
+        return saving_lib.load_model(path, custom_objects=custom_objects, compile=compile)
+    return legacy_h5.load_model_from_hdf5(path, custom_objects=custom_objects, compile=compile)
+
+
+def save_weights(model: Any, filepath: Any, overwrite: bool = True, save_format: Any = None,
+                 options: Any = None) -> None:  # fmt: skip
+    """Save the weights only. Mirrors ``Model.save_weights``."""
+    path = _path(filepath)
+    if path.endswith(".weights.h5"):
+        saving_lib.save_weights_only(model, path)
+    elif save_format == "h5" or path.endswith((*_H5, ".keras")):
+        legacy_h5.save_weights_to_hdf5(model, path)
+    else:
+        raise unsupported(
+            f"keras.Model.save_weights to TensorFlow's checkpoint format ({path!r}); end the "
+            "file name in .weights.h5 or .h5"
+        )
+
+
+def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name: bool = False,
+                 options: Any = None) -> None:  # fmt: skip
+    """Load weights saved by ``save_weights`` or ``save``. Mirrors ``Model.load_weights``."""
+    path = _path(filepath)
+    if by_name:
+        raise unsupported("keras.Model.load_weights(by_name=True)")
+    if not path.endswith((*_H5, ".keras")) and not os.path.isfile(path):
+        raise unsupported(
+            f"keras.Model.load_weights from TensorFlow's checkpoint format ({path!r}); "
+            "save the weights to a .weights.h5 or .h5 file"
+        )
+    if not os.path.exists(path):
+        raise OSError(f"No file or directory found at {path}")
+    if saving_lib.is_keras_zip(path):
+        saving_lib.load_weights_only(model, path)
+    else:
+        legacy_h5.load_weights_from_hdf5(model, path)
