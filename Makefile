@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SEED := samples/seed.py
 
-.PHONY: setup run check lint format types test bench bench-tui clean
+.PHONY: setup run check lint format types test bench bench-scale bench-tui clean
 
 setup:
 	@bash scripts/setup.sh
@@ -36,6 +36,10 @@ bench: setup
 	$(PY) bench/mnist_accuracy.py
 	$(PY) bench/diagram_speed.py
 	$(PY) bench/first_output.py
+
+## A 10^6-event trace read by the viewer, exported, drawn (about 10 minutes, 3 GB free).
+bench-scale: setup
+	$(PY) bench/trace_scale.py
 
 ## Key-press latency of the TUI while the seed example trains (about 6 minutes).
 bench-tui: setup

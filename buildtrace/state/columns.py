@@ -98,7 +98,7 @@ class BatchLogs(Sequence[tuple[int, Logs]]):
         return f"BatchLogs({self._count} batches)"
 
     def _row(self, step: int) -> tuple[int, Logs]:
-        odd = bisect_left(self._odd_steps, step)
+        odd = bisect_left(self._odd_steps, step) if self._odd_steps else 0
         if odd < len(self._odd_steps) and self._odd_steps[odd] == step:
             return step, dict(self._odd_logs[odd])
         slot = step - odd
@@ -169,6 +169,8 @@ class EventColumns(Sequence[Event]):
         self._shared = logs is not None
         self._logs = logs if logs is not None else BatchLogs()
         self._logs_row = array("i")
+        self._last_row = -1
+        self._last_event: Event = {}
 
     def append(self, event: Event) -> None:
         """Add the next event."""
@@ -210,13 +212,17 @@ class EventColumns(Sequence[Event]):
     def _event(self, where: int) -> Event:
         if where < 0:
             return self._dicts[~where]
+        if where == self._last_row:  # a viewer often reads the same event twice in a row
+            return self._last_event
         name, depth, layer = self._owners[self._owner[where]]
-        return {
+        self._last_row = where
+        self._last_event = {
             "v": FORMAT_VERSION, "seq": self._seq[where], "t": self._t[where],
             "kind": "batch_end", "name": name, "depth": depth, "layer": layer,
             "epoch": self._epoch[where], "batch": self._batch[where],
             "logs": self._logs[self._logs_row[where]][1],
         }  # fmt: skip
+        return self._last_event
 
     def kind(self, index: int) -> str:
         """The kind of the event at ``index``, without rebuilding it."""

@@ -27,7 +27,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mutations import Mutator
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mutations import FIELDS, Mutator
 
 from buildtrace.narration import explain
 from buildtrace.render.build_diagram import build_source
@@ -40,6 +42,7 @@ from buildtrace.state.model_state import model_state
 from buildtrace.state.teaching import teaching_steps
 from buildtrace.state.training import training_state
 from buildtrace.trace import TraceFile, TraceFormatError, read_trace
+from buildtrace.trace.contract import KNOWN_KINDS
 from buildtrace.trace.reader import parse_event
 from tui.event_store import EventStore
 from tui.labels import Palette, event_text, search_text
@@ -151,3 +154,34 @@ def test_every_fold_takes_whatever_the_reader_lets_through(
         mutated = mutator.trace(rate)
         fold_everything(valid_only(mutated), heavy=number % 4 == 0)
         fold_everything(kept_by_the_reader(mutated), heavy=False)
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.text(max_size=20)
+    | st.sampled_from(["call", "dense", "built", "kernel", "batch_end", "raise"]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+events_of_any_shape = st.fixed_dictionaries(
+    {"kind": st.sampled_from(sorted(KNOWN_KINDS))},
+    optional={key: json_values for key in FIELDS if key != "kind"},
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(events_of_any_shape, min_size=1, max_size=6))
+def test_any_json_object_is_refused_by_the_reader_or_safe_to_fold(
+    seed_events: list[Any], drawn: list[dict[str, Any]]
+) -> None:
+    accepted = []
+    for event in drawn:
+        try:
+            accepted.append(parse_event(json.dumps(event)))
+        except TraceFormatError:
+            continue
+    build = [e for e in seed_events if e["kind"] != "batch_end"][:60]
+    fold_everything([*build[:30], *accepted, *build[30:]], heavy=False)

@@ -120,3 +120,26 @@ def test_a_tail_gives_every_good_event_of_a_big_batch_before_the_bad_one(
     assert len(seen) == 9_000 and tail.error.line == 9_001
     assert tail.read() == [] and not tail.has_more
     tail.close()
+
+
+@pytest.mark.asyncio
+async def test_the_viewer_shows_the_good_events_and_where_the_trace_stopped(
+    tmp_path: Path,
+) -> None:
+    from tui.app import create_app
+
+    content = lines(150)
+    content[60] = b'{"v": 1, "seq": 60, "kind": "add_weight", "shape": 784}'
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(b"\n".join(content) + b"\n")
+    app = create_app(path, follow=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(500):
+            if app.failure:
+                break
+            await pilot.pause(0.02)
+        assert app.failure is not None and "stopped at line 61: " in app.failure
+        assert len(app.store) == 61  # the 60 good events, then where the reading stopped
+        last = app.store.events[-1]
+        assert last["name"] == STOPPED_NAME and "line 61" in last["message"]
+        assert [app.store.events[i]["seq"] for i in range(60)] == list(range(60))
