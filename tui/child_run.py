@@ -220,11 +220,12 @@ class ChildRun:
         closes), which is what happens when the viewer dies instead of quitting.
         """
         process = self._process
-        if process is not None:
-            # The group outlives its leader when the script left a process running: it
-            # is ended even then. Its id stays reserved until the leader is reaped below.
-            if process.returncode is None or lifeline.group_alive(process.pid):
-                lifeline.end_group(process.pid, TERMINATE_GRACE)
+        # The group outlives its leader when the script left a process running: it is
+        # ended even then. Its id stays reserved until the leader is reaped below.
+        if process is not None and (
+            process.returncode is None or lifeline.group_alive(process.pid)
+        ):
+            lifeline.end_group(process.pid, TERMINATE_GRACE)
         if self._control is not None:
             with contextlib.suppress(OSError):
                 self._control.close()
