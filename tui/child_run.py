@@ -214,20 +214,23 @@ class ChildRun:
     def stop(self) -> None:
         """End the child and every process it started, and close the pipes.
 
-        Closing the back-channel alone ends a child started by a viewer (it kills its
-        group when the pipe closes); the group is then signalled too, in case the
-        script holds the interpreter in a long computation, and the child is reaped.
+        The group gets SIGTERM first (the script's ``finally`` blocks run: a download
+        removes its partial file), then, after :data:`TERMINATE_GRACE`, SIGKILL. Closing
+        the back-channel would end it as well (the child kills its group when the pipe
+        closes), which is what happens when the viewer dies instead of quitting.
         """
+        process = self._process
+        # The group outlives its leader when the script left a process running: it is
+        # ended even then. Its id stays reserved until the leader is reaped below.
+        if process is not None and (
+            process.returncode is None or lifeline.group_alive(process.pid)
+        ):
+            lifeline.end_group(process.pid, TERMINATE_GRACE)
         if self._control is not None:
             with contextlib.suppress(OSError):
                 self._control.close()
             self._control = None
-        process = self._process
         if process is not None:
-            # The group outlives its leader when the script left a process running: it
-            # is ended even then. Its id stays reserved until the leader is reaped below.
-            if process.returncode is None or lifeline.group_alive(process.pid):
-                lifeline.end_group(process.pid, TERMINATE_GRACE)
             with contextlib.suppress(subprocess.TimeoutExpired):
                 process.wait(TERMINATE_GRACE)
             if process.stdout is not None:

@@ -214,7 +214,8 @@ class RoomServer(Server):
         await viewer.end()
         if viewer in self.viewers:
             self.viewers.discard(viewer)
-            print(f"buildtrace: a viewer closed ({len(self.viewers)} open)", flush=True)
+            if viewer.pid is not None:  # not for a handshake that never completed
+                print(f"buildtrace: a viewer closed ({len(self.viewers)} open)", flush=True)
 
     # ------------------------------------------------------------------ server life
     def initialize_logging(self) -> None:

@@ -330,6 +330,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     return result.exit_code
 
 
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _end_with_viewer(viewer_pid: int, cleanup: Path | None) -> Callable[[], object]:
     """Tie this process, and its group, to the viewer's life; what to do when it ends."""
 
@@ -337,6 +341,9 @@ def _end_with_viewer(viewer_pid: int, cleanup: Path | None) -> Callable[[], obje
         lifeline.orphaned(cleanup)
 
     lifeline.become_group_leader()  # the group killed below is the script's alone
+    # Quitting, the viewer sends SIGTERM first: the script then ends as on Ctrl-C, its
+    # `finally` blocks run (a download removes its partial file), the trace is closed.
+    signal.signal(signal.SIGTERM, _terminated)
     signal.signal(signal.SIGHUP, viewer_gone)
     lifeline.die_with_parent(signal.SIGHUP)
     if os.getppid() != viewer_pid:  # the viewer died before the kernel could be told

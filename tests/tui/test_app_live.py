@@ -261,3 +261,69 @@ async def test_a_script_that_floods_its_output_never_freezes_the_viewer(
 def _log_text(app: object) -> str:
     log = app.query_one(Log)  # type: ignore[attr-defined]
     return "\n".join(str(line) for line in log.lines)
+
+
+def _group_gone(pid: int) -> bool:
+    from buildtrace.runner.lifeline import group_alive
+
+    return not group_alive(pid)
+
+
+@pytest.mark.asyncio
+async def test_a_child_killed_in_lockstep_is_reported_and_its_events_kept(
+    write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    app = create_app(write_script(SMALL_BUILD), lockstep=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: len(app.store) == 1, timeout=30)
+        await pilot.press("n", "n")
+        await wait_for(pilot, lambda: len(app.store) >= 3)
+        kept = list(app.store.events)
+        child = app.child
+        assert child is not None and child._process is not None
+        os.kill(child._process.pid, signal.SIGKILL)
+        await wait_for(pilot, lambda: app.finished, timeout=30)
+        assert app.store.events[: len(kept)] == kept  # what was seen stays
+        assert app.failure.startswith("ChildExited: the script was killed (SIGKILL")
+        await pilot.press("home", "n")  # the viewer lives on
+        assert app.cursor == 1
+    assert _group_gone(child._process.pid)
+
+
+@pytest.mark.asyncio
+async def test_quitting_ends_what_a_finished_script_left_running(
+    write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    """The script ended, but a process it started did not: `q` ends that one too."""
+    script = write_script(
+        SMALL_BUILD + '\nimport subprocess\nsubprocess.Popen(["sleep", "600"])\n'
+    )
+    app = create_app(script)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.finished, timeout=30)
+        child = app.child
+        assert child is not None and child._process is not None
+        assert not _group_gone(child._process.pid)  # the sleep runs on in the group
+    assert _group_gone(child._process.pid)
+    assert not child.folder.exists()
+
+
+@pytest.mark.asyncio
+async def test_a_script_hanging_before_its_first_event_quits_at_once(
+    write_script: Callable[..., Path], wait_for: WaitFor
+) -> None:
+    import time
+
+    script = write_script('import subprocess, time\nsubprocess.Popen(["sleep", "600"])\n'
+                          "time.sleep(600)\n")  # fmt: skip
+    app = create_app(script, lockstep=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(2)
+        assert not app.store.events and not app.finished
+        await pilot.press("n")  # waits for an event that does not come; keys still work
+        child = app.child
+        assert child is not None and child._process is not None
+        started = time.perf_counter()
+        await pilot.press("q")
+    assert time.perf_counter() - started < 5
+    assert _group_gone(child._process.pid)

@@ -12,11 +12,16 @@ Where buildtrace differs (all additions; a Keras script works unchanged):
   digits (see ``standin.py``). The same stand-in is used, with ONE line on stderr saying
   so, when the download fails for network reasons; a *checksum* failure always raises.
 - Downloads go to a temporary file and are renamed into place only once complete and
-  verified, so an interrupted or corrupted download never leaves a bad cache file.
+  verified, so an interrupted or corrupted download never leaves a bad cache file. The
+  temporary file is removed however the download stops (an error, Ctrl-C, SIGTERM from a
+  viewer that quits); one left by a process killed outright (SIGKILL) carries its pid in
+  its name and is removed by the next download into that folder.
+- An HTTP error says what the server said: a 404 is "not found at URL", not "offline".
 """
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import http.client
 import os
@@ -57,6 +62,19 @@ Dataset = tuple[Split, Split]
 
 class DownloadError(OSError):
     """The file could not be fetched: offline, refused, timed out, or cut off mid-way."""
+
+
+class HttpStatusError(DownloadError):
+    """The server answered, with an error status (404: nothing at that URL)."""
+
+    def __init__(self, origin: str, status: int, reason: str = "") -> None:
+        self.origin, self.status = origin, status
+        said = f"HTTP {status} {reason}".strip()
+        if status in (404, 410):
+            message = f"not found at {origin} ({said})"
+        else:
+            message = f"URL fetch failure on {origin}: the server answered {said}"
+        super().__init__(message)
 
 
 class ChecksumError(ValueError):
@@ -120,8 +138,8 @@ def _open(origin: str, timeout: float) -> http.client.HTTPResponse:
     """Connect and get the response headers; any failure becomes a ``DownloadError``."""
     try:
         response: http.client.HTTPResponse = urllib.request.urlopen(origin, timeout=timeout)
-    except urllib.error.HTTPError as err:
-        raise DownloadError(f"URL fetch failure on {origin}: HTTP {err.code}") from err
+    except urllib.error.HTTPError as err:  # the server is there: it said no
+        raise HttpStatusError(origin, err.code, str(err.reason or "")) from err
     except urllib.error.URLError as err:  # offline, DNS failure, connection refused, ...
         raise DownloadError(f"URL fetch failure on {origin}: {err.reason}") from err
     except OSError as err:  # e.g. a timeout while waiting for the response headers
@@ -153,8 +171,10 @@ def _copy(response: http.client.HTTPResponse, out: BinaryIO, origin: str) -> Non
 def _download(origin: str, dest: str, file_hash: str | None, timeout: float) -> None:
     """Fetch ``origin`` into a temp file next to ``dest``, verify it, rename it into place."""
     # A unique name beside dest, so the final rename stays on one filesystem. (Not
-    # tempfile.mkstemp: its 0600 permissions would stick to the cached file.)
-    tmp_path = f"{dest}.{uuid.uuid4().hex[:12]}.part"
+    # tempfile.mkstemp: its 0600 permissions would stick to the cached file.) The pid in
+    # it tells a later download whether the file's writer is still alive.
+    _remove_stale_parts(dest)
+    tmp_path = f"{dest}.{os.getpid()}-{uuid.uuid4().hex[:12]}.part"
     try:
         with open(tmp_path, "xb") as out, _open(origin, timeout) as response:
             _copy(response, out, origin)
@@ -171,6 +191,35 @@ def _download(origin: str, dest: str, file_hash: str | None, timeout: float) -> 
         # Every failure, Ctrl-C included, lands here with the temp file still around.
         with suppress(FileNotFoundError):
             os.remove(tmp_path)
+
+
+def _remove_stale_parts(dest: str) -> None:
+    """Remove ``dest``'s temporary files whose writer is gone (killed outright, SIGKILL).
+
+    A temporary file of a download still running in another process is left alone.
+    """
+    for part in glob.glob(glob.escape(dest) + ".*.part"):
+        writer = os.path.basename(part)[len(os.path.basename(dest)) + 1 :].split("-", 1)[0]
+        if writer.isdigit() and _alive(int(writer)):
+            continue
+        with suppress(OSError):
+            os.remove(part)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    except (OverflowError, ValueError):  # not a pid at all
+        return False
+    try:  # Linux: a killed process nobody has reaped yet is a zombie, not a writer
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _cache_path(fname: str, cache_subdir: str, cache_dir: str | os.PathLike[str] | None) -> str:
@@ -308,6 +357,8 @@ def load_data_or_standin(
     except DownloadError as err:
         if not fallback:
             raise
+        if isinstance(err, HttpStatusError):  # online: the server said no
+            return MnistLoad(_standin(f"MNIST could not be downloaded: {err}"), "standin")
         return MnistLoad(_standin(f"MNIST is not available offline ({err})"), "standin")
     return MnistLoad(_load_npz(fpath), "keras-cache")
 
