@@ -200,3 +200,31 @@ function(
     ),
     done="The first prediction step is done; the others run from the traced graph.",
 )
+
+
+_SPLITS = code("(x_train, y_train), (x_test, y_test)")
+
+
+def _data_loaded(ctx: Ctx) -> str:
+    label = ctx.get("dataset_label")
+    if ctx.get("dataset") == "standin":
+        return (
+            f"No MNIST here (offline): {code('load_data')} returned buildtrace's {label}, "
+            "drawn by the program in MNIST's shapes. Accuracies on them are not MNIST's."
+        )
+    return f"{code('load_data')} returned the {label or 'MNIST'} arrays."
+
+
+function(
+    "keras.datasets.mnist.load_data",
+    title="mnist.load_data — the training data",
+    why=(
+        "Keras downloads MNIST once into its cache (~/.keras/datasets) and checks its "
+        "checksum; offline, buildtrace falls back to stand-in digits and says so."
+    ),
+    call=lambda ctx: (
+        f"{code('keras.datasets.mnist.load_data()')} returns {_SPLITS}: 60,000 and 10,000 "
+        "images of 28×28 pixels (uint8) and their labels 0-9."
+    ),
+    done=_data_loaded,
+)

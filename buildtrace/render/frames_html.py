@@ -50,7 +50,7 @@ aside .mirrors { color: var(--muted); font-size: .9rem; }
 aside .why { border-left: 4px solid #90a4ae; padding-left: .8rem; color: #333; }
 aside .where { color: var(--muted); font-size: .85rem; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .92em;
-       background: #eceff1; padding: 0 .2em; border-radius: .2em; }
+       background: #eceff1; padding: 0 .2em; border-radius: .2em; overflow-wrap: anywhere; }
 .hint { color: #b71c1c; }
 .data { color: var(--muted); font-size: .9rem; }
 .data.standin { color: #b71c1c; font-weight: bold; border: 2px solid #b71c1c;

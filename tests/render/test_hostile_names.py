@@ -28,7 +28,13 @@ from markdown_it import MarkdownIt
 from buildtrace import keras
 from buildtrace.cli import main as cli_main
 from buildtrace.keras import backend
-from buildtrace.lessons.handout import handout_from_trace, write_handout
+from buildtrace.lessons.handout import (
+    Handout,
+    handout_from_lesson,
+    handout_from_trace,
+    write_handout,
+)
+from buildtrace.lessons.walkthrough import lesson_events, load_lesson, resolve
 from buildtrace.render import jupyter
 from buildtrace.render.diagrams import plot_build, plot_frames, plot_model
 from buildtrace.render.escape import dot_id, dot_string, markdown_code, markdown_inline
@@ -115,6 +121,22 @@ def _edited(events: list[Event]) -> list[Event]:
     return edited
 
 
+def _hostile_lesson_handout() -> Handout:
+    """The input-first lesson's handout with every word of the lesson hostile."""
+    lesson = load_lesson("input-first")
+    events = lesson_events(lesson).events
+    handout = handout_from_lesson(lesson, events, resolve(lesson, events))
+    handout.title, handout.summary, handout.source = HOSTILE[0], HOSTILE[1], HOSTILE[10]
+    for number, step in enumerate(handout.steps):
+        step.title = HOSTILE[number % len(HOSTILE)]
+        step.teacher = " `".join(HOSTILE)
+        step.question, step.answer = HOSTILE[1], HOSTILE[4]
+        step.stack = HOSTILE[:3]
+    for section in handout.sections:
+        section.title, section.detail = HOSTILE[7], HOSTILE[0]
+    return handout
+
+
 def _write(events: list[Event], path: Path) -> Path:
     path.write_text("".join(dumps(event) + "\n" for event in events), encoding="utf-8")
     return path
@@ -171,6 +193,11 @@ def outputs(
         (out / f"{name}-jupyter.html").write_text(f"<!doctype html>{jupyter_page}", "utf-8")
         (out / f"{name}-trace.svg").write_text(view._repr_svg_() or "", "utf-8")
         written += [out / f"{name}-jupyter.html", out / f"{name}-trace.svg"]
+    # A lesson's words are data too: a lesson file can say anything.
+    lesson = _hostile_lesson_handout()
+    for suffix in ("html", "md"):
+        write_handout(lesson, out / f"lesson-handout.{suffix}")
+        written.append(out / f"lesson-handout.{suffix}")
     # The command line too (its own paths: a script's name, --at, --every).
     every = traces["every"][0]
     assert cli_main(["diagram", str(every), "--at", "150", "-o", str(out / "cli.svg")]) == 0
@@ -311,7 +338,9 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 def test_no_script_of_a_name_runs_in_any_page(outputs: dict[str, list[Path]], browser: int) -> None:
-    pages = outputs[".html"] + [p for p in outputs[".svg"] if "frame_" not in p.name][:12]
+    # Every page and picture but the frames and handout pictures (drawn the same way).
+    pictures = [p for p in outputs[".svg"] if p.parent == outputs[".html"][0].parent]
+    pages = outputs[".html"] + pictures
     seen = asyncio.run(_inspect_all(browser, pages))
     for name, state in seen.items():
         assert state["pwned"] is None, (name, state)
