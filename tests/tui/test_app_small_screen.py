@@ -142,6 +142,9 @@ async def test_z_shows_the_whole_explanation_and_source_full_screen_and_steps(
         assert "Sequential.build" not in plain(words.content).split(" — ")[0]
         await pilot.press("z")
         assert not isinstance(app.screen, ZoomScreen)
+        await pilot.press("z", "4")  # a panel key closes the zoom and picks its tab
+        await wait_for(pilot, lambda: app.query_one("#model").display)
+        assert not isinstance(app.screen, ZoomScreen)
 
 
 @pytest.mark.asyncio
