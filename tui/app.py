@@ -383,7 +383,7 @@ class BuildTraceApp(MotionActions):
             return
         if not self.child.running:
             ended = "failed" if self.failure else "finished"
-            self.notify(f"nothing to pause: the script has {ended}, training is over")
+            self.notify(f"the script has {ended}: there is no training left to pause")
             return
         paused = not self.child.paused
         self.child.set_paused(paused)

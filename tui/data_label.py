@@ -4,9 +4,11 @@ Offline, ``keras.datasets.mnist.load_data`` gives buildtrace's drawn stand-in di
 on which the seed model reaches accuracies MNIST never gives: a screen of training
 figures must say which data they come from. The name is found, in this order of trust:
 
-- a field of an event: ``dataset`` (a name, or ``{"name": ...}``), or, on an event of a
-  ``keras.datasets`` function, ``source`` (``"standin"``, ``"keras-cache"``, ``"dir"``)
-  or ``standin`` (true/false). Traces written before such fields existed have none;
+- a field of an event: ``dataset_label`` (the words to show, on ``load_data``'s
+  ``return``), ``dataset`` (``"standin"``, ``"mnist"``, a name, or ``{"name": ...}``),
+  or, on an event of a ``keras.datasets`` function, ``source`` (``"standin"``,
+  ``"keras-cache"``, ``"dir"``) or ``standin`` (true/false). Traces written before such
+  fields existed have none;
 - the script's own output (a live run): the one line the loader prints when it falls
   back to the stand-in, or the download of ``mnist.npz``.
 
@@ -14,7 +16,7 @@ Nothing found: no name is claimed (the viewer says the trace does not name its d
 
 Example:
     >>> label_of_event({"kind": "return", "name": "keras.datasets.mnist.load_data",
-    ...                 "source": "standin"})
+    ...                 "dataset": "standin", "dataset_label": "stand-in digits (not MNIST)"})
     'stand-in digits (not MNIST)'
     >>> label_in_output("Downloading data from https://.../mnist.npz")
     'MNIST'
@@ -34,6 +36,9 @@ _SKIPPED_KINDS = frozenset({"batch_end", "batch_begin", "set", "add_weight"})
 #: The ``source`` values of ``keras.datasets.mnist`` that are MNIST itself.
 _MNIST_SOURCES = frozenset({"keras-cache", "dir", "download", "mnist"})
 
+#: ``dataset`` codes, and the names they stand for.
+_CODES = {"standin": STANDIN, "stand-in": STANDIN, "mnist": MNIST}
+
 
 def _named(value: str) -> str:
     """A name as given, with "(not MNIST)" made plain for a stand-in."""
@@ -48,11 +53,14 @@ def label_of_event(event: Event) -> str | None:
     """The data's name if ``event`` says it, else None."""
     if event.get("kind") in _SKIPPED_KINDS:
         return None
+    label = event.get("dataset_label")
+    if isinstance(label, str) and label.strip():
+        return _named(label)
     dataset = event.get("dataset")
     if isinstance(dataset, dict):
-        dataset = dataset.get("name") or dataset.get("label")
+        dataset = dataset.get("label") or dataset.get("name")
     if isinstance(dataset, str) and dataset.strip():
-        return _named(dataset)
+        return _CODES.get(dataset.strip().lower()) or _named(dataset)
     name = event.get("name")
     if not isinstance(name, str) or ".datasets." not in f".{name}":
         return None

@@ -7,16 +7,20 @@ state they work on (declared below).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from buildtrace.trace.events import short_name
 from tui.breakpoints import Breakpoints
 from tui.event_store import EventStore
-from tui.labels import search_text
+from tui.labels import search_text, seq_of
 from tui.panel_actions import PanelActions
 from tui.screens.choice_screen import ChoiceScreen
 from tui.stepper import Stepper
 from tui.widgets import SearchBar, TimelineView
+
+#: A search for ``seq 24`` (or ``#24``) goes to that event instead.
+GOTO_SEQ = re.compile(r"(?:seq\s*|#)(\d+)")
 
 
 class FindActions(PanelActions):
@@ -124,10 +128,31 @@ class FindActions(PanelActions):
         self.timeline.focus()
 
     def on_input_submitted(self, message: SearchBar.Submitted) -> None:
-        self._query = message.value.strip().lower()
+        query = message.value.strip().lower()
+        seq = GOTO_SEQ.fullmatch(query)
+        if seq is not None:  # "seq 24": the event a lesson, a handout or --at names
+            self.go_to_seq(int(seq.group(1)))
+            return
+        self._query = query
         self.timeline.set_query(self._query)  # every matching line is marked
         if self._query:
             self.action_match(False)
+
+    def go_to_seq(self, seq: int) -> None:
+        """Put the cursor on the event numbered ``seq`` (its trace's own numbering)."""
+        events = self.store.events
+        if 0 <= seq < len(events) and seq_of(events[seq], seq) == seq:
+            found: int | None = seq  # the usual trace: an event's seq is its place
+        else:
+            found = next((i for i, e in enumerate(events) if seq_of(e, i) == seq), None)
+        if found is None:
+            last = seq_of(events[-1], len(events) - 1) if events else None
+            have = f"the trace goes up to seq {last}" if last is not None else "no events yet"
+            self.notify(f"no event with seq {seq}: {have}", timeout=3)
+            return
+        self.follow = False
+        self._cancel_motions()
+        self.cursor = found
 
     def action_match(self, backward: bool) -> None:
         """Go to the next (or previous) event matching the search, wrapping around."""

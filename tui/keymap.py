@@ -102,7 +102,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("C", "continue(True)", "reverse-continue to the previous breakpoint", "breakpoints"),
     Key("x", "breakpoints", "breakpoints by kind, function or layer", "breakpoints"),
     # finding
-    Key("slash", "search", "search the timeline", "find", "", "/"),
+    Key("slash", "search", "search the timeline, or go to an event: seq 24", "find", "", "/"),
     Key("m", "match(False)", "next search match", "find"),
     Key("M", "match(True)", "previous search match", "find"),
     Key("k", "filter_kinds", "filter the timeline by event kind", "find"),

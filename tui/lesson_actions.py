@@ -25,6 +25,7 @@ from tui.lesson_run import LessonRun
 from tui.theme_styles import ThemeStyles
 from tui.widgets.explain_panel import ExplainPanel
 from tui.widgets.lesson_panel import LessonPanel, LessonView
+from tui.widgets.panel_tabs import PanelTabs
 
 #: A lesson step's ``show`` names the panels that matter at that step; these are their
 #: widgets here (``build``, the build so far, is the timeline; ``source`` is in "what
@@ -162,6 +163,8 @@ class LessonActions(FindActions):
         matter = {_PANELS_OF.get(name) for name in shown}
         for selector in set(_PANELS_OF.values()):
             self.query_one(selector).set_class(selector in matter, "-matters")
+        # On a small screen the tabs say it (the panels there have no title rule).
+        self.query_one(PanelTabs).mark({str(selector).lstrip("#") for selector in matter})
 
     def lesson_view(self, state: ModelState | None = None) -> LessonView:
         """What the lesson panel shows now (``state``: the model as of the cursor)."""

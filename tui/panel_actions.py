@@ -33,6 +33,8 @@ class PanelActions(App[int]):
 
     #: The state the panels' visibility follows (see :class:`PanelLayout`).
     layout = PanelLayout()
+    #: Whether a layout has been applied (the viewer does it once mounted, for its size).
+    laid_out = False
 
     def _show_cursor(self) -> None:
         """Redraw every panel for the cursor (the viewer's)."""
@@ -43,6 +45,7 @@ class PanelActions(App[int]):
         if layout is not None:
             self.layout = layout
         layout = self.layout
+        self.laid_out = True
         displays = layout.displays()
         for selector, shown in displays.items():
             self.query_one(selector).display = shown
@@ -61,7 +64,7 @@ class PanelActions(App[int]):
 
     def on_resize(self, event: events.Resize) -> None:
         compact = is_compact(event.size.width, event.size.height)
-        if compact != self.layout.compact:
+        if self.laid_out and compact != self.layout.compact:
             self.apply_layout(replace(self.layout, compact=compact))
             self._show_cursor()
 

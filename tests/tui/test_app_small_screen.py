@@ -142,6 +142,9 @@ async def test_z_shows_the_whole_explanation_and_source_full_screen_and_steps(
         assert "Sequential.build" not in plain(words.content).split(" — ")[0]
         await pilot.press("z")
         assert not isinstance(app.screen, ZoomScreen)
+        await pilot.press("z", "4")  # a panel key closes the zoom and picks its tab
+        await wait_for(pilot, lambda: app.query_one("#model").display)
+        assert not isinstance(app.screen, ZoomScreen)
 
 
 @pytest.mark.asyncio
@@ -164,10 +167,10 @@ async def test_the_why_of_an_unsupported_feature_error_is_readable_whole(
 
 
 @pytest.mark.asyncio
-async def test_the_footer_fits_80_columns_without_the_palette_key(
+async def test_the_footer_fits_its_width_and_shows_the_palette_key_from_100_columns(
     seed_trace: Path, wait_for: WaitFor
 ) -> None:
-    for size, palette in ((SMALL, False), (WIDE, True)):
+    for size, palette in ((SMALL, False), ((99, 30), False), ((100, 30), True), (WIDE, True)):
         app = create_app(seed_trace, follow=False)
         async with app.run_test(size=size) as pilot:
             await wait_for(pilot, lambda: app.finished)  # noqa: B023 (awaited here)

@@ -57,6 +57,24 @@ async def test_the_status_bar_numbers_events_by_their_seq(
 
 
 @pytest.mark.asyncio
+async def test_seq_24_in_the_search_goes_to_the_event_numbered_24(
+    seed_trace: Path, wait_for: WaitFor
+) -> None:
+    app = create_app(seed_trace, follow=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.finished)
+        await pilot.press("slash", *"seq 24", "enter")
+        assert app.cursor == 24 and app.store.events[app.cursor]["seq"] == 24
+        assert "seq 24 ·" in status_line(app)
+        await pilot.press(*["backspace"] * 6, *"#7", "enter")
+        assert app.cursor == 7
+        last = app.store.events[-1]["seq"]
+        await pilot.press(*["backspace"] * 2, *f"seq {last + 5}", "enter")
+        assert app.cursor == 7
+        assert messages(app)[-1] == f"no event with seq {last + 5}: the trace goes up to seq {last}"
+
+
+@pytest.mark.asyncio
 async def test_presenter_mode_shows_the_seq_of_the_event(
     seed_trace: Path, wait_for: WaitFor
 ) -> None:

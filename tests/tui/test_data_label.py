@@ -57,6 +57,14 @@ def with_load_event(trace: Path, fields: dict[str, object]) -> Path:
 
 
 def test_the_name_is_read_from_a_field_of_the_load_event() -> None:
+    # The fields load_data's return event carries (buildtrace.keras.datasets.standin).
+    standin = {"dataset": "standin", "dataset_label": "stand-in digits (not MNIST)"}
+    assert label_of_event({"kind": "return", "name": LOAD, **standin}) == STANDIN
+    mnist = {"dataset": "mnist", "dataset_label": "MNIST"}
+    assert label_of_event({"kind": "return", "name": LOAD, **mnist}) == MNIST
+    assert label_of_event({"kind": "return", "name": LOAD, "dataset": "standin"}) == STANDIN
+    assert label_of_event({"kind": "return", "name": LOAD, "dataset": "mnist"}) == MNIST
+    # Older or other shapes of the same news.
     assert label_of_event({"kind": "return", "name": LOAD, "source": "standin"}) == STANDIN
     assert label_of_event({"kind": "return", "name": LOAD, "standin": True}) == STANDIN
     assert label_of_event({"kind": "return", "name": LOAD, "source": "keras-cache"}) == MNIST
@@ -84,7 +92,8 @@ def test_the_name_is_read_from_the_loaders_own_line() -> None:
 async def test_a_trace_that_names_its_data_shows_it_in_the_header_and_training(
     fit_trace: Path, wait_for: WaitFor
 ) -> None:
-    app = create_app(with_load_event(fit_trace, {"source": "standin"}), follow=False)
+    fields = {"dataset": "standin", "dataset_label": STANDIN}
+    app = create_app(with_load_event(fit_trace, fields), follow=False)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.finished)
         await pilot.press("end")

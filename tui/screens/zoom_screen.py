@@ -6,8 +6,8 @@ event. The stepping keys keep working underneath (they are the viewer's), so a s
 can read the build step by step at full size; the arrows and PgUp/PgDn scroll.
 
 Example:
-    >>> [binding.key for binding in ZoomScreen.BINDINGS]
-    ['escape,z']
+    >>> [binding.key for binding in ZoomScreen.BINDINGS][:3]
+    ['escape,z', 'slash', '1']
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.keymap import FOOTER_DROP_ORDER
+from tui.panel_layout import PANELS
 from tui.widgets.key_footer import KeyFooter
 
 
@@ -41,11 +42,22 @@ class ZoomScroll(VerticalScroll, inherit_bindings=False):
     ]
 
 
+#: Keys whose action works on the panels under the zoom: they close it first.
+_UNDER = {
+    "slash": "search",
+    **{str(n): f"toggle_panel('{name}')" for n, name in enumerate(PANELS, start=1)},
+}
+
+
 class ZoomScreen(Screen[None]):
-    """The explanation of the cursor's event, full screen; z or Esc goes back."""
+    """The explanation of the cursor's event, full screen; z or Esc goes back.
+
+    The search (/) and the panel keys (1-7) act on the panels: they close the zoom first.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,z", "close", "back", key_display="z"),
+        *(Binding(key, f"leave({action!r})", show=False) for key, action in _UNDER.items()),
     ]
 
     def __init__(self, title: str = "what this step does", content: RenderableType = "") -> None:
@@ -75,3 +87,10 @@ class ZoomScreen(Screen[None]):
     def action_close(self) -> None:
         """Back to the panels."""
         self.dismiss(None)
+
+    async def action_leave(self, action: str) -> None:
+        """Back to the panels, then do ``action`` (an action of the viewer) there."""
+        app = self.app
+        await self.dismiss(None)
+        # Once the panels' screen has its focus back (else it would take the search's).
+        app.call_after_refresh(app.run_action, action)

@@ -26,6 +26,11 @@ class PanelTabs(Tabs, can_focus=False):
         """The panel a tab stands for (``tab-model`` -> ``model``)."""
         return (tab.id or "").removeprefix("tab-")
 
+    def mark(self, names: set[str]) -> None:
+        """Mark the tabs of the panels ``names`` (those a lesson step says matter)."""
+        for tab in self.query(Tab):
+            tab.set_class(self.panel_of(tab) in names, "-matters")
+
     def pick(self, name: str) -> None:
         """Show the tab of the panel ``name`` as the active one."""
         tab_id = f"tab-{name}"

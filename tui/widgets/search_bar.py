@@ -14,7 +14,7 @@ class SearchBar(Input):
 
     Example:
         >>> SearchBar().placeholder
-        'search: a function, a layer, a kind… (Enter: next match, Esc: close)'
+        'search: a function, a layer, a kind… or seq 24 (Enter: go, Esc: close)'
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "close search")]
@@ -24,7 +24,7 @@ class SearchBar(Input):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(
-            placeholder="search: a function, a layer, a kind… (Enter: next match, Esc: close)",
+            placeholder="search: a function, a layer, a kind… or seq 24 (Enter: go, Esc: close)",
             id=id,
         )
 
