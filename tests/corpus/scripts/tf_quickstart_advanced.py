@@ -67,7 +67,8 @@ for epoch in range(3):
     losses.append(float(mean_loss.result()))
     print(
         f"Epoch {epoch + 1}, Loss: {mean_loss.result():0.3f}, "
-        f"Accuracy: {accuracy.result() * 100:0.1f}, Test accuracy: {test_accuracy.result() * 100:0.1f}"
+        f"Accuracy: {accuracy.result() * 100:0.1f}, "
+        f"Test accuracy: {test_accuracy.result() * 100:0.1f}"
     )
 
 assert len(net.trainable_variables) == 6

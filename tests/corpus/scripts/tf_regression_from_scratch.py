@@ -21,7 +21,7 @@ def predict(x):
     return w * x + b
 
 
-for step in range(100):
+for _ in range(100):
     with tf.GradientTape() as tape:
         loss = tf.reduce_mean(tf.square(ys - predict(xs)))
     dw, db = tape.gradient(loss, [w, b])
@@ -35,7 +35,7 @@ print(f"w = {w.numpy():.3f}, b = {b.numpy():.3f}, loss = {float(loss):.4f}")
 v = tf.Variable(tf.zeros((1,)))
 optimizer = tf.keras.optimizers.SGD(learning_rate=0.1)
 batches = tf.data.Dataset.from_tensor_slices((xs, ys)).shuffle(200).batch(20)
-for epoch in range(20):
+for _ in range(20):
     for x_batch, y_batch in batches:
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean(tf.square(y_batch - (v * x_batch + true_b)))
