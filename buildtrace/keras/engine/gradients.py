@@ -237,6 +237,34 @@ def as_tensors(outputs: Any) -> Any:
     return outputs
 
 
+def _fused_logits(loss: Any, y_pred: Any) -> Any:
+    """The logits a crossentropy should work from (Keras's ``_keras_logits``), or None."""
+    info = getattr(y_pred, "_keras_logits", None) if type(y_pred) is Tensor else None
+    return info[1] if info is not None and loss.fuses_activation(info[0]) else None
+
+
+def per_sample_loss_on_tape(loss: Any, y_true: Any, y_pred: Any) -> Tensor:
+    """Per-sample losses (``keras.losses.mean_squared_error(y, y_pred)``...) on the tape."""
+    logits = _fused_logits(loss, y_pred)
+    pred = to_array(y_pred)
+    if pred.dtype.kind != "f":
+        pred = pred.astype(np.float32)
+    if logits is not None:
+        losses, grad = loss._logits_losses_and_grad(y_true, np.asarray(logits, pred.dtype))
+    else:
+        losses, grad = loss._losses_and_grad(y_true, pred, need_grad=True)
+    out = Tensor(np.asarray(losses))
+
+    def vjp(dy: Any) -> list[Any]:
+        dy = np.asarray(dy, grad.dtype)
+        scaled = grad * dy.reshape(dy.shape + (1,) * (grad.ndim - dy.ndim))
+        return [tape_core.LogitsGradient(scaled) if logits is not None else scaled]
+
+    if is_tensor(y_pred):
+        tape_core.record(loss.name, (y_pred,), (out,), vjp)
+    return out
+
+
 def loss_on_tape(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
     """A Keras loss called inside a ``tf.GradientTape``: its value, and its tape node.
 
@@ -255,11 +283,17 @@ def loss_on_tape(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None)
             return convert_to_tensor(per_sample)
         total = math_ops.reduce_sum(per_sample)
         return total if loss.reduction == "sum" else math_ops.reduce_mean(per_sample)
-    info = getattr(y_pred, "_keras_logits", None) if type(y_pred) is Tensor else None
-    logits = info[1] if info is not None and loss.fuses_activation(info[0]) else None
+    logits = _fused_logits(loss, y_pred)
+    if sample_weight is not None:
+        # (N, 1) weights for (N,) per-sample losses: Keras squeezes the last axis.
+        sample_weight = to_array(sample_weight)
+        if sample_weight.ndim == to_array(y_pred).ndim and sample_weight.shape[-1] == 1:
+            sample_weight = sample_weight[..., 0]
     if loss.reduction == "none":
-        losses = loss.call(y_true, y_pred)
-        return Tensor(np.asarray(losses))
+        per_sample = per_sample_loss_on_tape(loss, y_true, y_pred)
+        if sample_weight is None:
+            return per_sample
+        return math_ops.multiply(per_sample, to_array(sample_weight, per_sample.dtype))
     value, grad = loss.forward_backward(y_true, to_array(y_pred), logits, sample_weight)
     out = Tensor(np.asarray(value, grad.dtype))
 

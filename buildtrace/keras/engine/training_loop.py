@@ -96,7 +96,7 @@ def evaluate(
         steps=handler.inferred_steps,
     )  # fmt: skip
     if self.test_function is None:
-        self.test_function = trace_once(self.test_step)
+        self.test_function = trace_once(self._packed_step("test_step"))
     self.reset_metrics()
     callback_list.on_test_begin()
     emit("test_begin", "evaluate", self.name, steps=handler.inferred_steps)
