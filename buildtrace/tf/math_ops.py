@@ -519,6 +519,10 @@ def gather_slice(x: Any, key: Any) -> Tensor:
     return out
 
 
+#: ``x[key]`` as an op of its own (what ``KerasTensor.__getitem__`` calls).
+getitem = tf_op("__operators__.getitem")(gather_slice)
+
+
 @tf_op("math.add_n")
 def add_n(inputs: list[Any], name: Any = None) -> Tensor:
     """The sum of a list of tensors. Mirrors ``tf.math.add_n``."""

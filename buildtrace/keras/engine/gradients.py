@@ -333,3 +333,47 @@ def compiled_loss_on_tape(
     batch = float(np.shape(preds[0])[0])
     container._loss_metric.update_state(float(total), sample_weight=batch)
     return total
+
+
+# ------------------------------------------- layers differentiated by their ops
+# A layer with no gradient rule of its own (your layer, a Lambda, a TFOpLambda) is
+# differentiated the way TensorFlow differentiates everything: its `call` runs on
+# tensors under a tape of its own, and its backward pass asks that tape.
+
+
+def autodiff_forward(layer: Layer, inputs: Any, training: bool = True) -> tuple[Any, Any]:
+    """Run ``layer.call`` on tensors under a private tape: ``(outputs, cache)``."""
+    from buildtrace.tf.autodiff import GradientTape as TfTape
+
+    sources = [Tensor(np.asarray(to_array(x))) for x in flatten(inputs)]
+    structure = sources if isinstance(inputs, list | tuple) else sources[0]
+    tape = TfTape(persistent=True)
+    with tape_core.isolated(tape._recorder):
+        tape.watch(sources)
+        outputs = layer.call(structure, **layer._call_kwargs({"training": training}))
+    flat = flatten(outputs)
+    arrays = [to_array(o) for o in flat]
+    values = arrays if isinstance(outputs, list | tuple) else arrays[0]
+    return values, (tape, sources, flat)
+
+
+def autodiff_backward(
+    layer: Layer, dy: Any, cache: Any, need_dx: bool = True
+) -> tuple[Any, list[Any]]:
+    """``dL/d(inputs)`` and the weights' gradients, from the layer's private tape."""
+    tape, sources, outputs = cache
+    if not all(is_tensor(o) for o in outputs):
+        raise NotImplementedError(
+            f"buildtrace has no gradient for layer {layer.name} ({type(layer).__name__}): its "
+            "`call` returned a numpy array. Write it with tf ops (tf.matmul, tf.nn.relu...) "
+            "or tensor arithmetic, so that a tape can differentiate it."
+        )
+    dys = dy if isinstance(dy, list) else [dy]
+    weights = layer.trainable_weights
+    grads = tape.gradient(outputs, [*sources, *weights], output_gradients=dys)
+    arrays = [
+        np.zeros_like(to_array(v)) if g is None else to_array(g)
+        for v, g in zip([*sources, *weights], grads)
+    ]
+    dx = arrays[: len(sources)]
+    return (dx if len(dx) > 1 else dx[0]) if need_dx else None, arrays[len(sources) :]
