@@ -24,6 +24,8 @@ Example:
 
 from __future__ import annotations
 
+import builtins
+
 from buildtrace.tf import data, dtypes, errors, math_ops, nn, random
 from buildtrace.tf.array_ops import (
     cast,
@@ -140,7 +142,7 @@ math = Namespace(
 linalg = Namespace("tf.linalg", "Mirrors `tf.linalg`.", {"matmul": math_ops.matmul})
 
 
-def executing_eagerly() -> bool:
+def executing_eagerly() -> builtins.bool:
     """Always True: buildtrace runs every op as it is called. Mirrors ``tf.executing_eagerly``."""
     return True
 

@@ -132,7 +132,8 @@ def range(
     parts = [to_array(v) for v in (start, limit, delta)]
     if dtype is None:
         dtype = np.float32 if any(p.dtype.kind == "f" for p in parts) else np.int32
-    return Tensor(np.arange(*parts).astype(dtypes.numpy_dtype(dtype)))
+    first, last, step = (p.item() for p in parts)
+    return Tensor(np.arange(first, last, step).astype(dtypes.numpy_dtype(dtype)))
 
 
 @tf_op("concat")

@@ -45,7 +45,8 @@ def traced_as(module: str, qualname: str | None = None, **options: Any) -> Calla
         func.__module__ = module
         if qualname is not None:
             func.__qualname__ = qualname
-        return traced(**options)(func)
+        decorator: Any = traced(**options)
+        return decorator(func)
 
     return decorate
 

@@ -69,7 +69,7 @@ def softmax(logits: Any, axis: int = -1, name: str | None = None) -> Tensor:
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     s = e / e.sum(axis=axis, keepdims=True)
 
-    def grad(dy: np.ndarray) -> np.ndarray:
+    def grad(dy: np.ndarray) -> Any:
         return s * (dy - (dy * s).sum(axis=axis, keepdims=True))
 
     return _record("Softmax", logits, Tensor(s), grad)
