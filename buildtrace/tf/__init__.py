@@ -36,6 +36,7 @@ from buildtrace.tf.array_ops import (
     expand_dims,
     fill,
     gather,
+    linspace,
     one_hot,
     ones,
     ones_like,
@@ -52,7 +53,7 @@ from buildtrace.tf.array_ops import (
     zeros,
     zeros_like,
 )
-from buildtrace.tf.autodiff import Function, GradientTape, function
+from buildtrace.tf.autodiff import Function, GradientTape, UnconnectedGradients, function
 from buildtrace.tf.dtypes import (
     DType,
     as_dtype,
@@ -155,6 +156,7 @@ __all__ = [
     "GradientTape",
     "Tensor",
     "TensorShape",
+    "UnconnectedGradients",
     "Variable",
     "abs",
     "add",
@@ -196,6 +198,7 @@ __all__ = [
     "less",
     "less_equal",
     "linalg",
+    "linspace",
     "log",
     "logical_and",
     "logical_or",

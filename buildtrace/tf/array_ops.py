@@ -136,6 +136,13 @@ def range(
     return Tensor(np.arange(first, last, step).astype(dtypes.numpy_dtype(dtype)))
 
 
+def linspace(start: Any, stop: Any, num: int, name: str | None = None, axis: int = 0) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop``. Mirrors ``tf.linspace``."""
+    first = to_array(start)
+    dtype = first.dtype if first.dtype.kind == "f" else np.float32
+    return Tensor(np.linspace(first, to_array(stop), int(num), axis=axis).astype(dtype))
+
+
 @tf_op("concat")
 def concat(values: list[Any], axis: int, name: str | None = None) -> Tensor:
     """Join tensors along ``axis``. Mirrors ``tf.concat``.
