@@ -23,7 +23,9 @@ from buildtrace.keras.utils.nest import flatten
 from buildtrace.tf import math_ops
 from buildtrace.tf import tape as tape_core
 from buildtrace.tf.array_ops import convert_to_tensor
+from buildtrace.tf.autodiff import traced_as
 from buildtrace.tf.tensors import Tensor, is_tensor, to_array
+from buildtrace.trace import BUS
 
 if TYPE_CHECKING:
     from buildtrace.keras.engine.base_layer import Layer
@@ -64,13 +66,17 @@ class GradientTape:
         by_id, _ = self._backpropagate(self._output_grads, self._wrt_logits, need_dx=False)
         return _aligned(by_id, variables)
 
-    def forward(self, inputs: Any, training: bool = True) -> Any:
+    def forward(self, inputs: Any, training: bool = True, announce: bool = False) -> Any:
         """Run the model on ``inputs`` as ``Functional._run_internal_graph`` does, keeping
-        each layer's inputs and cache for the backward pass."""
+        each layer's inputs and cache for the backward pass.
+
+        With ``announce``, each layer's run is reported as its ``Layer.__call__`` (a
+        hand-written loop's forward pass, seen as Keras's trace shows it)."""
         self._records = []
+        run = _announced_forward if announce else backprop.forward
 
         def record(node: Node, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-            outputs, cache = backprop.forward(node.layer, args[0], training=training)
+            outputs, cache = run(node.layer, args[0], training=training)
             self._records.append((node, args[0], cache))
             return outputs
 
@@ -165,6 +171,24 @@ def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
 # themselves.
 
 
+def _shapes(structure: Any) -> Any:
+    if isinstance(structure, list | tuple):
+        return [_shapes(x) for x in structure]
+    return tuple(np.shape(structure))
+
+
+# The event carries Keras's name: it is the layer's __call__ that Keras's trace shows.
+@traced_as(
+    "keras.engine.base_layer",
+    "Layer.__call__",
+    details=lambda layer, inputs, training=True: {"input_shape": _shapes(inputs)},
+    result=lambda value: {"output_shape": _shapes(value[0])},
+)
+def _announced_forward(layer: Layer, inputs: Any, training: bool = True) -> tuple[Any, Any]:
+    """One layer's forward pass on the tape, reported as ``Layer.__call__`` on data."""
+    return backprop.forward(layer, inputs, training=training)
+
+
 def has_gradient_rule(layer: Layer) -> bool:
     """Whether ``layer`` has a backward pass of its own (a graph model: all its layers)."""
     if backprop.rule_for(layer) is not None:
@@ -197,7 +221,7 @@ def call_on_tape(layer: Layer, inputs: Any, arrays: Any, kwargs: dict[str, Any])
     logits_info: tuple[str | None, Any] = (None, None)
     if getattr(layer, "_is_graph_network", False):
         model_tape = GradientTape(layer)  # type: ignore[arg-type]
-        outputs = model_tape.forward(arrays, training=training)
+        outputs = model_tape.forward(arrays, training=training, announce=BUS.active)
         logits_info = model_tape.output_logits(0)
 
         def vjp(dy: Any) -> list[Any]:
