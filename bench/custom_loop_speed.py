@@ -97,13 +97,17 @@ def main() -> None:
     dataset = tf.data.Dataset.from_tensor_slices((x, y)).shuffle(len(x)).batch(args.batch)
     fit_times: list[float] = []
     loop_times: list[float] = []
+    fit_cpu: list[float] = []
+    loop_cpu: list[float] = []
     for _ in range(args.rounds):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         fitted.fit(x, y, batch_size=args.batch, epochs=1, verbose=0)
         fit_times.append(time.perf_counter() - start)
-        start = time.perf_counter()
+        fit_cpu.append(time.process_time() - cpu)
+        start, cpu = time.perf_counter(), time.process_time()
         loop.epoch(dataset if args.dataset else array_batches(x, y, args.batch, rng))
         loop_times.append(time.perf_counter() - start)
+        loop_cpu.append(time.process_time() - cpu)
     fit_median, loop_median = statistics.median(fit_times), statistics.median(loop_times)
     paired = [lt / ft for lt, ft in zip(loop_times, fit_times)]
     feed = "tf.data" if args.dataset else "array slices"
@@ -113,6 +117,10 @@ def main() -> None:
     print(f"ratio loop/fit (medians): {loop_median / fit_median:.3f}x  (target: at most 1.3x)")
     print(f"paired ratios per round (median {statistics.median(paired):.3f}): ", end="")
     print(" ".join(f"{r:.2f}" for r in paired))
+    # CPU time: what the process itself spent, less shaken by other work on the machine
+    # (with OPENBLAS_NUM_THREADS=1 it is the work done, thread for thread).
+    cpu_ratio = statistics.median(loop_cpu) / statistics.median(fit_cpu)
+    print(f"CPU time: fit {spread(fit_cpu)}, loop {spread(loop_cpu)}, ratio {cpu_ratio:.3f}x")
     print(f"final accuracy: fit {fitted.evaluate(x, y, verbose=0)[1]:.3f}, "
           f"loop {float(loop.train_accuracy.result()):.3f}")  # fmt: skip
 

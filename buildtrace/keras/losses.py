@@ -118,6 +118,11 @@ class Loss:
 
     def call(self, y_true: Any, y_pred: Any) -> Array:
         """Per-sample losses (no reduction)."""
+        if tf_tape.is_recording():  # inside a tf.GradientTape: record the gradient too
+            from buildtrace.keras.engine import gradients
+
+            # A tensor that behaves as the array (numpy methods included), plus its tape node.
+            return gradients.per_sample_loss_on_tape(self, y_true, y_pred)  # type: ignore[return-value]
         return self._losses_and_grad(y_true, _pred(y_pred), need_grad=False)[0]
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:

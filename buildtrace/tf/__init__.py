@@ -24,6 +24,8 @@ Example:
 
 from __future__ import annotations
 
+import builtins
+
 from buildtrace.tf import data, dtypes, errors, math_ops, nn, random
 from buildtrace.tf.array_ops import (
     cast,
@@ -34,6 +36,7 @@ from buildtrace.tf.array_ops import (
     expand_dims,
     fill,
     gather,
+    linspace,
     one_hot,
     ones,
     ones_like,
@@ -50,7 +53,7 @@ from buildtrace.tf.array_ops import (
     zeros,
     zeros_like,
 )
-from buildtrace.tf.autodiff import Function, GradientTape, function
+from buildtrace.tf.autodiff import Function, GradientTape, UnconnectedGradients, function
 from buildtrace.tf.dtypes import (
     DType,
     as_dtype,
@@ -140,7 +143,7 @@ math = Namespace(
 linalg = Namespace("tf.linalg", "Mirrors `tf.linalg`.", {"matmul": math_ops.matmul})
 
 
-def executing_eagerly() -> bool:
+def executing_eagerly() -> builtins.bool:
     """Always True: buildtrace runs every op as it is called. Mirrors ``tf.executing_eagerly``."""
     return True
 
@@ -153,6 +156,7 @@ __all__ = [
     "GradientTape",
     "Tensor",
     "TensorShape",
+    "UnconnectedGradients",
     "Variable",
     "abs",
     "add",
@@ -194,6 +198,7 @@ __all__ = [
     "less",
     "less_equal",
     "linalg",
+    "linspace",
     "log",
     "logical_and",
     "logical_or",

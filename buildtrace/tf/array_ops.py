@@ -132,7 +132,15 @@ def range(
     parts = [to_array(v) for v in (start, limit, delta)]
     if dtype is None:
         dtype = np.float32 if any(p.dtype.kind == "f" for p in parts) else np.int32
-    return Tensor(np.arange(*parts).astype(dtypes.numpy_dtype(dtype)))
+    first, last, step = (p.item() for p in parts)
+    return Tensor(np.arange(first, last, step).astype(dtypes.numpy_dtype(dtype)))
+
+
+def linspace(start: Any, stop: Any, num: int, name: str | None = None, axis: int = 0) -> Tensor:
+    """``num`` evenly spaced values from ``start`` to ``stop``. Mirrors ``tf.linspace``."""
+    first = to_array(start)
+    dtype = first.dtype if first.dtype.kind == "f" else np.float32
+    return Tensor(np.linspace(first, to_array(stop), int(num), axis=axis).astype(dtype))
 
 
 @tf_op("concat")

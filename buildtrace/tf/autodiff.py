@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import enum
 import functools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -45,7 +46,8 @@ def traced_as(module: str, qualname: str | None = None, **options: Any) -> Calla
         func.__module__ = module
         if qualname is not None:
             func.__qualname__ = qualname
-        return traced(**options)(func)
+        decorator: Any = traced(**options)
+        return decorator(func)
 
     return decorate
 
@@ -80,6 +82,17 @@ def _gradient_details(
 
 #: How many recorded ops a ``gradient`` event lists by name.
 _SHOWN_OPS = 12
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` gives a source the target does not depend on. Mirrors the TF enum."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+def _is_float(source: Any) -> bool:
+    return isinstance(source, _TensorOps) and to_array(source).dtype.kind == "f"
 
 
 class GradientTape:
@@ -174,14 +187,14 @@ class GradientTape:
                 )
         self._backpropagate(grads)
         flat_sources = _flatten(sources)
+        # Besides watched tensors and variables, any tensor an op recorded here made (an
+        # intermediate result) may be asked about, as in TensorFlow.
+        made = {id(o) for node in self._recorder.nodes for o in node.outputs}
         results = []
         for source in flat_sources:
-            grad = (
-                grads.get(id(source))
-                if self._is_source(source)
-                or (isinstance(source, Tensor) and id(source) in self._watched)
-                else None
-            )
+            # Only floating tensors have gradients (TensorFlow warns and gives None).
+            wanted = (self._is_source(source) or id(source) in made) and _is_float(source)
+            grad = grads.get(id(source)) if wanted else None
             if isinstance(grad, _tape.LogitsGradient):
                 grad = None
             if (

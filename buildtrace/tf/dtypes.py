@@ -7,6 +7,7 @@ numpy accepts it wherever it wants a dtype (``array.astype(tf.float32)``).
 
 from __future__ import annotations
 
+import builtins
 from typing import Any
 
 import numpy as np
@@ -35,29 +36,29 @@ class DType:
         return "string" if self._np.kind in "OSU" else self._np.name
 
     @property
-    def as_numpy_dtype(self) -> type:
+    def as_numpy_dtype(self) -> Any:
         """The numpy scalar type (``numpy.float32``)."""
         return self._np.type
 
     @property
-    def dtype(self) -> np.dtype[Any]:
+    def dtype(self) -> Any:
         # numpy reads a `.dtype` attribute when it is handed an object as a dtype.
         return self._np
 
     @property
-    def is_floating(self) -> bool:
+    def is_floating(self) -> builtins.bool:
         """True for float16/32/64."""
-        return self._np.kind == "f"
+        return builtins.bool(self._np.kind == "f")
 
     @property
-    def is_integer(self) -> bool:
+    def is_integer(self) -> builtins.bool:
         """True for signed and unsigned integers."""
-        return self._np.kind in "iu"
+        return builtins.bool(self._np.kind in "iu")
 
     @property
-    def is_bool(self) -> bool:
+    def is_bool(self) -> builtins.bool:
         """True for ``tf.bool``."""
-        return self._np.kind == "b"
+        return builtins.bool(self._np.kind == "b")
 
     @property
     def base_dtype(self) -> DType:
@@ -76,9 +77,9 @@ class DType:
         info = np.finfo(self._np) if self.is_floating else np.iinfo(self._np)
         return info.max
 
-    def __eq__(self, other: object) -> bool:
+    def __eq__(self, other: object) -> builtins.bool:
         try:
-            return self._np == as_dtype(other)._np
+            return builtins.bool(self._np == as_dtype(other)._np)
         except TypeError:
             return False
 
@@ -141,7 +142,7 @@ def as_dtype(type_value: Any) -> DType:
     return _BY_NAME.get(numpy_dtype.name) or DType(numpy_dtype)
 
 
-def numpy_dtype(type_value: Any) -> np.dtype[Any]:
+def numpy_dtype(type_value: Any) -> Any:
     """The numpy dtype for anything :func:`as_dtype` accepts."""
     return as_dtype(type_value)._np
 

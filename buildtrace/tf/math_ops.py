@@ -27,7 +27,7 @@ def _dims(shape: tuple[int, ...]) -> str:
     return "[" + ",".join(str(d) for d in shape) + "]"
 
 
-def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Array:
+def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     """Sum ``grad`` over the axes broadcasting added, so it has ``shape`` again."""
     grad = np.asarray(grad)
     if grad.shape == shape:
@@ -388,7 +388,7 @@ def reduce_max(
 ) -> Tensor:
     """Mirrors ``tf.math.reduce_max`` (the gradient is shared among ties)."""
 
-    def grad(a: Array, v: Array, dy: Array, ax: tuple[int, ...] | None) -> Array:
+    def grad(a: Array, v: Array, dy: Array, ax: tuple[int, ...] | None) -> Any:
         hit = a == v
         return dy * hit / hit.sum(axis=ax, keepdims=True)
 
@@ -401,7 +401,7 @@ def reduce_min(
 ) -> Tensor:
     """Mirrors ``tf.math.reduce_min``."""
 
-    def grad(a: Array, v: Array, dy: Array, ax: tuple[int, ...] | None) -> Array:
+    def grad(a: Array, v: Array, dy: Array, ax: tuple[int, ...] | None) -> Any:
         hit = a == v
         return dy * hit / hit.sum(axis=ax, keepdims=True)
 
@@ -517,6 +517,10 @@ def gather_slice(x: Any, key: Any) -> Tensor:
 
         _tape.record("StridedSlice", (x,), (out,), vjp)
     return out
+
+
+#: ``x[key]`` as an op of its own (what ``KerasTensor.__getitem__`` calls).
+getitem = tf_op("__operators__.getitem")(gather_slice)
 
 
 @tf_op("math.add_n")

@@ -26,6 +26,7 @@ __all__ = [
     "sigmoid",
     "softmax",
     "softmax_cross_entropy_with_logits",
+    "softplus",
     "sparse_softmax_cross_entropy_with_logits",
     "tanh",
 ]
@@ -69,7 +70,7 @@ def softmax(logits: Any, axis: int = -1, name: str | None = None) -> Tensor:
     e = np.exp(a - a.max(axis=axis, keepdims=True))
     s = e / e.sum(axis=axis, keepdims=True)
 
-    def grad(dy: np.ndarray) -> np.ndarray:
+    def grad(dy: np.ndarray) -> Any:
         return s * (dy - (dy * s).sum(axis=axis, keepdims=True))
 
     return _record("Softmax", logits, Tensor(s), grad)
@@ -85,6 +86,14 @@ def log_softmax(logits: Any, axis: int = -1, name: str | None = None) -> Tensor:
     return _record(
         "LogSoftmax", logits, Tensor(out), lambda dy: dy - s * dy.sum(axis=axis, keepdims=True)
     )
+
+
+@tf_op("nn.softplus")
+def softplus(features: Any, name: str | None = None) -> Tensor:
+    """``log(1 + exp(x))``, computed without overflow. Mirrors ``tf.nn.softplus``."""
+    a = to_array(features)
+    out = Tensor(np.logaddexp(0, a).astype(a.dtype, copy=False))
+    return _record("Softplus", features, out, lambda dy: dy / (1 + np.exp(-a)))
 
 
 @tf_op("nn.l2_normalize")

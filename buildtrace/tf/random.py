@@ -84,8 +84,8 @@ def uniform(
             raise ValueError(f"Must specify maxval for integer dtype {dtypes.as_dtype(wanted)!r}")
         low, high = int(to_array(minval)), int(to_array(maxval))
         return Tensor(_rng(seed).integers(low, high, size).astype(wanted))
-    high = 1.0 if maxval is None else to_array(maxval)
-    return Tensor(np.asarray(_rng(seed).uniform(to_array(minval), high, size), wanted))
+    top: Any = 1.0 if maxval is None else to_array(maxval)
+    return Tensor(np.asarray(_rng(seed).uniform(to_array(minval), top, size), wanted))
 
 
 def shuffle(value: Any, seed: Any = None, name: Any = None) -> Tensor:

@@ -105,3 +105,23 @@ def accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
             "two losses from separate model calls."
         )
     store[key] = old + grad
+
+
+class isolated:
+    """Record only into ``recorder`` inside the block; the other tapes see nothing.
+
+    For a layer differentiated on a tape of its own (its backward pass): the outer tapes
+    get one node for the whole layer, not the ops inside it as well.
+    """
+
+    def __init__(self, recorder: Recorder) -> None:
+        self._recorder = recorder
+        self._saved: list[Recorder] = []
+
+    def __enter__(self) -> Recorder:
+        self._saved = _ACTIVE[:]
+        _ACTIVE[:] = [self._recorder]
+        return self._recorder
+
+    def __exit__(self, *exc: Any) -> None:
+        _ACTIVE[:] = self._saved

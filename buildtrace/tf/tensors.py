@@ -30,8 +30,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 newaxis = None
 
 
-class TensorShape:
+class TensorShape(tuple[Any, ...]):
     """A tensor's shape. Mirrors: ``tf.TensorShape`` (``None`` for an unknown size).
+
+    A tuple underneath (so numpy and the engine take it as a shape), with TensorFlow's
+    methods and repr on top.
 
     Example:
         >>> s = TensorShape([2, 3])
@@ -39,67 +42,52 @@ class TensorShape:
         (TensorShape([2, 3]), [2, 3], 2, True, '(2, 3)')
     """
 
-    __slots__ = ("_dims",)
-
-    def __init__(self, dims: Any) -> None:
+    def __new__(cls, dims: Any = ()) -> TensorShape:
         dims = () if dims is None else dims
-        self._dims = tuple(None if d is None else int(d) for d in dims)
+        return super().__new__(cls, (None if d is None else int(d) for d in dims))
 
     def as_list(self) -> list[int | None]:
         """The sizes as a list."""
-        return list(self._dims)
+        return list(self)
 
     @property
     def rank(self) -> int:
         """Number of dimensions."""
-        return len(self._dims)
+        return len(self)
 
-    ndims = rank
+    @property
+    def ndims(self) -> int:
+        """Number of dimensions."""
+        return len(self)
 
     @property
     def dims(self) -> list[int | None]:
         """The sizes (TensorFlow 2 returns plain ints here too)."""
-        return list(self._dims)
+        return list(self)
 
     def num_elements(self) -> int | None:
         """The product of the sizes, or None if one is unknown."""
-        if any(d is None for d in self._dims):
+        if any(d is None for d in self):
             return None
-        return int(np.prod(self._dims, dtype=np.int64))
+        return int(np.prod(self, dtype=np.int64))
 
-    def is_fully_defined(self) -> bool:
+    def is_fully_defined(self) -> builtins.bool:
         """Whether every size is known."""
-        return all(d is not None for d in self._dims)
-
-    def __len__(self) -> int:
-        return len(self._dims)
-
-    def __iter__(self) -> Iterator[int | None]:
-        return iter(self._dims)
+        return all(d is not None for d in self)
 
     def __getitem__(self, key: Any) -> Any:
         if isinstance(key, slice):
-            return TensorShape(self._dims[key])
-        return self._dims[key]
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, TensorShape):
-            return self._dims == other._dims
-        if isinstance(other, list | tuple):
-            return self._dims == tuple(other)
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._dims)
+            return TensorShape(tuple.__getitem__(self, key))
+        return tuple.__getitem__(self, key)
 
     def __add__(self, other: Any) -> TensorShape:
-        return TensorShape(self._dims + tuple(other))
+        return TensorShape((*self, *other))
 
     def __repr__(self) -> str:
-        return f"TensorShape({list(self._dims)})"
+        return f"TensorShape({list(self)})"
 
     def __str__(self) -> str:
-        return str(self._dims)
+        return str(tuple(self))
 
 
 def to_array(x: Any, dtype: Any = None) -> np.ndarray:
@@ -294,7 +282,7 @@ class Tensor(_TensorOps):
 
     __slots__ = ("_keras_logits", "_value")
 
-    def __init__(self, value: np.ndarray) -> None:
+    def __init__(self, value: Any) -> None:
         # Always an array (numpy reductions give numpy scalars), never a scalar.
         self._value = value if type(value) is np.ndarray else np.asarray(value)
         # Set on a softmax/sigmoid layer's output recorded on a tape (see keras's

@@ -181,6 +181,43 @@ CASES: dict[str, str] = {
         "with tf.GradientTape() as tape:\n    y = tf.reduce_sum(1.0 / tf.sqrt(x))\n"
         "out = tape.gradient(y, x)"
     ),
+    "grad_intermediate_tensor": (
+        "x = tf.constant(3.0)\n"
+        "with tf.GradientTape() as tape:\n    tape.watch(x)\n    y = x * x\n    z = y * y\n"
+        "out = tape.gradient(z, y)"
+    ),
+    "grad_dict_sources_and_targets": (
+        "x = tf.Variable(2.0); w = tf.Variable([1.0, 2.0])\n"
+        "with tf.GradientTape(persistent=True) as tape:\n"
+        "    y0 = x ** 2\n    y1 = tf.reduce_sum(w * x)\n"
+        "by_name = tape.gradient(y1, {'x': x, 'w': w})\n"
+        "out = [by_name['x'], by_name['w'], tape.gradient({'a': y0, 'b': y1}, x)]"
+    ),
+    "grad_int_source_is_none": (
+        "x = tf.constant(10)\n"
+        "with tf.GradientTape() as tape:\n    tape.watch(x)\n    y = x * x\n"
+        "out = tape.gradient(y, x)"
+    ),
+    "grad_unconnected_zero": (
+        "x = tf.Variable(2.0); y = tf.Variable(3.0)\n"
+        "with tf.GradientTape() as tape:\n    z = y * y\n"
+        "out = tape.gradient(z, x, unconnected_gradients=tf.UnconnectedGradients.ZERO)"
+    ),
+    "grad_not_trainable_variable_is_none": (
+        "x = tf.Variable(3.0, trainable=False)\n"
+        "with tf.GradientTape() as tape:\n    y = x * x\n"
+        "out = tape.gradient(y, x)"
+    ),
+    "grad_softplus_sin_stop_recording": (
+        "x = tf.Variable([0.5, 2.0])\n"
+        "with tf.GradientTape() as tape:\n"
+        "    y = tf.reduce_sum(tf.nn.softplus(x))\n"
+        "    with tape.stop_recording():\n        ignored = tf.sin(x)\n"
+        "    y = y + tf.reduce_sum(ignored * x)\n"
+        "out = tape.gradient(y, x)"
+    ),
+    "softplus": "out = tf.nn.softplus(tf.constant([-1.0, 0.0, 30.0]))",
+    "linspace": "out = tf.linspace(-1.0, 1.0, 5)",
     # --------------------------------------------------------------- errors
     "error_add_shapes": "out = tf.constant([1.0, 2.0]) + tf.constant([1.0, 2.0, 3.0])",
     "error_matmul_shapes": "out = tf.matmul(tf.ones((2, 3)), tf.ones((2, 3)))",

@@ -37,7 +37,7 @@ from buildtrace.keras.engine.node import Node
 from buildtrace.keras.utils.nest import flatten, map_structure
 from buildtrace.tf import array_ops
 from buildtrace.tf import tape as tf_tape
-from buildtrace.tf.tensors import Tensor, Variable, is_tensor
+from buildtrace.tf.tensors import Tensor, Variable, is_tensor, register_symbolic_handler
 from buildtrace.trace import emit, emit_set, suspended, traced
 
 #: Attributes whose every write is reported as a ``set`` event.
@@ -256,11 +256,6 @@ class Layer:
         """Same as ``non_trainable_weights``."""
         return self.non_trainable_weights
 
-    @property
-    def losses(self) -> list[Any]:
-        """Regularization losses the layer added (none: buildtrace has no ``add_loss`` yet)."""
-        return list(self.__dict__.get("_losses", []))
-
     # --------------------------------------------------------------- the call path
     @traced(details=_shape_details, result=_output_details)
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -475,21 +470,20 @@ class Layer:
         added[name].update_state(float(np.mean(value)))
 
     # ---------------------------------------------------- gradients (not in Keras)
-    # Keras gets gradients from TensorFlow's GradientTape. buildtrace has no autodiff:
-    # each trainable layer states its own vector-Jacobian product instead, and
-    # engine/gradients.py chains them through the graph.
+    # Keras gets gradients from TensorFlow's GradientTape. Built-in layers state their
+    # vector-Jacobian products in keras/backprop (fast, exact); any other layer is
+    # differentiated by the tf ops its `call` runs (see engine/gradients.py).
     def _forward(self, inputs: Any, training: bool = True) -> tuple[Any, Any]:
-        """Run ``call`` and keep what ``_backward`` will need (by default the inputs)."""
-        return self.call(inputs, **self._call_kwargs({"training": training})), inputs
+        """Run ``call`` and keep what ``_backward`` needs: the inputs, for a layer with a
+        backward pass of its own; otherwise ``call`` runs on tensors under a tape."""
+        if type(self)._backward is not Layer._backward:
+            return self.call(inputs, **self._call_kwargs({"training": training})), inputs
+        return gradients.autodiff_forward(self, inputs, training)
 
     def _backward(self, dy: Any, cache: Any, need_dx: bool = True) -> tuple[Any, list[Any]]:
         """Given ``dy = dL/d(outputs)``, return ``dL/d(inputs)`` and one gradient per
-        trainable weight (in ``trainable_weights`` order). Layers without weights that
-        just reshape or select override this; the default refuses clearly."""
-        raise NotImplementedError(
-            f"buildtrace has no gradient for layer {self.name} ({type(self).__name__}), so a "
-            "model containing it cannot be trained."
-        )
+        trainable weight (in ``trainable_weights`` order), from the forward pass's tape."""
+        return gradients.autodiff_backward(self, dy, cache, need_dx)
 
     # ------------------------------------------------------------- shapes & config
     def compute_output_shape(self, input_shape: Any) -> Any:
@@ -499,7 +493,7 @@ class Layer:
         ``call`` on zeros twice, with 1 and then 2 for every unknown size: an output size
         that changes between the two runs depends on an unknown size, so it is unknown.
         """
-        placeholders = map_structure(lambda s: KerasTensor(s), input_shape)
+        placeholders = _placeholders(input_shape)
         with suspended():
             self._maybe_build(placeholders)
             first = self.call(_scratch(placeholders, 1))
@@ -675,6 +669,13 @@ def _scratch(structure: Any, unknown: int) -> Any:
     return map_structure(make, structure)
 
 
+def _placeholders(shape: Any) -> Any:
+    """A symbolic tensor per shape: one for ``(None, 4)``, a list for a list of shapes."""
+    if isinstance(shape, list | tuple) and shape and isinstance(shape[0], list | tuple):
+        return [_placeholders(s) for s in shape]
+    return KerasTensor(tuple(shape))
+
+
 def _tuple_shapes(shapes: Any) -> Any:
     if isinstance(shapes, list) and len(shapes) == 1:
         return shapes[0]
@@ -706,3 +707,13 @@ class BaseRandomLayer(Layer):
     def build(self, input_shape: Any) -> None:
         """Mirrors: ``BaseRandomLayer.build``: ``super().build(input_shape)``."""
         super().build(input_shape)
+
+
+def _symbolic_op_call(symbol: str, function: Any, args: Any, kwargs: Any) -> Any:
+    # tf sits below Keras: it hands ops on KerasTensors up here, to become TFOpLambda layers.
+    from buildtrace.keras.layers.core import tf_op_layer
+
+    return tf_op_layer.symbolic_op_call(symbol, function, args, kwargs)
+
+
+register_symbolic_handler(KerasTensor, _symbolic_op_call)

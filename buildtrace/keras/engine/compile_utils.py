@@ -80,6 +80,10 @@ class LossesContainer:
         metric, as in Keras; their gradients are added by ``train_step``. Under a custom
         ``train_step``'s ``tf.GradientTape`` the loss is a tensor the tape differentiates.
         """
+        if not isinstance(y_pred, list):  # one output, from a custom train_step/test_step
+            y_true, y_pred = [y_true], [y_pred]
+        if self._losses is None:
+            self.build([f"output_{i + 1}" for i in range(len(y_pred))])
         if tape is None and tf_tape.is_recording():  # a custom train_step's GradientTape
             return gradients.compiled_loss_on_tape(
                 self, y_true, y_pred, sample_weight, regularization_losses

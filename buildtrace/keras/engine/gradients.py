@@ -23,7 +23,9 @@ from buildtrace.keras.utils.nest import flatten
 from buildtrace.tf import math_ops
 from buildtrace.tf import tape as tape_core
 from buildtrace.tf.array_ops import convert_to_tensor
+from buildtrace.tf.autodiff import traced_as
 from buildtrace.tf.tensors import Tensor, is_tensor, to_array
+from buildtrace.trace import BUS
 
 if TYPE_CHECKING:
     from buildtrace.keras.engine.base_layer import Layer
@@ -64,13 +66,17 @@ class GradientTape:
         by_id, _ = self._backpropagate(self._output_grads, self._wrt_logits, need_dx=False)
         return _aligned(by_id, variables)
 
-    def forward(self, inputs: Any, training: bool = True) -> Any:
+    def forward(self, inputs: Any, training: bool = True, announce: bool = False) -> Any:
         """Run the model on ``inputs`` as ``Functional._run_internal_graph`` does, keeping
-        each layer's inputs and cache for the backward pass."""
+        each layer's inputs and cache for the backward pass.
+
+        With ``announce``, each layer's run is reported as its ``Layer.__call__`` (a
+        hand-written loop's forward pass, seen as Keras's trace shows it)."""
         self._records = []
+        run = _announced_forward if announce else backprop.forward
 
         def record(node: Node, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-            outputs, cache = backprop.forward(node.layer, args[0], training=training)
+            outputs, cache = run(node.layer, args[0], training=training)
             self._records.append((node, args[0], cache))
             return outputs
 
@@ -165,6 +171,24 @@ def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
 # themselves.
 
 
+def _shapes(structure: Any) -> Any:
+    if isinstance(structure, list | tuple):
+        return [_shapes(x) for x in structure]
+    return tuple(np.shape(structure))
+
+
+# The event carries Keras's name: it is the layer's __call__ that Keras's trace shows.
+@traced_as(
+    "keras.engine.base_layer",
+    "Layer.__call__",
+    details=lambda layer, inputs, training=True: {"input_shape": _shapes(inputs)},
+    result=lambda value: {"output_shape": _shapes(value[0])},
+)
+def _announced_forward(layer: Layer, inputs: Any, training: bool = True) -> tuple[Any, Any]:
+    """One layer's forward pass on the tape, reported as ``Layer.__call__`` on data."""
+    return backprop.forward(layer, inputs, training=training)
+
+
 def has_gradient_rule(layer: Layer) -> bool:
     """Whether ``layer`` has a backward pass of its own (a graph model: all its layers)."""
     if backprop.rule_for(layer) is not None:
@@ -197,7 +221,7 @@ def call_on_tape(layer: Layer, inputs: Any, arrays: Any, kwargs: dict[str, Any])
     logits_info: tuple[str | None, Any] = (None, None)
     if getattr(layer, "_is_graph_network", False):
         model_tape = GradientTape(layer)  # type: ignore[arg-type]
-        outputs = model_tape.forward(arrays, training=training)
+        outputs = model_tape.forward(arrays, training=training, announce=BUS.active)
         logits_info = model_tape.output_logits(0)
 
         def vjp(dy: Any) -> list[Any]:
@@ -237,6 +261,34 @@ def as_tensors(outputs: Any) -> Any:
     return outputs
 
 
+def _fused_logits(loss: Any, y_pred: Any) -> Any:
+    """The logits a crossentropy should work from (Keras's ``_keras_logits``), or None."""
+    info = getattr(y_pred, "_keras_logits", None) if type(y_pred) is Tensor else None
+    return info[1] if info is not None and loss.fuses_activation(info[0]) else None
+
+
+def per_sample_loss_on_tape(loss: Any, y_true: Any, y_pred: Any) -> Tensor:
+    """Per-sample losses (``keras.losses.mean_squared_error(y, y_pred)``...) on the tape."""
+    logits = _fused_logits(loss, y_pred)
+    pred = to_array(y_pred)
+    if pred.dtype.kind != "f":
+        pred = pred.astype(np.float32)
+    if logits is not None:
+        losses, grad = loss._logits_losses_and_grad(y_true, np.asarray(logits, pred.dtype))
+    else:
+        losses, grad = loss._losses_and_grad(y_true, pred, need_grad=True)
+    out = Tensor(np.asarray(losses))
+
+    def vjp(dy: Any) -> list[Any]:
+        dy = np.asarray(dy, grad.dtype)
+        scaled = grad * dy.reshape(dy.shape + (1,) * (grad.ndim - dy.ndim))
+        return [tape_core.LogitsGradient(scaled) if logits is not None else scaled]
+
+    if is_tensor(y_pred):
+        tape_core.record(loss.name, (y_pred,), (out,), vjp)
+    return out
+
+
 def loss_on_tape(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
     """A Keras loss called inside a ``tf.GradientTape``: its value, and its tape node.
 
@@ -255,11 +307,17 @@ def loss_on_tape(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None)
             return convert_to_tensor(per_sample)
         total = math_ops.reduce_sum(per_sample)
         return total if loss.reduction == "sum" else math_ops.reduce_mean(per_sample)
-    info = getattr(y_pred, "_keras_logits", None) if type(y_pred) is Tensor else None
-    logits = info[1] if info is not None and loss.fuses_activation(info[0]) else None
+    logits = _fused_logits(loss, y_pred)
+    if sample_weight is not None:
+        # (N, 1) weights for (N,) per-sample losses: Keras squeezes the last axis.
+        sample_weight = to_array(sample_weight)
+        if sample_weight.ndim == to_array(y_pred).ndim and sample_weight.shape[-1] == 1:
+            sample_weight = sample_weight[..., 0]
     if loss.reduction == "none":
-        losses = loss.call(y_true, y_pred)
-        return Tensor(np.asarray(losses))
+        per_sample = per_sample_loss_on_tape(loss, y_true, y_pred)
+        if sample_weight is None:
+            return per_sample
+        return math_ops.multiply(per_sample, to_array(sample_weight, per_sample.dtype))
     value, grad = loss.forward_backward(y_true, to_array(y_pred), logits, sample_weight)
     out = Tensor(np.asarray(value, grad.dtype))
 
@@ -299,3 +357,47 @@ def compiled_loss_on_tape(
     batch = float(np.shape(preds[0])[0])
     container._loss_metric.update_state(float(total), sample_weight=batch)
     return total
+
+
+# ------------------------------------------- layers differentiated by their ops
+# A layer with no gradient rule of its own (your layer, a Lambda, a TFOpLambda) is
+# differentiated the way TensorFlow differentiates everything: its `call` runs on
+# tensors under a tape of its own, and its backward pass asks that tape.
+
+
+def autodiff_forward(layer: Layer, inputs: Any, training: bool = True) -> tuple[Any, Any]:
+    """Run ``layer.call`` on tensors under a private tape: ``(outputs, cache)``."""
+    from buildtrace.tf.autodiff import GradientTape as TfTape
+
+    sources = [Tensor(np.asarray(to_array(x))) for x in flatten(inputs)]
+    structure = sources if isinstance(inputs, list | tuple) else sources[0]
+    tape = TfTape(persistent=True)
+    with tape_core.isolated(tape._recorder):
+        tape.watch(sources)
+        outputs = layer.call(structure, **layer._call_kwargs({"training": training}))
+    flat = flatten(outputs)
+    arrays = [to_array(o) for o in flat]
+    values = arrays if isinstance(outputs, list | tuple) else arrays[0]
+    return values, (tape, sources, flat)
+
+
+def autodiff_backward(
+    layer: Layer, dy: Any, cache: Any, need_dx: bool = True
+) -> tuple[Any, list[Any]]:
+    """``dL/d(inputs)`` and the weights' gradients, from the layer's private tape."""
+    tape, sources, outputs = cache
+    if not all(is_tensor(o) for o in outputs):
+        raise NotImplementedError(
+            f"buildtrace has no gradient for layer {layer.name} ({type(layer).__name__}): its "
+            "`call` returned a numpy array. Write it with tf ops (tf.matmul, tf.nn.relu...) "
+            "or tensor arithmetic, so that a tape can differentiate it."
+        )
+    dys = dy if isinstance(dy, list) else [dy]
+    weights = layer.trainable_weights
+    grads = tape.gradient(outputs, [*sources, *weights], output_gradients=dys)
+    arrays = [
+        np.zeros_like(to_array(v)) if g is None else to_array(g)
+        for v, g in zip([*sources, *weights], grads)
+    ]
+    dx = arrays[: len(sources)]
+    return (dx if len(dx) > 1 else dx[0]) if need_dx else None, arrays[len(sources) :]

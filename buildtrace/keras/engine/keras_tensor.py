@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from buildtrace.tf import math_ops
+
 if TYPE_CHECKING:
     from buildtrace.keras.engine.base_layer import Layer
 
@@ -57,14 +59,43 @@ class KerasTensor:
             origin = f" (created by layer '{self._keras_history.layer.name}')"
         return f"<KerasTensor: shape={self._shape} dtype={self.dtype}{origin}>"
 
-    def _unsupported(self, *_: Any) -> Any:
-        raise NotImplementedError(
-            "Arithmetic on symbolic tensors (Keras's TFOpLambda layers) is not supported "
-            "by buildtrace. Use layers such as `keras.layers.Add` instead."
-        )
+    # Arithmetic on a symbolic tensor is a TensorFlow op, which Keras turns into a
+    # TFOpLambda layer of the graph (`x * 2` -> a `tf.math.multiply` layer).
+    def __add__(self, other: Any) -> Any:
+        return math_ops.add(self, other)
 
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _unsupported
-    __truediv__ = __matmul__ = __getitem__ = __neg__ = _unsupported
+    def __radd__(self, other: Any) -> Any:
+        return math_ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Any:
+        return math_ops.subtract(self, other)
+
+    def __rsub__(self, other: Any) -> Any:
+        return math_ops.subtract(other, self)
+
+    def __mul__(self, other: Any) -> Any:
+        return math_ops.multiply(self, other)
+
+    def __rmul__(self, other: Any) -> Any:
+        return math_ops.multiply(other, self)
+
+    def __truediv__(self, other: Any) -> Any:
+        return math_ops.truediv(self, other)
+
+    def __rtruediv__(self, other: Any) -> Any:
+        return math_ops.truediv(other, self)
+
+    def __pow__(self, other: Any) -> Any:
+        return math_ops.pow(self, other)
+
+    def __matmul__(self, other: Any) -> Any:
+        return math_ops.matmul(self, other)
+
+    def __neg__(self) -> Any:
+        return math_ops.negative(self)
+
+    def __getitem__(self, key: Any) -> Any:
+        return math_ops.getitem(self, key)
 
     # Symbolic tensors are compared by identity, like Keras's.
     __hash__ = object.__hash__

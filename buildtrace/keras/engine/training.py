@@ -456,20 +456,13 @@ class Model(Layer):
         """The function ``fit`` calls per batch: ``train_step``, traced only the first time."""
         if self.train_function is not None and not force:
             return self.train_function
-        step = self.train_step
-        if type(self).train_step is not Model.train_step:
-            # A user's train_step unpacks `x, y = data`: give it Keras's packing, without
-            # the None sample weights (keras/engine/data_adapter.py::pack_x_y_sample_weight).
-            def step(data: Any) -> Any:
-                return self.train_step(tuple(d for d in data if d is not None))
-
-        self.train_function = training_loop.trace_once(step)
+        self.train_function = training_loop.trace_once(self._packed_step("train_step"))
         return self.train_function
 
     def make_test_function(self, force: bool = False) -> Any:
         """The function ``evaluate`` calls per batch: ``test_step``, traced the first time."""
         if self.test_function is None or force:
-            self.test_function = training_loop.trace_once(self.test_step)
+            self.test_function = training_loop.trace_once(self._packed_step("test_step"))
         return self.test_function
 
     def make_predict_function(self, force: bool = False) -> Any:
@@ -477,6 +470,21 @@ class Model(Layer):
         if self.predict_function is None or force:
             self.predict_function = training_loop.trace_once(self.predict_step)
         return self.predict_function
+
+    def _packed_step(self, name: str) -> Any:
+        """``train_step``/``test_step``; a user's own gets the batch as Keras packs it.
+
+        A user's step unpacks ``x, y = data``: Keras hands it no None sample weights
+        (``keras/engine/data_adapter.py::pack_x_y_sample_weight``).
+        """
+        step = getattr(self, name)
+        if getattr(type(self), name) is getattr(Model, name):
+            return step
+
+        def packed(data: Any) -> Any:
+            return step(tuple(d for d in data if d is not None))
+
+        return packed
 
     @traced
     def test_step(self, data: Any) -> dict[str, float]:
