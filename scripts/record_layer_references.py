@@ -9,7 +9,8 @@ For each case below it writes, into ``tests/data/layers/``:
 * ``<case>.npz``: the inputs and targets, the model's initial weights (as Keras made them
   with ``set_random_seed(0)``), the loss of three ``train_on_batch`` steps with
   ``SGD(learning_rate=0.1)`` and the weights after them;
-* ``build_facts.json``: per case, the build as Keras runs it, seen by a small tracer:
+* ``build_facts.json``: the ``summary()`` text of three models using the new layers, and,
+  per case, the build as Keras runs it, seen by a small tracer:
   every ``build`` and ``__init__`` entered (class and method), every ``add_weight`` (layer,
   weight name, shape, initializer class, trainable) and every write of ``built``.
 
@@ -316,6 +317,48 @@ BUILDS: dict[str, tuple[Callable[[], Any], tuple[Any, ...]]] = {
 }
 
 
+def summary_models() -> dict[str, Any]:
+    """Models whose ``summary()`` text is recorded (the test builds the same ones)."""
+    text = keras.Sequential(
+        [
+            layers.Embedding(100, 8, input_length=20),
+            layers.Bidirectional(layers.GRU(8, return_sequences=True)),
+            layers.Conv1D(4, 3, padding="causal"),
+            layers.GlobalAveragePooling1D(),
+            layers.Dropout(0.5),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    tagger = keras.Sequential(
+        [
+            layers.Embedding(100, 8),
+            layers.LSTM(16, return_sequences=True),
+            layers.LayerNormalization(),
+            layers.TimeDistributed(layers.Dense(3)),
+        ]
+    )
+    image = keras.Input(shape=(8, 8, 1), name="image")
+    x = layers.Rescaling(1 / 255)(image)
+    x = layers.ZeroPadding2D(1)(x)
+    x = layers.Conv2D(4, 3, strides=2, activation="relu")(x)
+    y = layers.Conv2DTranspose(4, 3, strides=2, padding="same")(x)
+    y = layers.UpSampling2D()(layers.MaxPooling2D()(y))
+    z = layers.concatenate([layers.GlobalMaxPooling2D()(y), layers.GlobalAveragePooling2D()(x)])
+    out = layers.Softmax()(layers.Dense(3)(layers.LeakyReLU()(z)))
+    images = keras.Model(image, out, name="images")
+    return {"text": text, "tagger": tagger, "images": images}
+
+
+def record_summaries() -> dict[str, str]:
+    keras.backend.clear_session()
+    texts: dict[str, str] = {}
+    for name, model in summary_models().items():
+        lines: list[str] = []
+        model.summary(print_fn=lines.append)
+        texts[name] = "\n".join(lines)
+    return texts
+
+
 def record_build(make: Callable[[], Any], shape: tuple[Any, ...] | None) -> dict[str, Any]:
     """The construction and the first call on a symbolic input, as Keras runs them."""
     keras.backend.clear_session()
@@ -348,6 +391,7 @@ def main() -> None:
         "recorded_with": f"tensorflow {tf.__version__}, tf-keras {_tf_keras_version()}",
         "script": "scripts/record_layer_references.py",
         "layers": {name: record_build(*spec) for name, spec in BUILDS.items()},
+        "summaries": record_summaries(),
     }
     for name, make in CASES.items():
         keras.backend.clear_session()

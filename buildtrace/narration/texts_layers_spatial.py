@@ -12,9 +12,10 @@ and ``engine/base_layer.py::BaseRandomLayer``.
 
 from __future__ import annotations
 
+from buildtrace.narration import texts_layers  # noqa: F401  (Conv's lessons, extended below)
 from buildtrace.narration.context import Ctx, code, is_shape, num, product, shape
 from buildtrace.narration.layer_maths import in_shape, run_context
-from buildtrace.narration.registry import function
+from buildtrace.narration.registry import FUNCTIONS, Piece, function, render
 from buildtrace.narration.texts_layers_more import NO_WEIGHTS, _configured, fill, lesson
 
 
@@ -274,3 +275,41 @@ for _rank in (1, 2):
         ),
         _configured("rate"),
     )
+
+
+# ------------------------------------------------- Conv, told for sequences (Conv1D)
+def _for_sequences(method: str, conv1d_text: Piece) -> None:
+    """Keep ``Conv.<method>``'s lesson for images; tell it for sequences on a Conv1D."""
+    name = "keras.layers.convolutional.base_conv.Conv." + method
+    images = FUNCTIONS[name]
+
+    def call(ctx: Ctx) -> str:
+        return render(conv1d_text if ctx.cls == "Conv1D" else images.call, ctx)
+
+    function(name, title=images.title, why=images.why, call=call, done=images.done)
+
+
+_for_sequences(
+    "__init__",
+    fill(
+        "{subject} stores filters, kernel size, strides, padding and activation, and sets "
+        "input_spec to at least 3 axes: (batch, steps, channels)."
+    ),
+)
+_for_sequences(
+    "build",
+    lambda ctx: (
+        f"{code('Conv1D.build')} (Conv.build) receives {shape(ctx.get('input_shape'))}. The "
+        "kernel is (kernel_size, input channels, filters): each filter reads kernel_size steps "
+        "of every channel; the bias has one value per filter. Keras first checks the output "
+        "has no empty side."
+    ),
+)
+_for_sequences(
+    "call",
+    fill(
+        "{subject} slides its filters along the steps of {input}: at each position a filter "
+        "gives one number (a weighted sum over the window and all channels plus its bias), "
+        "then the activation.{context}"
+    ),
+)

@@ -52,9 +52,21 @@ class LayerNormalization(Layer):
         scale: bool = True,
         beta_initializer: Any = "zeros",
         gamma_initializer: Any = "ones",
+        beta_regularizer: Any = None,
+        gamma_regularizer: Any = None,
+        beta_constraint: Any = None,
+        gamma_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        for name, value in (
+            ("beta_regularizer", beta_regularizer),
+            ("gamma_regularizer", gamma_regularizer),
+            ("beta_constraint", beta_constraint),
+            ("gamma_constraint", gamma_constraint),
+        ):
+            if value is not None:
+                raise NotImplementedError(f"`{name}` is not supported by buildtrace.")
         if isinstance(axis, list | tuple):
             self.axis: Any = list(axis)
         elif isinstance(axis, int):

@@ -18,8 +18,8 @@ class Rescaling(Layer):
     """``inputs * scale + offset``: pixels 0..255 to 0..1 with ``scale=1/255``.
 
     Example:
-        >>> Rescaling(1.0 / 255)(np.array([[255.0, 51.0]], "float32"))
-        array([[1. , 0.2]], dtype=float32)
+        >>> Rescaling(1.0 / 255)(np.array([[255.0, 0.0]], "float32"))
+        array([[1., 0.]], dtype=float32)
     """
 
     @traced
