@@ -45,7 +45,7 @@ def test_offline_stand_ins_have_keras_shapes(
 
 
 def test_imdb_stand_in_and_its_options(capsys: pytest.CaptureFixture[str]) -> None:
-    (x_train, y_train), (x_test, _) = keras.datasets.imdb.load_data(num_words=500, maxlen=60)
+    (x_train, y_train), _ = keras.datasets.imdb.load_data(num_words=500, maxlen=60)
     assert x_train.dtype == object and y_train.dtype == np.int64
     assert all(seq[0] == 1 and len(seq) < 60 for seq in x_train[:50])
     assert max(max(seq) for seq in x_train) < 500
