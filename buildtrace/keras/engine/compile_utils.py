@@ -77,7 +77,11 @@ class LossesContainer:
         ``regularization_losses`` (the model's ``losses``) join the total and the ``loss``
         metric, as in Keras; their gradients are added by ``train_step``.
         """
-        assert self._losses is not None, "LossesContainer.build was not called"
+        if not isinstance(y_pred, list):  # a custom train_step may pass plain arrays
+            y_true, y_pred = [y_true], [y_pred]
+        if self._losses is None:  # built lazily, as Keras builds it on first call
+            self.build([f"output_{i + 1}" for i in range(len(y_pred))])
+        assert self._losses is not None
         total = 0.0
         output_grads: list[Any] = []
         wrt_logits: list[bool] = []
@@ -185,6 +189,10 @@ class MetricsContainer:
         return [m for group in groups for m in group]
 
     def update_state(self, y_true: list[Any], y_pred: list[Any], sample_weight: Any = None) -> None:
+        if not isinstance(y_pred, list):  # a custom train_step may pass plain arrays
+            y_true, y_pred = [y_true], [y_pred]
+        if self._metrics is None:  # built lazily, as Keras builds it on first call
+            self.build(y_true, y_pred, [f"output_{i + 1}" for i in range(len(y_pred))])
         for group, target, pred in zip(self._metrics or [], y_true, y_pred):
             for metric in group:
                 metric.update_state(target, pred)
