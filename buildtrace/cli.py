@@ -155,6 +155,11 @@ def add_run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
         "--traceback", action="store_true", help="print the full traceback if the script fails"
     )
     run.add_argument("--no-tree", action="store_true", help="print no tree, only the summary")
+    run.add_argument(
+        "--check",
+        action="store_true",
+        help="do not run: list every Keras/TensorFlow name the script uses that buildtrace lacks",
+    )
     run.set_defaults(handler=run_command, takes_script_args=True, script_args=[])
 
 
@@ -170,6 +175,10 @@ def run_command(args: argparse.Namespace) -> int:
         return _usage_error(f"run: no such script: {script}")
     if not script.is_file():
         return _usage_error(f"run: not a script file: {script}")
+    if args.check:
+        from buildtrace.runner.check import report_check
+
+        return report_check(script)
     output: Path | None = args.output
     if output is not None:
         from buildtrace.commands.output_files import output_problem

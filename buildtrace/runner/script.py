@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from buildtrace.runner import script_env
 from buildtrace.runner.aliases import explain_unsupported, keras_aliases
 from buildtrace.runner.milestones import Milestones, stops_before
 from buildtrace.trace import BUS, Event, JsonlRecorder, emit
@@ -216,6 +217,7 @@ def _run_as_main(script: Path, argv: Sequence[str]) -> tuple[int, BaseException 
     sys.argv = [str(script), *argv]
     # `python script.py` puts the script's folder first, so its sibling modules import.
     sys.path.insert(0, str(script.resolve().parent))
+    script_env.configure_plots()  # plt.show() saves figures instead of blocking
     try:
         with keras_aliases():
             runpy.run_path(str(script), run_name="__main__")
@@ -257,7 +259,7 @@ def script_line(exc: BaseException, script: Path) -> int | None:
 
 def error_message(exc: BaseException) -> str:
     """The exception's message, reworded when it is about a part buildtrace lacks."""
-    explained = explain_unsupported(exc)
+    explained = explain_unsupported(exc) or script_env.explain_missing_module(exc)
     if explained is not None:
         return explained
     try:

@@ -352,6 +352,11 @@ def load_data_or_standin(
         return MnistLoad(_load_from_dir(folder, path), "dir")
     origin = ORIGIN if origin is None else origin
     file_hash = FILE_HASH if file_hash is None else file_hash
+    offline = os.environ.get("BUILDTRACE_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+    if offline and fallback and not os.path.exists(_cache_path(path, "datasets", cache_dir)):
+        return MnistLoad(
+            _standin("BUILDTRACE_OFFLINE is set, so MNIST is not downloaded"), "standin"
+        )
     try:
         fpath = get_file(path, origin, file_hash=file_hash, cache_dir=cache_dir, timeout=timeout)
     except DownloadError as err:

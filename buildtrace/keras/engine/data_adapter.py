@@ -18,7 +18,7 @@ import numpy as np
 from buildtrace.keras import backend
 from buildtrace.tf.data import Dataset
 
-Data = tuple[Any, Any, Any]
+Data = tuple[Any, ...]
 
 
 def _as_arrays(x: Any) -> Any:
@@ -78,6 +78,19 @@ def unpack_x_y_sample_weight(data: Any) -> Data:
             f"found: {data}"
         )
     return data, None, None
+
+
+def pack_x_y_sample_weight(x: Any, y: Any = None, sample_weight: Any = None) -> tuple[Any, ...]:
+    """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)``: what a ``train_step`` receives.
+
+    Mirrors: ``data_adapter.pack_x_y_sample_weight``, so that a custom ``train_step``
+    that writes ``x, y = data`` works as in Keras.
+    """
+    if y is None:
+        return (x,)
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
 
 
 def train_validation_split(arrays: Data, validation_split: float) -> tuple[Data, Data]:
@@ -224,8 +237,9 @@ class DataHandler:
 
 
 def _weighted(batches: Iterator[Data], weigh: Any) -> Iterator[Data]:
-    for x, y, sample_weight in batches:
-        yield x, y, weigh(y, sample_weight)
+    for batch in batches:
+        x, y, sample_weight = unpack_x_y_sample_weight(batch)
+        yield pack_x_y_sample_weight(x, y, weigh(y, sample_weight))
 
 
 def _sequence_batches(sequence: Any, shuffle: bool) -> Iterator[Data]:
@@ -235,7 +249,7 @@ def _sequence_batches(sequence: Any, shuffle: bool) -> Iterator[Data]:
         order = backend.rng().permutation(size) if shuffle else range(size)
         for index in order:
             x, y, sample_weight = unpack_x_y_sample_weight(sequence[int(index)])
-            yield _as_arrays(x), _as_arrays(y), _as_arrays(sample_weight)
+            yield pack_x_y_sample_weight(_as_arrays(x), _as_arrays(y), _as_arrays(sample_weight))
 
 
 def _from_dataset(dataset: Dataset, steps: int | None) -> tuple[Any, Any, Any, int]:
@@ -278,4 +292,6 @@ def _batches(x: Any, y: Any, sample_weight: Any, batch_size: int, shuffle: bool)
                 if order is not None
                 else slice(start, start + batch_size)
             )
-            yield _take(x, index), _take(y, index), _take(sample_weight, index)
+            yield pack_x_y_sample_weight(
+                _take(x, index), _take(y, index), _take(sample_weight, index)
+            )

@@ -24,6 +24,7 @@ from buildtrace.keras.engine import data_adapter, training_loop
 from buildtrace.keras.engine.base_layer import Layer, default, symbolic_batch
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
+from buildtrace.keras.unsupported import attribute_error
 from buildtrace.tf import tape as tf_tape
 from buildtrace.trace import emit, traced
 
@@ -85,6 +86,10 @@ class Model(Layer):
         self.train_function: Any = None
         self.test_function: Any = None
         self.predict_function: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails: a Keras API buildtrace lacks (or a typo).
+        raise attribute_error(self, name)
 
     def __setattr__(self, attr: str, value: Any) -> None:
         # A subclassed model tracks the layers assigned to it, as Keras's auto-tracking does.

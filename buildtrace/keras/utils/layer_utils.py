@@ -67,7 +67,7 @@ def is_sequential_like(model: Model) -> bool:
     if type(model).__name__ == "Sequential" or not model._is_graph_network:
         return True
     chain: list[Node] = []
-    for nodes in model._nodes_by_depth.values():  # type: ignore[attr-defined]
+    for nodes in model._nodes_by_depth.values():
         if len(nodes) > 1 or (len(nodes) == 1 and len(nodes[0].keras_inputs) > 1):
             return False
         chain += nodes
