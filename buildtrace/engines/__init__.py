@@ -26,6 +26,9 @@ ENGINES = ("mini", "tf-keras")
 
 DEFAULT_ENGINE = "mini"
 
+#: The environment variable telling a viewer's child process which engine to run under.
+ENGINE_VARIABLE = "BUILDTRACE_ENGINE"
+
 #: The modules each real engine needs, and the extra that installs them.
 _NEEDS = {"tf-keras": ("tensorflow", "tf_keras")}
 

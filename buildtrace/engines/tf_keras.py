@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -44,11 +45,40 @@ def import_engine() -> ModuleType:
     """
     os.environ["TF_USE_LEGACY_KERAS"] = "1"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # no CUDA/oneDNN banners
-    import tensorflow  # noqa: F401  (tf-keras needs it first)
-    import tf_keras
-
+    # TensorFlow's C++ side logs banners to file descriptor 2 before it reads that
+    # variable: they are held back, and shown only if the import fails.
+    with _quiet_stderr() as held:
+        try:
+            import tensorflow  # noqa: F401  (tf-keras needs it first)
+            import tf_keras
+        except BaseException:
+            held.append(True)
+            raise
     module: ModuleType = tf_keras
     return module
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[list[bool]]:
+    """Hold what is written to file descriptor 2; replay it if the block says so."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield []
+        return
+    failed: list[bool] = []
+    with tempfile.TemporaryFile() as held:
+        sys.stderr.flush()
+        os.dup2(held.fileno(), 2)
+        try:
+            yield failed
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            if failed:
+                held.seek(0)
+                os.write(2, held.read()[-4000:])
 
 
 @contextlib.contextmanager
@@ -122,6 +152,7 @@ def _training_callback(callback_list: type, tracer: EngineTracer) -> Iterator[No
     from buildtrace.engines.callbacks import tf_keras_trace_events
 
     trace_class = tf_keras_trace_events(tracer)
+    callbacks_module = sys.modules[callback_list.__module__]
     original = callback_list.__dict__["_add_default_callbacks"]
 
     def _add_default_callbacks(self: Any, add_history: bool, add_progbar: bool) -> None:
@@ -129,11 +160,24 @@ def _training_callback(callback_list: type, tracer: EngineTracer) -> Iterator[No
         if not any(isinstance(cb, trace_class) for cb in self.callbacks):
             self.callbacks.append(trace_class())
 
+    original_init = callback_list.__dict__["__init__"]
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        # Keras warns of "slow" callbacks not its own; this one's cost is the recording's.
+        self._check_timing = any(
+            type(cb).__name__ not in vars(callbacks_module)
+            for cb in self.callbacks
+            if not isinstance(cb, trace_class)
+        )
+
     setattr(callback_list, "_add_default_callbacks", _add_default_callbacks)  # noqa: B010
+    setattr(callback_list, "__init__", __init__)  # noqa: B010
     try:
         yield
     finally:
         setattr(callback_list, "_add_default_callbacks", original)  # noqa: B010
+        setattr(callback_list, "__init__", original_init)  # noqa: B010
 
 
 @contextlib.contextmanager
