@@ -72,7 +72,15 @@ def engine_session(
     check_engine(engine)
     if engine == "mini":
         return _mini_session()
-    return _real_session(engine, progress)
+    from buildtrace.engines import tf_keras
+
+    if progress is not None and "tensorflow" not in sys.modules:
+        progress("starting TensorFlow for the tf-keras engine (this takes a few seconds) ...")
+    try:  # imported now, so that a broken install fails here and not inside the script
+        tf_keras.import_engine()
+    except ImportError as exc:
+        raise EngineNotInstalled(engine) from exc
+    return tf_keras.session()
 
 
 @contextlib.contextmanager
@@ -84,17 +92,3 @@ def _mini_session() -> Iterator[None]:
     backend.clear_session()
     with keras_aliases():
         yield
-
-
-@contextlib.contextmanager
-def _real_session(engine: str, progress: Callable[[str], None] | None) -> Iterator[Any]:
-    from buildtrace.engines import tf_keras
-
-    if progress is not None and "tensorflow" not in sys.modules:
-        progress("starting TensorFlow for the tf-keras engine (this takes a few seconds) ...")
-    try:
-        tf_keras.import_engine()
-    except ImportError as exc:
-        raise EngineNotInstalled(engine) from exc
-    with tf_keras.session() as tracer:
-        yield tracer

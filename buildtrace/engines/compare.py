@@ -39,8 +39,8 @@ class Known:
 
     id: str
     reason: str
-    #: Field patterns an event must match (``name`` takes shell-style wildcards).
-    match: dict[str, Any]
+    #: Field patterns; an event must match one (``name`` takes shell-style wildcards).
+    match: tuple[dict[str, Any], ...]
     #: ``a``, ``b`` or ``either``: on which side of the comparison such steps appear.
     side: str = "either"
     #: Engines it applies to (empty: any), as named by the traces' ``engine`` field.
@@ -52,14 +52,18 @@ class Known:
             return False
         if self.engines and engine not in self.engines:
             return False
-        for key, wanted in self.match.items():
-            value = event.get(key)
-            if key == "name" and isinstance(wanted, str):
-                if not isinstance(value, str) or not fnmatch.fnmatchcase(value, wanted):
-                    return False
-            elif value != wanted:
+        return any(_matches(event, pattern) for pattern in self.match)
+
+
+def _matches(event: Event, pattern: dict[str, Any]) -> bool:
+    for key, wanted in pattern.items():
+        value = event.get(key)
+        if key == "name" and isinstance(wanted, str):
+            if not isinstance(value, str) or not fnmatch.fnmatchcase(value, wanted):
                 return False
-        return True
+        elif value != wanted:
+            return False
+    return True
 
 
 def load_known(path: Path = KNOWN_DIFFERENCES) -> list[Known]:
@@ -71,12 +75,16 @@ def load_known(path: Path = KNOWN_DIFFERENCES) -> list[Known]:
             Known(
                 id=str(entry["id"]),
                 reason=" ".join(str(entry["reason"]).split()),
-                match=dict(entry.get("match", {})),
+                match=tuple(dict(m) for m in _as_list(entry.get("match", {}))),
                 side=str(entry.get("side", "either")),
                 engines=tuple(entry.get("engines", ())),
             )
         )
     return known
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 @dataclass(frozen=True)

@@ -33,8 +33,10 @@ from buildtrace.trace import BUS, Event
 from buildtrace.trace.instrument import _message, _state, describe_object
 
 #: Frames not recorded, but whose calls are: comprehensions, which are lines of their
-#: function rather than steps of Keras.
+#: function rather than steps of Keras, and the wrapper that shortens Keras's tracebacks
+#: (around every public method: ``Sequential.build`` would read ``error_handler``).
 SKIPPED_NAMES = frozenset({"<genexpr>", "<listcomp>", "<dictcomp>", "<setcomp>"})
+SKIPPED_MODULES = ("utils.traceback_utils",)
 
 #: Frames recorded with nothing below them: attribute plumbing (every attribute write of
 #: a Keras object runs a dozen tracking calls; the writes of the flags become ``set``
@@ -160,6 +162,8 @@ class EngineTracer:
         if code.co_name in SKIPPED_NAMES:
             return None
         module = module[len(self.package) :]
+        if module.startswith(SKIPPED_MODULES):
+            return None
         if code.co_name in HIDDEN_NAMES or module.startswith(HIDDEN_MODULES):
             return _HIDE
         return f"{self.prefix}{module}.{code.co_qualname}"
