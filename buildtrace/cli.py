@@ -30,6 +30,9 @@ from buildtrace import __version__
 #: imports the engine: ``buildtrace --help`` must stay instant).
 UNTIL = ("build", "compile", "fit", "end")
 
+#: What ``--engine`` takes (the same as ``buildtrace.engines.ENGINES``).
+ENGINES = ("mini", "tf-keras")
+
 #: Exit status for a command line buildtrace cannot act on (argparse's own choice).
 USAGE_ERROR = 2
 
@@ -151,6 +154,7 @@ def add_run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
         default="end",
         help="stop the script once its model is built, compiled or fitted (default: its end)",
     )
+    add_engine_argument(run)
     run.add_argument(
         "--traceback", action="store_true", help="print the full traceback if the script fails"
     )
@@ -161,6 +165,17 @@ def add_run_command(commands: argparse._SubParsersAction[argparse.ArgumentParser
         help="do not run: list every Keras/TensorFlow name the script uses that buildtrace lacks",
     )
     run.set_defaults(handler=run_command, takes_script_args=True, script_args=[])
+
+
+def add_engine_argument(parser: argparse.ArgumentParser) -> None:
+    """``--engine mini|tf-keras``: which Keras runs the script (see buildtrace.engines)."""
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=ENGINES[0],
+        help="run the script under buildtrace's mini-Keras (default) or the real Keras 2 "
+        "(tf-keras, installed with pip install 'buildtrace[tf-keras]')",
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:
@@ -211,11 +226,24 @@ def run_command(args: argparse.Namespace) -> int:
             return  # the reader left; the run goes on, and main() says nothing more
         printed = len(events)
 
+    from buildtrace.engines import EngineNotInstalled
+
+    def progress(message: str) -> None:
+        print(f"buildtrace: {message}", file=sys.stderr, flush=True)
+
     try:
         with replacing(output) if output is not None else contextlib.nullcontext() as temp:
             result = run_script(
-                script, args.script_args, temp, until=args.until, on_build=print_build
+                script,
+                args.script_args,
+                temp,
+                until=args.until,
+                on_build=print_build,
+                engine=args.engine,
+                progress=progress,
             )
+    except EngineNotInstalled as exc:
+        return _usage_error(f"run: {exc}")
     except OSError as exc:
         return _usage_error(f"run: cannot write the trace to {output}: {exc.strerror or exc}")
     if output is not None:

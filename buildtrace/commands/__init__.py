@@ -13,7 +13,7 @@ import importlib
 import importlib.util
 
 #: Subcommand modules, in the order ``buildtrace --help`` lists them.
-COMMAND_MODULES = ("tui", "diagram", "export", "lesson", "handout", "serve")
+COMMAND_MODULES = ("tui", "diagram", "export", "lesson", "handout", "serve", "diff")
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -140,6 +140,9 @@ def add_source_arguments(parser: argparse.ArgumentParser, *, until: str = "build
         help="a script: stop it once its model is built (it turns to training), compiled "
         f"or fitted, or run it to its end (default: {until})",
     )
+    from buildtrace.cli import add_engine_argument
+
+    add_engine_argument(parser)
 
 
 def diagram_command(args: argparse.Namespace) -> int:
@@ -308,7 +311,13 @@ def load_source(args: argparse.Namespace) -> Any:
 
     until = getattr(args, "until", "end")
     print(f"buildtrace: running {source.name} ...", file=sys.stderr)
-    result = run_script(source, args.script_args, until=until)
+    from buildtrace.engines import EngineNotInstalled
+
+    try:
+        engine = getattr(args, "engine", "mini")
+        result = run_script(source, args.script_args, until=until, engine=engine)
+    except EngineNotInstalled as exc:
+        return usage_error(f"{args.command}: {exc}")
     sys.stdout.flush()
     if result.stopped_at is not None:
         print(

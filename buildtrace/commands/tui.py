@@ -81,6 +81,9 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         action="store_true",
         help="let -o replace an existing file that is not a buildtrace trace",
     )
+    from buildtrace.cli import add_engine_argument
+
+    add_engine_argument(tui)
     tui.set_defaults(handler=tui_command, takes_script_args=True, script_args=[])
 
 
@@ -95,6 +98,14 @@ def tui_command(args: argparse.Namespace) -> int:
         problem = output_problem(args.output, inputs=[target], kind="trace", force=args.force)
     if problem is None:
         problem = terminal_problem(target)
+    if problem is None and args.engine != "mini":
+        from buildtrace.engines import ENGINE_VARIABLE, EngineNotInstalled, check_engine
+
+        try:
+            check_engine(args.engine)
+            os.environ[ENGINE_VARIABLE] = args.engine  # the script's child process reads it
+        except EngineNotInstalled as exc:
+            problem = str(exc)
     if problem is not None:
         return _usage_error(problem)
 

@@ -15,7 +15,7 @@ Example:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 # Importing the text modules registers their lessons.
@@ -38,6 +38,7 @@ from buildtrace.narration import (  # noqa: F401
     texts_weights,
 )
 from buildtrace.narration.context import Ctx, code, mirror_path, short
+from buildtrace.narration.counterparts import NO_COUNTERPART, has_mini_counterpart
 from buildtrace.narration.registry import FUNCTIONS, KINDS, Parts
 from buildtrace.state.model_state import ModelState
 
@@ -91,11 +92,18 @@ def _explain(event: Any, state: ModelState | None) -> tuple[Explanation, bool]:
     except Exception:  # a lesson must never break the viewer: fall back, honestly
         parts = None
     if parts is not None and all(parts):
-        return Explanation(*parts), True
+        return _counterpart(ctx, Explanation(*parts)), True
     try:
-        return Explanation(*_generic(ctx)), False
+        return _counterpart(ctx, Explanation(*_generic(ctx))), False
     except Exception:
         return Explanation(*_last_resort(event)), False
+
+
+def _counterpart(ctx: Ctx, explanation: Explanation) -> Explanation:
+    """Say so when a real engine's call has no mini-Keras counterpart."""
+    if ctx.kind not in ("call", "return") or has_mini_counterpart(ctx.name):
+        return explanation
+    return replace(explanation, text=explanation.text + NO_COUNTERPART)
 
 
 def _specific(ctx: Ctx) -> Parts | None:

@@ -20,12 +20,15 @@ import runpy
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
+from buildtrace.engines import engine_session
 from buildtrace.runner import script_env
-from buildtrace.runner.aliases import explain_unsupported, keras_aliases
+from buildtrace.runner.aliases import explain_unsupported
 from buildtrace.runner.milestones import Milestones, stops_before
 from buildtrace.trace import BUS, Event, JsonlRecorder, emit
 
@@ -149,6 +152,8 @@ def run_script(
     *,
     until: str = "end",
     on_build: Callable[[list[Event]], None] | None = None,
+    engine: str = "mini",
+    progress: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run a Keras script with buildtrace's Keras, collecting its build trace.
 
@@ -161,6 +166,9 @@ def run_script(
             its ``end``. A stopped run has exit status 0 and no error.
         on_build: called once with the events so far when the build is complete (a
             callback's exception is not the script's: it should not raise).
+        engine: the Keras to run it under: ``mini`` (buildtrace's) or a real engine
+            (``tf-keras``; see :mod:`buildtrace.engines`).
+        progress: told in words what takes time (a real engine's import).
 
     Returns:
         The events and how the script ended. The script's exceptions are caught and
@@ -168,6 +176,7 @@ def run_script(
 
     Raises:
         OSError: the trace file cannot be opened for writing (nothing has run then).
+        EngineNotInstalled: ``engine`` is not installed (nothing has run then).
 
     Example:
         >>> result = run_script("train.py", ["--epochs", "1"], "trace.jsonl")  # doctest: +SKIP
@@ -175,6 +184,7 @@ def run_script(
         (0, 'return')
     """
     script = Path(path)
+    session = engine_session(engine, progress)  # a missing engine fails here, first
     recorder = JsonlRecorder(recorder_path) if recorder_path is not None else None
     collector = _Collector(recorder, until, on_build)
     result = RunResult(
@@ -182,13 +192,9 @@ def run_script(
         events=collector.events,
         trace_path=Path(recorder_path) if recorder_path is not None else None,
     )
-    # Every run starts like a fresh Python process would: the first Dense is `dense`.
-    from buildtrace.keras import backend
-
-    backend.clear_session()
     unsubscribe = BUS.subscribe(collector)
     try:
-        result.exit_code, result.error, result.exit_message = _run_as_main(script, argv)
+        result.exit_code, result.error, result.exit_message = _run_as_main(script, argv, session)
         if collector.stopped:  # however the script let StopScript through, it was asked
             result.exit_code, result.error, result.stopped_at = 0, None, until
         if result.error is not None:
@@ -211,15 +217,18 @@ def run_script(
     return result
 
 
-def _run_as_main(script: Path, argv: Sequence[str]) -> tuple[int, BaseException | None, str | None]:
-    """Run ``script`` as ``__main__``; return (exit status, exception, exit message)."""
+def _run_as_main(
+    script: Path, argv: Sequence[str], session: AbstractContextManager[Any]
+) -> tuple[int, BaseException | None, str | None]:
+    """Run ``script`` as ``__main__`` inside its engine's ``session`` (the Keras imports,
+    a fresh session); return (exit status, exception, exit message)."""
     saved_argv, saved_path = sys.argv, list(sys.path)
     sys.argv = [str(script), *argv]
     # `python script.py` puts the script's folder first, so its sibling modules import.
     sys.path.insert(0, str(script.resolve().parent))
     script_env.configure_plots()  # plt.show() saves figures instead of blocking
     try:
-        with keras_aliases():
+        with session:
             runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exc:
         return _exit_status(exc.code)
