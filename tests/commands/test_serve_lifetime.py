@@ -15,19 +15,22 @@ import contextlib
 import os
 import random
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
 import pytest
-from cdp_client import find_chromium, launch_chromium, stop_process_group
-from served import START_TIMEOUT, Served, live_with
+from cdp_client import CHROMIUM_FLAGS, find_chromium, launch_chromium, stop_process_group
+from served import END_TIMEOUT, START_TIMEOUT, Served, live_with, wait_until
 
 if not Path("/proc").is_dir():  # pragma: no cover - the counting reads /proc
     pytest.skip("counting processes needs /proc (Linux)", allow_module_level=True)
 
 CHROMIUM = find_chromium()
+#: As the classroom report ran it: no DevTools server, which would keep the browser open.
+SCREENSHOT_FLAGS = [flag for flag in CHROMIUM_FLAGS if "remote-debugging" not in flag]
 
 
 @pytest.fixture
@@ -102,6 +105,13 @@ def test_twenty_browsers_come_and_go_and_nothing_is_left(tmp_path: Path, marker:
     started = time.monotonic()
     try:
         asyncio.run(_soak(served, browser.devtools_port, moments))
+        # Every browser has gone: so has every viewer, with the server still up...
+        wait_until(
+            lambda: served.viewers_running(0),
+            END_TIMEOUT,
+            lambda: f"left running: {live_with(marker)}\n{served.log}",
+        )
+        # ...and stopping it leaves nothing either.
         served.process.send_signal(signal.SIGTERM)
         assert served.process.wait(60) == 0, served.log
         served.assert_nothing_left()
@@ -167,3 +177,31 @@ async def _soak(served: Served, devtools_port: int, moments: random.Random) -> N
                   for _ in range(HALF_HANDSHAKES)]  # fmt: skip
         await asyncio.gather(*tasks)
         await devtools.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (see test_serve.py)")
+def test_a_browser_that_takes_a_screenshot_and_goes_leaves_nothing(
+    tmp_path: Path, marker: str
+) -> None:
+    """The classroom report: `chromium --headless --screenshot` opens the page and closes
+    at once; its viewer ran on at 48-85% CPU after the server said "0 open"."""
+    assert CHROMIUM is not None
+    served = Served(tmp_path, marker)
+    try:
+        for attempt in range(2):
+            subprocess.run(
+                [CHROMIUM, *SCREENSHOT_FLAGS, f"--user-data-dir={tmp_path / f'profile{attempt}'}",
+                 f"--screenshot={tmp_path / f'shot{attempt}.png'}", "--window-size=1280,800",
+                 served.origin],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+                start_new_session=True,
+            )  # fmt: skip
+        time.sleep(1)
+        wait_until(
+            lambda: served.viewers_running(0),
+            END_TIMEOUT,
+            lambda: f"left running: {live_with(marker)}\n{served.log}",
+        )
+        assert served.process.poll() is None  # the server itself serves on
+    finally:
+        stop_process_group(served.process)
