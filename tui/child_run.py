@@ -107,8 +107,9 @@ class ChildRun:
     def start(self) -> None:
         """Start the child (the trace file exists, empty, when this returns).
 
-        Call it from the viewer's main thread: the child is told when the thread that
-        started it ends (Linux's parent-death signal follows the thread, not the process).
+        From the viewer's main thread the child also gets a signal when the viewer dies
+        (Linux's parent-death signal follows the starting thread, not the process, so
+        from another thread only the back-channel's end tells the child).
         """
         self.trace_path.write_text("", encoding="utf-8")
         read_end, write_end = os.pipe()
@@ -116,6 +117,7 @@ class ChildRun:
             self.script, self.script_args, self.trace_path,
             control_fd=read_end, lockstep=self.lockstep, nice=NICE,
             viewer_pid=os.getpid(), cleanup=self.folder,
+            parent_signal=threading.current_thread() is threading.main_thread(),
         )  # fmt: skip
         self._process = subprocess.Popen(
             argv,

@@ -104,12 +104,13 @@ class OutputRing:
         note = ""
         if skipped:
             self._decoder.reset()  # the bytes before are gone: start afresh
-            self._column = 0
             plural = "" if lines == 1 else "s"
             note = (
-                f"[… {skipped:,} bytes ({lines:,} line{plural}) of output skipped: "
+                ("\n" if self._column else "")  # on a line of its own
+                + f"[… {skipped:,} bytes ({lines:,} line{plural}) of output skipped: "
                 "the script prints faster than it can be shown …]\n"
             )
+            self._column = 0
         return note + self._cut_long_lines(self._decoder.decode(data))
 
     def recent_lines(self, count: int) -> list[str]:
