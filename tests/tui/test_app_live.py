@@ -295,9 +295,7 @@ async def test_quitting_ends_what_a_finished_script_left_running(
     write_script: Callable[..., Path], wait_for: WaitFor
 ) -> None:
     """The script ended, but a process it started did not: `q` ends that one too."""
-    script = write_script(
-        SMALL_BUILD + '\nimport subprocess\nsubprocess.Popen(["sleep", "600"])\n'
-    )
+    script = write_script(SMALL_BUILD + '\nimport subprocess\nsubprocess.Popen(["sleep", "600"])\n')
     app = create_app(script)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.finished, timeout=30)
