@@ -162,9 +162,10 @@ class ChildRun:
     def read_output(self) -> str:
         """What the script printed since the last call (bounded; says what it skipped)."""
         drain, process = self._drain, self._process
-        if drain is not None and process is not None and process.poll() is not None:
+        ended = process is not None and process.poll() is not None
+        if drain is not None and ended:
             drain.join(0.5)  # the child has ended: its last words may still be in the pipe
-        return self.output.take()
+        return self.output.take(final=ended)
 
     # ------------------------------------------------------------------ commands
     def send(self, message: dict[str, Any]) -> bool:
@@ -223,9 +224,10 @@ class ChildRun:
         """
         process = self._process
         # The group outlives its leader when the script left a process running: it is
-        # ended even then. Its id stays reserved until the leader is reaped below.
+        # ended even then. Unreaped, the leader keeps its id from being reused; reaped,
+        # only members other than a process of that id are ours.
         if process is not None and (
-            process.returncode is None or lifeline.group_alive(process.pid)
+            process.poll() is None or lifeline.group_alive(process.pid, leader_reaped=True)
         ):
             lifeline.end_group(process.pid, TERMINATE_GRACE)
         if self._control is not None:

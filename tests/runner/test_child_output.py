@@ -36,7 +36,7 @@ pieces = st.lists(
 def test_every_byte_is_shown_or_counted_and_memory_is_bounded(
     writes: list[bytes], takes: list[bool]
 ) -> None:
-    ring = OutputRing(pending_limit=512, recent_limit=128, max_line=80)
+    ring = OutputRing(pending_limit=512, recent_limit=128, max_line=80, flood_interval=0)
     shown: list[str] = []
     for index, data in enumerate(writes):
         ring.append(data)
@@ -60,7 +60,7 @@ def test_every_byte_is_shown_or_counted_and_memory_is_bounded(
 
 
 def test_a_flood_is_summarised_in_one_line_per_look() -> None:
-    ring = OutputRing(pending_limit=1000)
+    ring = OutputRing(pending_limit=1000, flood_interval=0)
     line = b"0123456789" * 9 + b"\n"  # 91 bytes
     for _ in range(10_000):
         ring.append(line)
@@ -69,6 +69,17 @@ def test_a_flood_is_summarised_in_one_line_per_look() -> None:
     shown_lines = text.count("0123456789" * 9)
     assert int(note[1].replace(",", "")) + shown_lines == 10_000
     assert len(text) < 1200
+
+
+def test_in_a_flood_the_panel_is_fed_a_few_times_a_second() -> None:
+    ring = OutputRing(pending_limit=100, flood_interval=10)
+    ring.append(b"x\n" * 100)
+    assert "skipped" in ring.take()
+    ring.append(b"y\n" * 100)
+    assert ring.take() == ""  # too soon: the ring keeps the latest meanwhile
+    assert "y" in ring.take(final=True)  # the script ended: its last words are shown
+    ring.append(b"quiet\n")  # no flood: shown at once
+    assert ring.take() == "quiet\n"
 
 
 def test_recent_lines_quote_the_end_of_the_output() -> None:
