@@ -64,7 +64,7 @@ async def open_viewer(
 READERS: set[asyncio.Future[None]] = set()
 
 
-@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"])
+@pytest.mark.parametrize("how", ["SIGINT", "SIGINT twice", "SIGTERM", "SIGHUP", "SIGKILL"])
 def test_stopping_the_server_ends_every_viewer_and_script(
     how: str, tmp_path: Path, marker: str
 ) -> None:
@@ -77,7 +77,10 @@ def test_stopping_the_server_ends_every_viewer_and_script(
             while not served.viewers_running(2):
                 assert time.monotonic() < deadline, (live_with(marker), served.log)
                 await asyncio.sleep(0.2)
-            os.kill(served.process.pid, getattr(signal, how))  # the browsers stay open
+            os.kill(served.process.pid, getattr(signal, how.split()[0]))  # browsers stay open
+            if how.endswith("twice"):  # an impatient teacher: Ctrl-C again while it stops
+                await asyncio.sleep(0.2)
+                os.kill(served.process.pid, signal.SIGINT)
             await asyncio.get_running_loop().run_in_executor(None, served.process.wait, 30)
             del sockets
 
