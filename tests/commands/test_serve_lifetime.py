@@ -208,3 +208,39 @@ def test_a_browser_that_takes_a_screenshot_and_goes_leaves_nothing(
         assert served.process.poll() is None  # the server itself serves on
     finally:
         stop_process_group(served.process)
+
+
+def test_a_viewer_killed_alone_takes_its_script_and_frees_its_seat(
+    tmp_path: Path, marker: str
+) -> None:
+    served = Served(tmp_path, marker)
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as session:
+            socket = await open_viewer(served, session)
+            deadline = time.monotonic() + START_TIMEOUT
+            while not served.viewers_running(1):
+                assert time.monotonic() < deadline, (live_with(marker), served.log)
+                await asyncio.sleep(0.2)
+            (viewer,) = [pid for pid in live_with(marker) if b" tui " in _cmdline(pid)]
+            os.kill(viewer, signal.SIGKILL)
+            deadline = time.monotonic() + END_TIMEOUT
+            while not (served.viewers_running(0) and "(0 open)" in served.log):
+                assert time.monotonic() < deadline, (live_with(marker), served.log)
+                await asyncio.sleep(0.2)
+            while not socket.closed:  # and the page's session ended with it
+                assert time.monotonic() < deadline, "the browser's session stayed open"
+                await asyncio.sleep(0.1)
+
+    try:
+        asyncio.run(scenario())
+        assert served.process.poll() is None and "Traceback" not in served.log
+    finally:
+        stop_process_group(served.process)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return b""
