@@ -107,8 +107,9 @@ class ChildRun:
     def start(self) -> None:
         """Start the child (the trace file exists, empty, when this returns).
 
-        Call it from the viewer's main thread: the child is told when the thread that
-        started it ends (Linux's parent-death signal follows the thread, not the process).
+        From the viewer's main thread the child also gets a signal when the viewer dies
+        (Linux's parent-death signal follows the starting thread, not the process, so
+        from another thread only the back-channel's end tells the child).
         """
         self.trace_path.write_text("", encoding="utf-8")
         read_end, write_end = os.pipe()
@@ -116,6 +117,7 @@ class ChildRun:
             self.script, self.script_args, self.trace_path,
             control_fd=read_end, lockstep=self.lockstep, nice=NICE,
             viewer_pid=os.getpid(), cleanup=self.folder,
+            parent_signal=threading.current_thread() is threading.main_thread(),
         )  # fmt: skip
         self._process = subprocess.Popen(
             argv,
@@ -160,9 +162,10 @@ class ChildRun:
     def read_output(self) -> str:
         """What the script printed since the last call (bounded; says what it skipped)."""
         drain, process = self._drain, self._process
-        if drain is not None and process is not None and process.poll() is not None:
+        ended = process is not None and process.poll() is not None
+        if drain is not None and ended:
             drain.join(0.5)  # the child has ended: its last words may still be in the pipe
-        return self.output.take()
+        return self.output.take(final=ended)
 
     # ------------------------------------------------------------------ commands
     def send(self, message: dict[str, Any]) -> bool:
@@ -221,9 +224,10 @@ class ChildRun:
         """
         process = self._process
         # The group outlives its leader when the script left a process running: it is
-        # ended even then. Its id stays reserved until the leader is reaped below.
+        # ended even then. Unreaped, the leader keeps its id from being reused; reaped,
+        # only members other than a process of that id are ours.
         if process is not None and (
-            process.returncode is None or lifeline.group_alive(process.pid)
+            process.poll() is None or lifeline.group_alive(process.pid, leader_reaped=True)
         ):
             lifeline.end_group(process.pid, TERMINATE_GRACE)
         if self._control is not None:

@@ -9,7 +9,7 @@ the next piece it shows starts by saying how much was skipped. Lines are cut at
 Mirrors nothing in Keras: this is the viewer's log panel's intake.
 
 Example:
-    >>> ring = OutputRing(pending_limit=16)
+    >>> ring = OutputRing(pending_limit=16, flood_interval=0)
     >>> ring.append(b"one\\ntwo\\n")
     >>> ring.take()
     'one\\ntwo\\n'
@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import codecs
 import threading
+import time
 
-#: Bytes kept that the viewer has not shown yet (about 100 lines of 80 characters):
+#: Bytes kept that the viewer has not shown yet (about 50 lines of 80 characters):
 #: shown at each look, every 0.03-0.1 s, this is what a screen can usefully show.
-PENDING_LIMIT = 8 * 1024
+PENDING_LIMIT = 4 * 1024
 
 #: Bytes kept of the latest output, to quote when the script fails.
 RECENT_LIMIT = 8 * 1024
@@ -34,12 +35,17 @@ RECENT_LIMIT = 8 * 1024
 #: Longest line shown; the rest of the line is replaced by "…".
 MAX_LINE = 1000
 
+#: Seconds between two looks that show anything while output is being skipped: in a
+#: flood, the log panel redraws a few times a second, not at every look.
+FLOOD_INTERVAL = 0.25
+
 
 class OutputRing:
     """A thread-safe, bounded buffer between the pipe's reader thread and the viewer.
 
     Args:
         pending_limit: bytes kept that have not been taken yet.
+        flood_interval: seconds between looks that show anything during a flood.
         recent_limit: bytes kept of the latest output (:meth:`recent_lines`).
         max_line: characters shown of one line.
     """
@@ -50,10 +56,13 @@ class OutputRing:
         pending_limit: int = PENDING_LIMIT,
         recent_limit: int = RECENT_LIMIT,
         max_line: int = MAX_LINE,
+        flood_interval: float = FLOOD_INTERVAL,
     ) -> None:
         self.pending_limit = pending_limit
         self.recent_limit = recent_limit
         self.max_line = max_line
+        self.flood_interval = flood_interval
+        self._last_flood_take = -flood_interval
         self._lock = threading.Lock()
         self._pending = bytearray()
         self._recent = bytearray()
@@ -93,9 +102,19 @@ class OutputRing:
             if len(self._recent) > self.recent_limit:
                 del self._recent[: len(self._recent) - self.recent_limit]
 
-    def take(self) -> str:
-        """What arrived since the last call, as text to show (``""`` if nothing)."""
+    def take(self, *, final: bool = False) -> str:
+        """What arrived since the last call, as text to show (``""`` if nothing).
+
+        While output is being skipped, at most one look per :attr:`flood_interval`
+        shows anything (the others return ``""`` and the ring keeps the latest), unless
+        this is the ``final`` look (the script has ended).
+        """
         with self._lock:
+            if self._skipped_bytes and not final:
+                now = time.monotonic()
+                if now - self._last_flood_take < self.flood_interval:
+                    return ""
+                self._last_flood_take = now
             data, self._pending = bytes(self._pending), bytearray()
             skipped, lines = self._skipped_bytes, self._skipped_lines
             self._skipped_bytes = self._skipped_lines = 0
@@ -104,12 +123,13 @@ class OutputRing:
         note = ""
         if skipped:
             self._decoder.reset()  # the bytes before are gone: start afresh
-            self._column = 0
             plural = "" if lines == 1 else "s"
             note = (
-                f"[… {skipped:,} bytes ({lines:,} line{plural}) of output skipped: "
+                ("\n" if self._column else "")  # on a line of its own
+                + f"[… {skipped:,} bytes ({lines:,} line{plural}) of output skipped: "
                 "the script prints faster than it can be shown …]\n"
             )
+            self._column = 0
         return note + self._cut_long_lines(self._decoder.decode(data))
 
     def recent_lines(self, count: int) -> list[str]:

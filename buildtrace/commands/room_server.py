@@ -246,6 +246,14 @@ class RoomServer(Server):
             with contextlib.suppress(Exception):
                 loop.close()
 
+    def request_exit(self) -> None:
+        """Stop serving (a signal came); a second signal while stopping only says so."""
+        if self._stopping:
+            print(f"buildtrace: still ending {len(self.viewers)} viewer(s)…", flush=True)
+            return
+        self._stopping = True
+        super().request_exit()  # raises aiohttp's GracefulExit, which stops the server
+
     async def on_startup(self, app: web.Application) -> None:
         """Say where to point the browsers (instead of textual-serve's banner)."""
         print(self.greeting, flush=True)

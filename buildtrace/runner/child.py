@@ -252,11 +252,14 @@ def child_argv(
     nice: int = 0,
     viewer_pid: int | None = None,
     cleanup: str | os.PathLike[str] | None = None,
+    parent_signal: bool = True,
 ) -> list[str]:
     """The command line that runs ``script`` in a child (``sys.executable -u -m ...``).
 
     ``viewer_pid``: the child ends with that process (its parent) and with the pipe
-    ``control_fd``; ``cleanup``: a folder it then removes.
+    ``control_fd``; ``cleanup``: a folder it then removes. ``parent_signal``: the kernel
+    tells the child when its parent dies; only for a child started from a thread that
+    lives as long as the parent (the signal follows the starting thread).
     """
     argv = [sys.executable, "-u", "-m", __name__, "--trace", os.fspath(trace)]
     if nice:
@@ -265,6 +268,8 @@ def child_argv(
         argv += ["--viewer-pid", str(viewer_pid)]
     if cleanup is not None:
         argv += ["--cleanup", os.fspath(cleanup)]
+    if viewer_pid is not None and not parent_signal:
+        argv.append("--no-parent-signal")
     if control_fd is not None:
         argv += ["--control-fd", str(control_fd)]
     if lockstep:
@@ -288,6 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--viewer-pid", type=int, help="end (with every process of the script) when it ends"
     )
     parser.add_argument("--cleanup", help="the folder to remove when the viewer is gone")
+    parser.add_argument(
+        "--no-parent-signal",
+        dest="parent_signal",
+        action="store_false",
+        help="watch the viewer through the back-channel only (started from a short thread)",
+    )
     parser.add_argument("script", help="the Keras script to run")
     parser.add_argument("script_args", nargs=argparse.REMAINDER, help="the script's arguments")
     return parser
@@ -302,7 +313,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     gate = Gate(lockstep=args.lockstep and args.control_fd is not None)
     at_end = None
     if args.viewer_pid is not None:
-        at_end = _end_with_viewer(args.viewer_pid, Path(args.cleanup) if args.cleanup else None)
+        cleanup = Path(args.cleanup) if args.cleanup else None
+        at_end = _end_with_viewer(args.viewer_pid, cleanup, parent_signal=args.parent_signal)
     if args.control_fd is not None:
         reader = threading.Thread(
             target=read_control, args=(args.control_fd, gate, at_end), name="control", daemon=True
@@ -336,7 +348,9 @@ def _terminated(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _end_with_viewer(viewer_pid: int, cleanup: Path | None) -> Callable[[], object]:
+def _end_with_viewer(
+    viewer_pid: int, cleanup: Path | None, *, parent_signal: bool = True
+) -> Callable[[], object]:
     """Tie this process, and its group, to the viewer's life; what to do when it ends."""
 
     def viewer_gone(*_: object) -> None:
@@ -347,7 +361,8 @@ def _end_with_viewer(viewer_pid: int, cleanup: Path | None) -> Callable[[], obje
     # `finally` blocks run (a download removes its partial file), the trace is closed.
     signal.signal(signal.SIGTERM, _terminated)
     signal.signal(signal.SIGHUP, viewer_gone)
-    lifeline.die_with_parent(signal.SIGHUP)
+    if parent_signal:
+        lifeline.die_with_parent(signal.SIGHUP)
     if os.getppid() != viewer_pid:  # the viewer died before the kernel could be told
         viewer_gone()
     return viewer_gone

@@ -91,8 +91,13 @@ def orphaned(cleanup: Path | None = None) -> NoReturn:
     os._exit(128 + signal.SIGKILL)  # not reached unless killpg was refused
 
 
-def group_alive(pgid: int) -> bool:
-    """Whether any process (zombies aside) is left in process group ``pgid``."""
+def group_alive(pgid: int, *, leader_reaped: bool = False) -> bool:
+    """Whether any process (zombies aside) is left in process group ``pgid``.
+
+    ``leader_reaped``: the group's leader has been reaped, so its id may have gone to a
+    new process, which may lead a new group of the same id: only members other than
+    a process of that id count. (While any member is left, the id is not reused.)
+    """
     proc = Path("/proc")
     if not proc.is_dir():  # elsewhere: ask the kernel whether the group can be signalled
         try:
@@ -110,6 +115,8 @@ def group_alive(pgid: int) -> bool:
         # pid (comm) state ppid pgrp ...: comm may hold spaces, so split after its ")".
         fields = stat.rsplit(")", 1)[-1].split()
         if len(fields) > 2 and int(fields[2]) == pgid and fields[0] != "Z":
+            if leader_reaped and int(entry.name) == pgid:
+                continue
             return True
     return False
 

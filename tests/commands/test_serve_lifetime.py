@@ -15,19 +15,22 @@ import contextlib
 import os
 import random
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
 import pytest
-from cdp_client import find_chromium, launch_chromium, stop_process_group
-from served import START_TIMEOUT, Served, live_with
+from cdp_client import CHROMIUM_FLAGS, find_chromium, launch_chromium, stop_process_group
+from served import END_TIMEOUT, START_TIMEOUT, Served, live_with, wait_until
 
 if not Path("/proc").is_dir():  # pragma: no cover - the counting reads /proc
     pytest.skip("counting processes needs /proc (Linux)", allow_module_level=True)
 
 CHROMIUM = find_chromium()
+#: As the classroom report ran it: no DevTools server, which would keep the browser open.
+SCREENSHOT_FLAGS = [flag for flag in CHROMIUM_FLAGS if "remote-debugging" not in flag]
 
 
 @pytest.fixture
@@ -61,7 +64,7 @@ async def open_viewer(
 READERS: set[asyncio.Future[None]] = set()
 
 
-@pytest.mark.parametrize("how", ["SIGINT", "SIGTERM", "SIGHUP", "SIGKILL"])
+@pytest.mark.parametrize("how", ["SIGINT", "SIGINT twice", "SIGTERM", "SIGHUP", "SIGKILL"])
 def test_stopping_the_server_ends_every_viewer_and_script(
     how: str, tmp_path: Path, marker: str
 ) -> None:
@@ -74,7 +77,10 @@ def test_stopping_the_server_ends_every_viewer_and_script(
             while not served.viewers_running(2):
                 assert time.monotonic() < deadline, (live_with(marker), served.log)
                 await asyncio.sleep(0.2)
-            os.kill(served.process.pid, getattr(signal, how))  # the browsers stay open
+            os.kill(served.process.pid, getattr(signal, how.split()[0]))  # browsers stay open
+            if how.endswith("twice"):  # an impatient teacher: Ctrl-C again while it stops
+                await asyncio.sleep(0.2)
+                os.kill(served.process.pid, signal.SIGINT)
             await asyncio.get_running_loop().run_in_executor(None, served.process.wait, 30)
             del sockets
 
@@ -102,6 +108,13 @@ def test_twenty_browsers_come_and_go_and_nothing_is_left(tmp_path: Path, marker:
     started = time.monotonic()
     try:
         asyncio.run(_soak(served, browser.devtools_port, moments))
+        # Every browser has gone: so has every viewer, with the server still up...
+        wait_until(
+            lambda: served.viewers_running(0),
+            END_TIMEOUT,
+            lambda: f"left running: {live_with(marker)}\n{served.log}",
+        )
+        # ...and stopping it leaves nothing either.
         served.process.send_signal(signal.SIGTERM)
         assert served.process.wait(60) == 0, served.log
         served.assert_nothing_left()
@@ -167,3 +180,67 @@ async def _soak(served: Served, devtools_port: int, moments: random.Random) -> N
                   for _ in range(HALF_HANDSHAKES)]  # fmt: skip
         await asyncio.gather(*tasks)
         await devtools.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="no Chromium (see test_serve.py)")
+def test_a_browser_that_takes_a_screenshot_and_goes_leaves_nothing(
+    tmp_path: Path, marker: str
+) -> None:
+    """The classroom report: `chromium --headless --screenshot` opens the page and closes
+    at once; its viewer ran on at 48-85% CPU after the server said "0 open"."""
+    assert CHROMIUM is not None
+    served = Served(tmp_path, marker)
+    try:
+        for attempt in range(2):
+            subprocess.run(
+                [CHROMIUM, *SCREENSHOT_FLAGS, f"--user-data-dir={tmp_path / f'profile{attempt}'}",
+                 f"--screenshot={tmp_path / f'shot{attempt}.png'}", "--window-size=1280,800",
+                 served.origin],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60,
+                start_new_session=True,
+            )  # fmt: skip
+        time.sleep(1)
+        wait_until(
+            lambda: served.viewers_running(0),
+            END_TIMEOUT,
+            lambda: f"left running: {live_with(marker)}\n{served.log}",
+        )
+        assert served.process.poll() is None  # the server itself serves on
+    finally:
+        stop_process_group(served.process)
+
+
+def test_a_viewer_killed_alone_takes_its_script_and_frees_its_seat(
+    tmp_path: Path, marker: str
+) -> None:
+    served = Served(tmp_path, marker)
+
+    async def scenario() -> None:
+        async with aiohttp.ClientSession() as session:
+            socket = await open_viewer(served, session)
+            deadline = time.monotonic() + START_TIMEOUT
+            while not served.viewers_running(1):
+                assert time.monotonic() < deadline, (live_with(marker), served.log)
+                await asyncio.sleep(0.2)
+            (viewer,) = [pid for pid in live_with(marker) if b" tui " in _cmdline(pid)]
+            os.kill(viewer, signal.SIGKILL)
+            deadline = time.monotonic() + END_TIMEOUT
+            while not (served.viewers_running(0) and "(0 open)" in served.log):
+                assert time.monotonic() < deadline, (live_with(marker), served.log)
+                await asyncio.sleep(0.2)
+            while not socket.closed:  # and the page's session ended with it
+                assert time.monotonic() < deadline, "the browser's session stayed open"
+                await asyncio.sleep(0.1)
+
+    try:
+        asyncio.run(scenario())
+        assert served.process.poll() is None and "Traceback" not in served.log
+    finally:
+        stop_process_group(served.process)
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+    except OSError:
+        return b""
