@@ -328,8 +328,10 @@ async def _inspect_all(port: int, paths: list[Path]) -> dict[str, dict[str, Any]
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    if CHROMIUM is None:
-        pytest.fail("headless Chromium is required: apt-get install chromium")
+    if CHROMIUM is None:  # as the serve tests: scripts/setup.sh installs it
+        pytest.skip(
+            "no Chromium to open the pages in: run scripts/setup.sh (or apt-get install chromium)"
+        )
     chromium = launch_chromium(tmp_path_factory.mktemp("profile"), binary=CHROMIUM)
     try:
         yield chromium.devtools_port
