@@ -75,8 +75,8 @@ def rnn_forward(
     if maths.kind == "gru" and bias is not None and maths.reset_after:
         input_bias, recurrent_bias = bias[0], bias[1]
     # One 2-D product for every step at once (a 3-D matmul is many small ones).
-    batch, steps, features = x.shape
-    xw = (x.reshape(batch * steps, features) @ kernel).reshape(batch, steps, -1)
+    batch, length, features = x.shape
+    xw = (x.reshape(batch * length, features) @ kernel).reshape(batch, length, -1)
     if input_bias is not None:
         xw = xw + input_bias
     h = states[0]
