@@ -186,6 +186,33 @@ lesson(
     ),
 )
 
+lesson(
+    "reshaping.repeat_vector.RepeatVector.__init__",
+    "RepeatVector.__init__ — store how many copies",
+    "An encoder's summary vector becomes a sequence a decoder RNN can read, step by step.",
+    fill("{subject} stores n, the number of copies, and expects 2 axes. " + NO_WEIGHTS),
+    _configured("n"),
+)
+lesson(
+    "reshaping.repeat_vector.RepeatVector.call",
+    "RepeatVector.call — the same vector at every step",
+    "Every step of the new sequence starts from the same information.",
+    fill("{subject} repeats each vector of {input} n times along a new time axis.{context}"),
+)
+lesson(
+    "reshaping.permute.Permute.__init__",
+    "Permute.__init__ — store the new order of the axes",
+    "Axis 0, the batch, never moves; dims numbers the others from 1.",
+    fill("{subject} checks dims is a permutation of 1..n and stores it. " + NO_WEIGHTS),
+    _configured("dims"),
+)
+lesson(
+    "reshaping.permute.Permute.call",
+    "Permute.call — transpose the axes after the batch",
+    "Swapping steps and features lets a layer work along the other axis.",
+    fill("{subject} reorders the axes of {input} as dims says.{context}"),
+)
+
 # ------------------------------------------------------------------- normalization
 lesson(
     "normalization.layer_normalization.LayerNormalization.__init__",

@@ -13,8 +13,10 @@ with ``reset_after``), ``base_wrapper.py``, ``time_distributed.py`` and
 
 from __future__ import annotations
 
+from buildtrace.narration import texts_weights  # noqa: F401  (its add_weight lesson, extended)
 from buildtrace.narration.context import Ctx, code, is_shape, num, shape
 from buildtrace.narration.layer_maths import in_shape, run_context
+from buildtrace.narration.registry import KINDS, Parts, kind
 from buildtrace.narration.texts_layers_more import _configured, fill, lesson
 
 RNN = "rnn."
@@ -237,3 +239,40 @@ lesson(
         f"merges their outputs into {shape(ctx.get('output_shape'))}.{run_context(ctx)}"
     ),
 )
+
+
+# ------------------------------------------------------ a cell's add_weight, told more
+_GATE_NAMES = {"LSTMCell": "i, f, c, o", "GRUCell": "z, r, h"}
+_plain_add_weight = KINDS["add_weight"]
+
+
+def _cell_weight_text(ctx: Ctx) -> str:
+    cls, weight = ctx.cls or "", ctx.get("weight")
+    gates = _GATE_NAMES.get(cls)
+    text = ""
+    if gates and weight in ("kernel", "recurrent_kernel"):
+        source = "the step's input" if weight == "kernel" else "the previous state h"
+        text = f" Its columns are the gates {gates} side by side, each reading {source}."
+    elif weight == "bias" and cls == "LSTMCell":
+        text = " Its forget-gate block starts at ones (unit_forget_bias), so a new LSTM remembers."
+    elif weight == "bias" and cls == "GRUCell" and len(ctx.get("shape") or []) == 2:
+        text = (
+            " Row 0 is added to the input product, row 1 to the recurrent product "
+            "(reset_after=True, Keras 2's default)."
+        )
+    owner = ctx.get("owner")
+    if owner and owner != ctx.layer:
+        found = ctx.layer_state(owner)
+        counts = f": {code(owner)} now has {num(found.params)} parameters" if found else ""
+        text += f" The weight counts for {code(owner)}, the layer the model holds{counts}."
+    return text
+
+
+@kind("add_weight")
+def _add_weight(ctx: Ctx) -> Parts | None:
+    """``texts_weights``'s lesson, plus what a recurrent cell's weight is made of."""
+    parts = _plain_add_weight(ctx)
+    if parts is None:
+        return None
+    extra = _cell_weight_text(ctx)
+    return parts._replace(text=parts.text + extra) if extra else parts

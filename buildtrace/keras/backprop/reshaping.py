@@ -1,5 +1,6 @@
-"""Gradients of ``UpSampling2D`` and ``ZeroPadding2D``: each input cell's gradient is
-the sum over the cells it was copied to, or its own cell once the border is cut off."""
+"""Gradients of ``UpSampling2D``, ``ZeroPadding2D``, ``RepeatVector`` and ``Permute``: each
+input cell's gradient is the sum over the cells it was copied to, its own cell once the
+border is cut off, or the inverse transpose."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.backprop import register
+from buildtrace.keras.layers.reshaping.permute import Permute
+from buildtrace.keras.layers.reshaping.repeat_vector import RepeatVector
 from buildtrace.keras.layers.reshaping.up_sampling2d import UpSampling2D
 from buildtrace.keras.layers.reshaping.zero_padding2d import ZeroPadding2D
 from buildtrace.keras.ops.resize import upsample_nearest_backward, zero_pad2d_backward
@@ -39,3 +42,35 @@ class ZeroPadding2DGradient:
         layer: ZeroPadding2D, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
     ) -> Grads:
         return (zero_pad2d_backward(dy, layer.padding) if need_dx else None), []
+
+
+@register(RepeatVector)
+class RepeatVectorGradient:
+    """Each copy's gradient flows back to the one vector: their sum."""
+
+    @staticmethod
+    def forward(layer: RepeatVector, inputs: np.ndarray, training: bool) -> tuple[Any, Any]:
+        return layer.call(inputs), None
+
+    @staticmethod
+    def backward(
+        layer: RepeatVector, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> Grads:
+        return (dy.sum(axis=1) if need_dx else None), []
+
+
+@register(Permute)
+class PermuteGradient:
+    """A transpose's gradient is the inverse transpose."""
+
+    @staticmethod
+    def forward(layer: Permute, inputs: np.ndarray, training: bool) -> tuple[Any, Any]:
+        return layer.call(inputs), None
+
+    @staticmethod
+    def backward(
+        layer: Permute, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> Grads:
+        if not need_dx:
+            return None, []
+        return np.transpose(dy, np.argsort((0, *layer.dims))), []

@@ -11,6 +11,7 @@ from buildtrace.keras.backprop import rules as _gradient_rules  # noqa: F401
 from buildtrace.keras.engine.base_layer import BaseRandomLayer, Layer
 from buildtrace.keras.engine.input_layer import Input, InputLayer
 from buildtrace.keras.engine.input_spec import InputSpec
+from buildtrace.keras.layers import experimental
 from buildtrace.keras.layers.activation.leaky_relu import LeakyReLU
 from buildtrace.keras.layers.activation.relu import ReLU
 from buildtrace.keras.layers.activation.softmax import Softmax
@@ -44,6 +45,8 @@ from buildtrace.keras.layers.regularization.gaussian_noise import GaussianNoise
 from buildtrace.keras.layers.regularization.spatial_dropout1d import SpatialDropout1D
 from buildtrace.keras.layers.regularization.spatial_dropout2d import SpatialDropout2D
 from buildtrace.keras.layers.reshaping.flatten import Flatten
+from buildtrace.keras.layers.reshaping.permute import Permute
+from buildtrace.keras.layers.reshaping.repeat_vector import RepeatVector
 from buildtrace.keras.layers.reshaping.reshape import Reshape
 from buildtrace.keras.layers.reshaping.up_sampling2d import UpSampling2D
 from buildtrace.keras.layers.reshaping.zero_padding2d import ZeroPadding2D
@@ -119,7 +122,9 @@ __all__ = [
     "Maximum",
     "Minimum",
     "Multiply",
+    "Permute",
     "ReLU",
+    "RepeatVector",
     "Rescaling",
     "Reshape",
     "SimpleRNN",
@@ -135,6 +140,7 @@ __all__ = [
     "add",
     "average",
     "concatenate",
+    "experimental",
     "maximum",
     "minimum",
     "multiply",

@@ -74,7 +74,9 @@ def rnn_forward(
     recurrent_bias = None
     if maths.kind == "gru" and bias is not None and maths.reset_after:
         input_bias, recurrent_bias = bias[0], bias[1]
-    xw = x @ kernel
+    # One 2-D product for every step at once (a 3-D matmul is many small ones).
+    batch, length, features = x.shape
+    xw = (x.reshape(batch * length, features) @ kernel).reshape(batch, length, -1)
     if input_bias is not None:
         xw = xw + input_bias
     h = states[0]
@@ -220,7 +222,7 @@ def rnn_backward(
             d_bias = np.stack([d_input_bias, d_recurrent_bias])
         else:
             d_bias = d_input_bias
-    dx = dxw @ kernel.T
+    dx = (flat_dxw @ kernel.T).reshape(batch, steps_count, -1)
     if cache.x_mask is not None:
         dx = dx * cache.x_mask[:, None, :]
     d_initial = [dh_next, dc_next] if maths.kind == "lstm" else [dh_next]

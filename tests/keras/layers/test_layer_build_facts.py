@@ -46,6 +46,8 @@ MAKERS: dict[str, tuple[Callable[[], Any], tuple[Any, ...] | None]] = {
     "TimeDistributed": (lambda: layers.TimeDistributed(layers.Dense(3)), (None, 4, 2)),
     "LayerNormalization": (lambda: layers.LayerNormalization(), (None, 4, 2)),
     "UpSampling2D": (lambda: layers.UpSampling2D(), (None, 4, 4, 1)),
+    "RepeatVector": (lambda: layers.RepeatVector(3), (None, 4)),
+    "Permute": (lambda: layers.Permute((2, 1)), (None, 4, 2)),
     "ZeroPadding2D": (lambda: layers.ZeroPadding2D(), (None, 4, 4, 1)),
     "Lambda": (lambda: layers.Lambda(lambda x: x * 2), (None, 4)),
     "Softmax": (lambda: layers.Softmax(), (None, 4)),

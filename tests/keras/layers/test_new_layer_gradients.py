@@ -47,6 +47,8 @@ SINGLE: dict[str, tuple[Any, tuple[int, ...]]] = {
     "global_max_pooling2d": (lambda: layers.GlobalMaxPooling2D(), (2, 3, 4, 3)),
     "up_sampling2d": (lambda: layers.UpSampling2D((2, 3)), (2, 2, 2, 3)),
     "zero_padding2d": (lambda: layers.ZeroPadding2D(((1, 2), (0, 1))), (2, 2, 2, 3)),
+    "repeat_vector": (lambda: layers.RepeatVector(3), (2, 4)),
+    "permute": (lambda: layers.Permute((2, 3, 1)), (2, 3, 4, 2)),
     "relu_options": (
         lambda: layers.ReLU(max_value=1.0, negative_slope=0.1, threshold=0.2),
         (3, 4),

@@ -1,0 +1,13 @@
+"""``keras.layers.experimental.preprocessing``: the old home of ``Rescaling``.
+
+Mirrors: the Keras 2 alias of ``keras.layers.Rescaling`` under its experimental name.
+"""
+
+from __future__ import annotations
+
+from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
+from buildtrace.keras.unsupported import module_getattr
+
+__all__ = ["Rescaling"]
+
+__getattr__ = module_getattr("keras.layers.experimental.preprocessing")
