@@ -23,7 +23,7 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -147,20 +147,22 @@ def build_frames(
     return frames
 
 
-def data_name(events: Sequence[Event]) -> str | None:
+def data_name(events: Iterable[Event]) -> str | None:
     """What the trace says its training data is: ``"stand-in digits (not MNIST)"``,
     ``"MNIST"``, or None when no data set was loaded.
 
     ``keras.datasets.mnist.load_data``'s ``return`` event carries ``dataset`` (``"mnist"``
     or ``"standin"``) and ``dataset_label`` (the words to show); the last load counts.
     """
-    for event in reversed(events):
+    found: str | None = None
+    for event in events:  # forwards: a trace may be a file read as it is drawn
         if event.get("kind") == "return" and "dataset" in event:
             if event.get("dataset") == "standin":
-                return STANDIN_LABEL  # ours, whatever a hand-edited label says
-            label = event.get("dataset_label")
-            return label if isinstance(label, str) and label else str(event["dataset"])
-    return None
+                found = STANDIN_LABEL  # ours, whatever a hand-edited label says
+            else:
+                label = event.get("dataset_label")
+                found = label if isinstance(label, str) and label else str(event["dataset"])
+    return found
 
 
 def is_standin(label: str | None) -> bool:

@@ -384,27 +384,37 @@ def check_nesting(value: Any, limit: int = MAX_NESTING) -> None:
             level.extend((v, depth + 1) for v in item)
 
 
-def check_text(value: Any) -> None:
-    """Refuse strings that are not text: lone surrogates (they cannot be written as
-    UTF-8) and control characters other than tab and newlines (terminal escapes)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if type(item) is str:
-            _check_string(item)
-        elif type(item) is dict:
-            for key, inner in item.items():
-                _check_string(key)
-                stack.append(inner)
-        elif type(item) is list:
-            stack.extend(item)
+def clean_text(value: Any) -> Any:
+    """``value`` with every string made safe to show: a control character other than tab
+    and newlines (a terminal escape, say) becomes its visible picture (U+0001 -> U+2401),
+    a lone surrogate (which cannot be written as UTF-8) becomes U+FFFD.
+
+    A layer may be named anything, and the recorder writes what it was given; replacing
+    rather than refusing keeps such a trace readable while no view ever prints the raw
+    character.
+
+    Example:
+        >>> clean_text({"layer": "a\x1b[2Jb"})
+        {'layer': 'a␛[2Jb'}
+    """
+    if type(value) is str:
+        return _clean_string(value)
+    if type(value) is dict:
+        return {_clean_string(k): clean_text(v) for k, v in value.items()}
+    if type(value) is list:
+        return [clean_text(v) for v in value]
+    return value
 
 
-def _check_string(text: str) -> None:
+def _clean_string(text: str) -> str:
     if text.isprintable() or not any(_bad_char(c) for c in text):
-        return
-    bad = next(c for c in text if _bad_char(c))
-    raise TraceFormatError(f"a string holds the character U+{ord(bad):04X}, which is not text")
+        return text
+    return "".join(_picture(c) if _bad_char(c) else c for c in text)
+
+
+def _picture(char: str) -> str:
+    code = ord(char)
+    return chr(0x2400 + code) if code < 0x20 else "\ufffd"
 
 
 def _bad_char(char: str) -> bool:

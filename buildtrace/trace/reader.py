@@ -32,7 +32,7 @@ from buildtrace.trace.contract import (
     TraceFormatError,
     check_event,
     check_nesting,
-    check_text,
+    clean_text,
 )
 from buildtrace.trace.events import Event
 
@@ -68,7 +68,7 @@ def parse_event(raw: bytes | str) -> Event:
     if text.count("[") + text.count("{") > MAX_NESTING:
         check_nesting(event)
     if "\\u" in text:  # the only way a control character or a lone surrogate gets in
-        check_text(event)
+        event = clean_text(event)
     return cast(Event, event)  # what check_event made sure of
 
 
