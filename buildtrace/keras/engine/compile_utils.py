@@ -33,22 +33,6 @@ def _per_output(value: Any, output_names: list[str], what: str) -> list[Any]:
     return [value] * len(output_names)
 
 
-def match_targets(y: dict[str, Any], output_names: list[str]) -> list[Any]:
-    """Targets given as a dict, by output name, in the model's output order.
-
-    Raises:
-        ValueError: a key that names no output (Keras's message).
-    """
-    unknown = set(y) - set(output_names)
-    if unknown:
-        raise ValueError(
-            f"Found unexpected losses or metrics that do not correspond to any Model "
-            f"output: {sorted(unknown)}. Valid mode output names: {output_names}. "
-            f"Received struct is: {list(y)}."
-        )
-    return [y.get(name) for name in output_names]
-
-
 class LossesContainer:
     """The compiled loss: one loss per output, summed (weighted by ``loss_weights``).
 

@@ -63,24 +63,6 @@ def is_sequence(x: Any) -> bool:
     return isinstance(x, Sequence)
 
 
-def flatten_to_reference_inputs(x: Any, input_names: list[str] | None) -> Any:
-    """A dict of inputs, keyed by input name, as a list in the model's input order.
-
-    Mirrors: ``Functional._flatten_to_reference_inputs`` (applied by the step functions,
-    so ``fit({"left": a, "right": b}, ...)`` works).
-    """
-    if not isinstance(x, dict):
-        return x
-    names = list(input_names or [])
-    missing = [name for name in names if name not in x]
-    if missing or not names:
-        raise ValueError(
-            f'Missing data for input "{missing[0] if missing else "?"}". You passed a data '
-            f"dictionary with keys {list(x)}. Expected the following keys: {names}"
-        )
-    return [x[name] for name in names] if len(names) > 1 else x[names[0]]
-
-
 def unpack_x_y_sample_weight(data: Any) -> Data:
     """``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` -> the three parts."""
     if isinstance(data, tuple):

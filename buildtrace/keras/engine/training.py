@@ -20,11 +20,10 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import backend, regularizers
-from buildtrace.keras.engine import compile_utils, data_adapter, training_loop
+from buildtrace.keras.engine import data_adapter, training_loop
 from buildtrace.keras.engine.base_layer import Layer, default, symbolic_batch
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
-from buildtrace.keras.saving.model_saving import ModelSavingMixin
 from buildtrace.keras.unsupported import attribute_error
 from buildtrace.trace import emit, traced
 
@@ -38,7 +37,7 @@ def is_functional_model_init_params(args: tuple[Any, ...], kwargs: dict[str, Any
     )
 
 
-class Model(ModelSavingMixin, Layer):
+class Model(Layer):
     """A group of layers with training and inference features.
 
     Example:
@@ -230,6 +229,49 @@ class Model(ModelSavingMixin, Layer):
             layer_range=layer_range,
         )
 
+    # ------------------------------------------------------------------ saving
+    def save(self, filepath: Any, overwrite: bool = True, save_format: Any = None,
+             **kwargs: Any) -> None:  # fmt: skip
+        """Save the model to ``.keras`` or ``.h5``. Mirrors ``Model.save`` (see ``saving/``)."""
+        from buildtrace.keras.saving import saving_api
+
+        saving_api.save_model(self, filepath, overwrite, save_format, **kwargs)
+
+    def save_weights(self, filepath: Any, overwrite: bool = True, save_format: Any = None,
+                     options: Any = None) -> None:  # fmt: skip
+        """Save the weights to ``*.weights.h5`` or ``.h5``. Mirrors ``Model.save_weights``."""
+        from buildtrace.keras.saving import saving_api
+
+        saving_api.save_weights(self, filepath, overwrite, save_format, options)
+
+    def load_weights(self, filepath: Any, skip_mismatch: bool = False, by_name: bool = False,
+                     options: Any = None) -> None:  # fmt: skip
+        """Load weights from a file ``save_weights`` or ``save`` wrote. Mirrors ``load_weights``."""
+        from buildtrace.keras.saving import saving_api
+
+        saving_api.load_weights(self, filepath, skip_mismatch, by_name, options)
+
+    def to_json(self, **kwargs: Any) -> str:
+        """The model's config as JSON, as ``model_from_json`` reads it. Mirrors ``to_json``."""
+        import json
+
+        from buildtrace.keras.saving import serialization_lib
+
+        config = serialization_lib.model_config(self, v3=False)
+        config.update({"keras_version": "2.21.0", "backend": "tensorflow"})
+        return json.dumps(config, **kwargs)
+
+    @classmethod
+    def from_config(cls, config: Any, custom_objects: Any = None) -> Any:
+        """A new model from ``get_config()``. Mirrors ``Sequential``/``Functional.from_config``."""
+        from buildtrace.keras.saving import serialization_lib
+
+        if isinstance(config, dict) and "input_layers" in config:
+            return serialization_lib.functional_from_config(config, custom_objects)
+        if cls.__name__ == "Sequential" or (isinstance(config, dict) and "layers" in config):
+            return serialization_lib.sequential_from_config(config, custom_objects)
+        return cls(**config)
+
     # ------------------------------------------------------------------ training
     @traced
     def compile(
@@ -323,13 +365,33 @@ class Model(ModelSavingMixin, Layer):
             )
 
     def _flatten_to_reference_inputs(self, x: Any) -> Any:
-        """A dict of inputs in ``model.inputs`` order. Mirrors the Functional method."""
-        return data_adapter.flatten_to_reference_inputs(x, getattr(self, "input_names", None))
+        """A dict of inputs, keyed by input name, in the order of ``model.inputs``.
+
+        Mirrors: ``Functional._flatten_to_reference_inputs`` (here applied by the step
+        functions, so ``fit({"left": a, "right": b}, ...)`` works).
+        """
+        if not isinstance(x, dict):
+            return x
+        names: list[str] = list(getattr(self, "input_names", None) or [])
+        missing = [name for name in names if name not in x]
+        if missing or not names:
+            raise ValueError(
+                f'Missing data for input "{missing[0] if missing else "?"}". You passed a data '
+                f"dictionary with keys {list(x)}. Expected the following keys: {names}"
+            )
+        return [x[name] for name in names] if len(names) > 1 else x[names[0]]
 
     def _targets_and_outputs(self, y: Any, y_pred: Any) -> tuple[list[Any], list[Any]]:
         preds = y_pred if isinstance(y_pred, list) else [y_pred]
         if isinstance(y, dict):  # targets by output name, as Keras matches them
-            y = compile_utils.match_targets(y, self.output_names)
+            unknown = set(y) - set(self.output_names)
+            if unknown:
+                raise ValueError(
+                    f"Found unexpected losses or metrics that do not correspond to any Model "
+                    f"output: {sorted(unknown)}. Valid mode output names: {self.output_names}. "
+                    f"Received struct is: {list(y)}."
+                )
+            y = [y.get(name) for name in self.output_names]
         targets = list(y) if isinstance(y, list | tuple) else [y]
         if not self.compiled_metrics.built:
             self.compiled_loss.build(self.output_names)
@@ -354,7 +416,7 @@ class Model(ModelSavingMixin, Layer):
         grads = tape.gradient(loss, variables)
         penalised = regularizers.regularized(self.layers)
         if penalised:  # the penalties' share of the gradient (TensorFlow's tape finds it)
-            grads = regularizers.add_penalty_gradients(grads, variables, penalised)
+            grads = _add_penalty_gradients(grads, variables, penalised)
         self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -365,7 +427,7 @@ class Model(ModelSavingMixin, Layer):
         targets, preds = self._targets_and_outputs(y, y_pred)
         penalties = self.losses
         if penalties and tape is not None and regularizers.has_added_losses([self, *self.layers]):
-            regularizers.say_once_added_losses_have_no_gradient()
+            _say_once_added_losses_have_no_gradient()
         return float(
             self.compiled_loss(
                 targets, preds, sample_weight, tape=tape, regularization_losses=penalties
@@ -603,3 +665,32 @@ class Model(ModelSavingMixin, Layer):
 def _dedup(weights: list[backend.Variable]) -> list[backend.Variable]:
     """Each weight once, where it first appears (a dict keeps insertion order)."""
     return list({id(w): w for w in weights}.values())
+
+
+def _add_penalty_gradients(
+    grads: list[Any], variables: list[Any], penalised: list[Any]
+) -> list[Any]:
+    """Each penalised weight's gradient plus its regularizer's (Keras gets both from the tape)."""
+    position = {id(v): i for i, v in enumerate(variables)}
+    grads = list(grads)
+    for variable, regularizer in penalised:
+        index = position.get(id(variable))
+        extra = regularizer.gradient(variable.value)
+        if index is not None and extra is not None:
+            grads[index] = extra if grads[index] is None else grads[index] + extra
+    return grads
+
+
+_warned: set[str] = set()
+
+
+def _say_once_added_losses_have_no_gradient() -> None:
+    if "add_loss" not in _warned:
+        _warned.add("add_loss")
+        import sys
+
+        print(
+            "buildtrace: losses added with add_loss() count in the reported loss but add no "
+            "gradient (buildtrace has no automatic differentiation); weight regularizers do.",
+            file=sys.stderr,
+        )
