@@ -15,7 +15,11 @@ Inputs (seeded, so a failure reproduces; ``FUZZ_SEED`` picks other ones):
   (every step's model state), narration, the timeline labels, the build diagram, the
   frames and the Perfetto export.
 
-Together well over 10^5 generated inputs; the default run takes well under a minute.
+* 200 hypothesis examples of JSON objects of any shape with a known kind (on a valid
+  base, so most of them reach the folds), folded inside a real build.
+
+Together over 10^5 generated inputs (10^5 lines, 300 files, 120 traces of a few hundred
+events, 200 examples); about 20 s of CPU in the default run.
 """
 
 from __future__ import annotations
