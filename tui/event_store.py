@@ -113,6 +113,9 @@ class EventStore:
     def _append(self, event: Event) -> None:
         index = len(self.events)
         kind = str(event.get("kind"))
+        if kind == "batch_end":
+            self._append_batch(index, event)
+            return
         depth = event.get("depth", 0)
         depth = depth if isinstance(depth, int) else 0
         parent = self._place(index, event, kind, depth)
@@ -130,7 +133,30 @@ class EventStore:
         self._model.apply(event)
         if kind not in TRAINING_KINDS:
             self._changed = True
-        if len(self.events) % self.checkpoint_every == 0:
+        self._checkpoint(len(self.events))
+
+    def _append_batch(self, index: int, event: Event) -> None:
+        """:meth:`_append` for a ``batch_end``, the bulk of a long fit, without detours:
+        it opens and closes nothing, changes no model, and is indexed by its kind only."""
+        opened = self._open
+        parent = opened[-1] if opened else -1
+        self.training.apply(event)  # first: the events' columns share its batch logs
+        self.events.append(event)
+        self.parent.append(parent)
+        self.level.append(self.level[parent] + 1 if parent >= 0 else 0)
+        batches = self._index.get("batch_end")
+        if batches is None:
+            batches = self._index["batch_end"] = array("i")
+        batches.append(index)
+        layer = event.get("layer")
+        if isinstance(layer, str):
+            self.layers_seen.setdefault(layer, None)
+        self._model.apply(event)
+        self._checkpoint(index + 1)
+
+    def _checkpoint(self, count: int) -> None:
+        """Keep the model state every :attr:`checkpoint_every` events (``count`` so far)."""
+        if count % self.checkpoint_every == 0:
             if self._changed:
                 self._checkpoints.append(self._model.copy())
                 self._changed = False

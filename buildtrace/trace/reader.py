@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import json
+import json.scanner
 import os
 import time
 from collections.abc import Iterator
@@ -57,7 +58,7 @@ def parse_event(raw: bytes | str) -> Event:
     else:
         text = str(raw)
     try:
-        event = json.loads(text)
+        event = _scan(text)
     except json.JSONDecodeError as exc:
         raise TraceFormatError(f"not JSON: {exc.msg} (column {exc.colno})") from None
     except RecursionError:
@@ -70,6 +71,22 @@ def parse_event(raw: bytes | str) -> Event:
     if "\\u" in text:  # the only way a control character or a lone surrogate gets in
         event = clean_text(event)
     return cast(Event, event)  # what check_event made sure of
+
+
+_scan_once = json.scanner.make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
+def _scan(text: str) -> object:
+    """``json.loads(text)``, a little faster for the common whole, clean line (this runs
+    for every line of a million-event trace); anything else goes to ``json.loads``,
+    for its exact error message."""
+    try:
+        value, end = _scan_once(text, 0)
+    except StopIteration:
+        value, end = None, -1
+    if end == len(text):
+        return value
+    return json.loads(text)
 
 
 def parse_line(line: bytes | str, where: str = "") -> Event:

@@ -15,7 +15,11 @@ Inputs (seeded, so a failure reproduces; ``FUZZ_SEED`` picks other ones):
   (every step's model state), narration, the timeline labels, the build diagram, the
   frames and the Perfetto export.
 
-Together well over 10^5 generated inputs; the default run takes well under a minute.
+* 200 hypothesis examples of JSON objects of any shape with a known kind (on a valid
+  base, so most of them reach the folds), folded inside a real build.
+
+Together over 10^5 generated inputs (10^5 lines, 300 files, 120 traces of a few hundred
+events, 200 examples); about 20 s of CPU in the default run.
 """
 
 from __future__ import annotations
@@ -161,19 +165,20 @@ json_values = st.recursive(
     | st.booleans()
     | st.integers(-(2**70), 2**70)
     | st.floats()
-    | st.text(max_size=20)
-    | st.sampled_from(["call", "dense", "built", "kernel", "batch_end", "raise"]),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
-    max_leaves=12,
+    | st.sampled_from(["", "call", "dense", "built", "kernel", "batch_end", "<script>"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("abc"), inner),
+    max_leaves=6,
 )
-events_of_any_shape = st.fixed_dictionaries(
-    {"kind": st.sampled_from(sorted(KNOWN_KINDS))},
-    optional={key: json_values for key in FIELDS if key != "kind"},
+BASE = {"v": 1, "seq": 500, "t": 1.0, "name": "f", "depth": 0, "layer": None}
+events_of_any_shape = st.builds(
+    lambda kind, fields: {**BASE, **fields, "kind": kind},
+    st.sampled_from(sorted(KNOWN_KINDS)),
+    st.dictionaries(st.sampled_from([f for f in FIELDS if f != "kind"]), json_values, max_size=12),
 )
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(events_of_any_shape, min_size=1, max_size=6))
+@given(st.lists(events_of_any_shape, min_size=1, max_size=4))
 def test_any_json_object_is_refused_by_the_reader_or_safe_to_fold(
     seed_events: list[Any], drawn: list[dict[str, Any]]
 ) -> None:
@@ -183,5 +188,5 @@ def test_any_json_object_is_refused_by_the_reader_or_safe_to_fold(
             accepted.append(parse_event(json.dumps(event)))
         except TraceFormatError:
             continue
-    build = [e for e in seed_events if e["kind"] != "batch_end"][:60]
-    fold_everything([*build[:30], *accepted, *build[30:]], heavy=False)
+    build = [e for e in seed_events if e["kind"] != "batch_end"][:40]
+    fold_everything([*build[:20], *accepted, *build[20:]], heavy=False)
