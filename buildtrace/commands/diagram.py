@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from buildtrace.narration.context import plural
+
 DESCRIPTION = """\
 Draw what a Keras script built (the script is run first, its Keras imports aliased to
 buildtrace's) or what a recorded trace holds:
@@ -304,7 +306,7 @@ def load_source(args: argparse.Namespace) -> Any:
                     f"{args.command}: {source} is not a buildtrace trace: {where}{why}"
                 )
             print(f"buildtrace: error: {args.command}: {source} stopped at {where}{why} "
-                  f"(using the {good} events before it)", file=sys.stderr)  # fmt: skip
+                  f"(using the {plural(good, 'event')} before it)", file=sys.stderr)  # fmt: skip
             args.input_status = 1
         return trace  # an iterable of events, read again as it is drawn
     from buildtrace.runner.script import run_script

@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from buildtrace.narration.context import plural
+
 if TYPE_CHECKING:
     from buildtrace.lessons.handout import Handout
 
@@ -117,7 +119,7 @@ def handout_command(args: argparse.Namespace) -> int:
         from buildtrace.lessons.handout_md import files_folder
 
         extra = f", its pictures in {files_folder(output)}/"
-    print(f"wrote {output} ({len(made.steps)} steps, {pictures}{extra})")
+    print(f"wrote {output} ({plural(len(made.steps), 'step')}, {pictures}{extra})")
     if not made.steps:
         print("buildtrace: note: this run built no model; the handout says so", file=sys.stderr)
     for note in notes:

@@ -15,6 +15,8 @@ import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from buildtrace.narration.context import plural
+
 if TYPE_CHECKING:
     from buildtrace.lessons.walkthrough import Lesson, LessonEvents, ResolvedStep
 
@@ -160,7 +162,7 @@ def list_command(directory: Path | None) -> int:
         for name, title, steps, summary in rows:
             head = Text.assemble(name, "  ", title)
             if steps:
-                head.append(f"  ({steps} steps)", style="dim")
+                head.append(f"  ({plural(int(steps), 'step')})", style="dim")
             console.print(head)
             if summary.plain:
                 # Wrapped here, between words only (rich would pad every line to the width).

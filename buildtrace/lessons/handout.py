@@ -30,6 +30,7 @@ from pathlib import Path
 from buildtrace.lessons.handout_sections import group_by_stage
 from buildtrace.lessons.lesson_format import Lesson, LessonError
 from buildtrace.lessons.stops import ResolvedStep
+from buildtrace.narration.context import plural
 from buildtrace.render.diagrams import build_dot, model_graph, topology_dot
 from buildtrace.render.frames import build_frames, data_name
 from buildtrace.render.tree import format_shape
@@ -221,8 +222,8 @@ def handout_from_trace(events: list[Event], *, title: str, source: str = "") -> 
                 dot = topology_dot(events, at=step.seq)
                 step.figures.append(Figure(f"step-{step.number:03d}", caption, dot))
     summary = (
-        f"The {len(made)} steps of the build, as Keras 2 takes them: what each does, why, "
-        "and the Keras function it mirrors."
+        f"The {plural(len(made), 'step')} of the build, as Keras 2 takes them: what each does, "
+        "why, and the Keras function it mirrors."
         if made
         else "This run built no model, so there is no build to walk through."
     )

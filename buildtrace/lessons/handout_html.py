@@ -139,7 +139,7 @@ def handout_html(handout: Handout, pictures: dict[str, bytes] | None) -> str:
         '<p class="kicker">buildtrace handout</p>',
         f"<h1>{html_inline(handout.title)}</h1>",
         html_paragraphs(handout.summary, "summary") if handout.summary else "",
-        f'<p class="meta">{escape(handout.source)} · {len(handout.steps)} steps</p>',
+        f'<p class="meta">{escape(handout.source)} · {_count(len(handout.steps))}</p>',
         _data(handout.data),
         _contents(handout),
     ]

@@ -19,6 +19,7 @@ from buildtrace import __version__
 from buildtrace.lessons.handout import Figure, Handout, HandoutStep
 from buildtrace.lessons.handout_pictures import DOT_NOTE, render_figures
 from buildtrace.lessons.prose import markdown_inline, paragraphs
+from buildtrace.narration.context import plural
 from buildtrace.render.escape import markdown_code, markdown_text
 from buildtrace.render.output import write_atomically
 
@@ -50,14 +51,16 @@ def handout_markdown(handout: Handout, links: dict[str, str], *, drawn: bool = T
     lines = [f"# {markdown_inline(handout.title)}", ""]
     if handout.summary:
         lines += [markdown_inline(p) for p in paragraphs(handout.summary)] + [""]
-    lines += [f"*{markdown_inline(handout.source)} · {len(handout.steps)} steps*", ""]
+    lines += [f"*{markdown_inline(handout.source)} · {plural(len(handout.steps), 'step')}*", ""]
     if handout.data is not None:
         lines += [f"**Training data: {markdown_text(handout.data)}**", ""]
     if not drawn:
         lines += [f"> **Note.** {markdown_inline(DOT_NOTE)}", ""]
     lines += ["## Contents", ""]
     for number, section in enumerate(handout.sections, start=1):
-        lines.append(f"{number}. {markdown_inline(section.title)} ({len(section.steps)} steps)")
+        lines.append(
+            f"{number}. {markdown_inline(section.title)} ({plural(len(section.steps), 'step')})"
+        )
     lines.append("")
     if handout.overview is not None:
         lines += ["## The whole build at a glance", "", _figure(handout.overview, links, drawn), ""]

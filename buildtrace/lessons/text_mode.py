@@ -22,6 +22,7 @@ from buildtrace.lessons.lesson_format import Lesson
 from buildtrace.lessons.prose import CODE_SPAN, paragraph
 from buildtrace.lessons.stops import ResolvedStep
 from buildtrace.lessons.walkthrough import Walkthrough
+from buildtrace.narration.context import plural
 
 #: What a reader returns: the line typed (without the newline). EOFError means "quit".
 Reader = Callable[[str], str]
@@ -82,7 +83,10 @@ def header_view(lesson: Lesson, steps: int) -> Panel:
     source = lesson.source.name + (" (built-in)" if lesson.builtin else "")
     body = Group(
         styled(paragraph(lesson.summary)) if lesson.summary else Text(),
-        Text(f"{steps} steps · {'script' if lesson.script else 'trace'}: {source}", style="dim"),
+        Text(
+            f"{plural(steps, 'step')} · {'script' if lesson.script else 'trace'}: {source}",
+            style="dim",
+        ),
     )
     return Panel(body, title=styled(lesson.title, "bold"), title_align="left", border_style="cyan")
 

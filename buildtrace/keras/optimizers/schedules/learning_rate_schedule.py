@@ -314,7 +314,7 @@ class ScheduledLearningRate(ScalarVariable):
     def value(self, value: Any) -> None:
         self.assign(value)
 
-    def assign(self, value: Any) -> None:
+    def assign(self, value: Any, read_value: bool = True) -> Any:
         raise TypeError(
             "This optimizer was created with a `LearningRateSchedule` object as its "
             "`learning_rate` constructor argument, hence its learning rate is not settable. "
