@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -55,6 +56,23 @@ def check_engine(engine: str) -> None:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     if not is_installed(engine):
         raise EngineNotInstalled(engine)
+
+
+def use_engine(engine: str) -> str | None:
+    """Make ``engine`` the one every script run of this process and its children uses
+    (the viewer, lessons and ``serve`` run scripts in child processes); returns why it
+    cannot be used, or None."""
+    try:
+        check_engine(engine)
+    except (EngineNotInstalled, ValueError) as exc:
+        return str(exc)
+    os.environ[ENGINE_VARIABLE] = engine
+    return None
+
+
+def chosen_engine() -> str:
+    """The engine :func:`use_engine` chose for this process, else the default."""
+    return os.environ.get(ENGINE_VARIABLE) or DEFAULT_ENGINE
 
 
 def engine_session(
