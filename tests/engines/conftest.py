@@ -1,4 +1,4 @@
-"""Shared fixtures of the engines' tests: which scripts the self-check runs, and
+"""Fixtures of the engines' tests: which scripts the self-check runs, and
 whether the real Keras 2 (the optional extra ``buildtrace[tf-keras]``) is installed."""
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ class Layer:
         self._name = name
 
     def __setattr__(self, key, value):
-        helper()
+        track()
         object.__setattr__(self, key, value)
 
     def build(self, input_shape):
@@ -45,7 +45,7 @@ class Layer:
         yield 2
 
 
-def helper():
+def track():
     return 1
 """
 
