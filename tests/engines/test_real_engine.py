@@ -9,6 +9,7 @@ Skipped when the optional extra ``buildtrace[tf-keras]`` is not installed; CI in
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -164,3 +165,31 @@ def test_every_view_draws_a_real_engine_trace(
     assert done.returncode == 0, done.stderr
     written = Path(argv[argv.index("-o") + 1])
     assert written.exists() and written.stat().st_size > 500
+
+
+def test_diff_runs_a_script_under_both_engines() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "buildtrace", "diff", "samples/seed.py", "--engines",
+         "mini,tf-keras", "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout)
+    assert result["same"] is True and result["verdict"].startswith("same teaching view: 61 steps")
+
+
+def test_the_viewer_s_child_runs_under_the_engine_chosen(tmp_path: Path) -> None:
+    """``buildtrace tui --engine tf-keras`` tells its child process by the environment."""
+    trace = tmp_path / "child.jsonl"
+    script = ROOT / "buildtrace" / "lessons" / "builtin" / "scripts" / "seed_build.py"
+    done = subprocess.run(
+        [sys.executable, "-m", "buildtrace.runner.child", "--trace", str(trace), "--",
+         str(script)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "BUILDTRACE_ENGINE": "tf-keras"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    names = {e["name"] for e in events_of(trace) if e["kind"] == "call"}
+    # a function only the real engine has: tf-keras ran the script, recorded
+    assert "keras.engine.base_layer.Layer._maybe_create_attribute" in names
