@@ -100,6 +100,7 @@ def session() -> Iterator[EngineTracer]:
         undo.enter_context(_flag_writes(base_layer.Layer, tracer))
         undo.enter_context(_training_callback(callbacks.CallbackList, tracer))
         undo.enter_context(_mnist_fallback())
+        undo.enter_context(_trace_while_tensorflow_traces(tracer))
         _hide_properties(tracer)
         previous = tracer.start()
         undo.callback(tracer.stop, previous)
@@ -220,3 +221,31 @@ def _hide_properties(tracer: EngineTracer) -> None:
                 code = getattr(getter, "__code__", None)
                 if code is not None:
                     tracer.hide_code(code)
+
+
+@contextlib.contextmanager
+def _trace_while_tensorflow_traces(tracer: EngineTracer) -> Iterator[None]:
+    """Trace while TensorFlow traces a function into a graph, even inside a loop.
+
+    ``tracing_compilation._create_concrete_function`` runs only when a ``tf.function``
+    needs a new trace (its first call, a variable-creating first trace, a new input
+    shape): there the step function's Python runs, and the recording must see it.
+    """
+    from tensorflow.python.eager.polymorphic_function import tracing_compilation as tracing
+
+    original = tracing._create_concrete_function
+
+    def _create_concrete_function(*args: Any, **kwargs: Any) -> Any:
+        if not tracer.paused:
+            return original(*args, **kwargs)
+        tracer.resume()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            tracer.pause()
+
+    tracing._create_concrete_function = _create_concrete_function
+    try:
+        yield
+    finally:
+        tracing._create_concrete_function = original

@@ -56,6 +56,9 @@ STEP_FUNCTIONS = {
     for kind in ("train", "test", "predict")
 }
 
+#: The training loops, during which tracing pauses between TensorFlow's traces.
+LOOPS = (".Model.fit", ".Model.evaluate", ".Model.predict")
+
 _RETURN_VALUE = dis.opmap["RETURN_VALUE"]
 _YIELD_VALUE = dis.opmap["YIELD_VALUE"]
 _RESUME = dis.opmap["RESUME"]
@@ -100,6 +103,8 @@ class EngineTracer:
     label: dict[str, Any] | None = None
     #: How many hidden frames are open (nothing is recorded while any is).
     hidden: int = 0
+    #: Whether tracing is off while a loop runs (:meth:`pause`).
+    paused: bool = False
     _code_bytes: dict[CodeType, bytes] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- the trace hooks
@@ -310,6 +315,37 @@ class EngineTracer:
         }
         self._publish(event, self.label)
 
+    # ----------------------------------------------------------------- loops
+    def pause(self) -> None:
+        """Stop tracing while a training loop runs batch after batch (see ``resume``).
+
+        Even a trace function that records nothing costs a call per Python frame, and
+        TensorFlow runs thousands per batch. The frames open above the loop (the
+        callback list telling the callbacks the loop begins) return while tracing is
+        off, so their ``return`` events are published now.
+        """
+        if self.paused:
+            return
+        loop = next(
+            (i for i in range(len(self.stack) - 1, -1, -1)
+             if self.stack[i].name.endswith(LOOPS)),
+            None,
+        )  # fmt: skip
+        if loop is None:
+            return  # hooks called outside a loop: nothing returns unseen, keep tracing
+        while len(self.stack) > loop + 1:
+            open_ = self.stack[-1]
+            open_.frame.f_trace = None
+            self._leave(open_.frame, None)
+        self.paused = True
+        sys.settrace(None)
+
+    def resume(self) -> None:
+        """Trace again (the loop ended, or TensorFlow traces a step function)."""
+        if self.paused:
+            self.paused = False
+            sys.settrace(self)
+
     # ----------------------------------------------------------------- on and off
     def start(self) -> Any:
         """Install the tracer on this thread; returns the trace function it replaced."""
@@ -323,4 +359,5 @@ class EngineTracer:
         self.stack.clear()
         self.label = None
         self.hidden = 0
+        self.paused = False
         _state.depth = 0
