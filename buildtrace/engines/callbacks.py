@@ -37,13 +37,12 @@ def plain_logs(logs: Logs) -> dict[str, Any] | None:
     return out
 
 
-def tf_keras_trace_events(tracer: EngineTracer) -> type:
-    """A tf-keras ``Callback`` class emitting ``TraceEvents``'s events for ``tracer``."""
-    from tf_keras.src.callbacks import Callback
-
+def tf_keras_trace_events(tracer: EngineTracer, base: type) -> type:
+    """A ``Callback`` class of a real engine (``base``: its ``Callback``) emitting
+    ``TraceEvents``'s events for ``tracer``."""
     hooks = TraceEvents
 
-    class TfKerasTraceEvents(Callback):  # type: ignore[misc]
+    class TfKerasTraceEvents(base):  # type: ignore[misc]
         """Mirrors: ``buildtrace.keras.callbacks_trace.TraceEvents`` on tf-keras."""
 
         def __init__(self) -> None:

@@ -98,10 +98,12 @@ def session() -> Iterator[EngineTracer]:
     with contextlib.ExitStack() as undo:
         undo.enter_context(_keras_is_tf_keras())
         undo.enter_context(_flag_writes(base_layer.Layer, tracer))
-        undo.enter_context(_training_callback(callbacks.CallbackList, tracer))
-        undo.enter_context(_mnist_fallback())
+        undo.enter_context(_training_callback(callbacks.CallbackList, callbacks.Callback, tracer))
+        undo.enter_context(
+            _mnist_fallback(("tf_keras.src.datasets.mnist", "tf_keras.datasets.mnist"))
+        )
         undo.enter_context(_trace_while_tensorflow_traces(tracer))
-        _hide_properties(tracer)
+        _hide_properties(tracer, "tf_keras.src.")
         previous = tracer.start()
         undo.callback(tracer.stop, previous)
         yield tracer
@@ -148,11 +150,11 @@ def _flag_writes(layer_class: type, tracer: EngineTracer) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _training_callback(callback_list: type, tracer: EngineTracer) -> Iterator[None]:
+def _training_callback(callback_list: type, base: type, tracer: EngineTracer) -> Iterator[None]:
     """Append the training-events callback to every ``CallbackList`` Keras makes."""
     from buildtrace.engines.callbacks import tf_keras_trace_events
 
-    trace_class = tf_keras_trace_events(tracer)
+    trace_class = tf_keras_trace_events(tracer, base)
     callbacks_module = sys.modules[callback_list.__module__]
     original = callback_list.__dict__["_add_default_callbacks"]
 
@@ -165,6 +167,8 @@ def _training_callback(callback_list: type, tracer: EngineTracer) -> Iterator[No
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
+        if not hasattr(self, "_check_timing"):
+            return
         # Keras warns of "slow" callbacks not its own; this one's cost is the recording's.
         self._check_timing = any(
             type(cb).__name__ not in vars(callbacks_module)
@@ -182,19 +186,21 @@ def _training_callback(callback_list: type, tracer: EngineTracer) -> Iterator[No
 
 
 @contextlib.contextmanager
-def _mnist_fallback() -> Iterator[None]:
+def _mnist_fallback(names: tuple[str, ...]) -> Iterator[None]:
     """``mnist.load_data()`` as the mini-Keras's: the stand-in digits when offline."""
-    from tf_keras.src.datasets import mnist as engine_mnist
+    import importlib
 
     from buildtrace.keras.datasets import mnist
 
     def load_data(path: str = "mnist.npz", cache_dir: str | None = None) -> Any:
         return mnist.load_data(path, cache_dir=cache_dir)
 
-    modules = [engine_mnist]
-    public = sys.modules.get("tf_keras.datasets.mnist")
-    if public is not None:
-        modules.append(public)
+    modules: list[Any] = []
+    for name in names:
+        try:
+            modules.append(importlib.import_module(name))
+        except ImportError:
+            continue
     saved = [(m, m.load_data) for m in modules]
     for module in modules:
         module.load_data = load_data
@@ -205,14 +211,14 @@ def _mnist_fallback() -> Iterator[None]:
             module.load_data = original
 
 
-def _hide_properties(tracer: EngineTracer) -> None:
-    """Hide tf-keras's property getters: ``layer.name``, ``layer.dtype``... are reads of
-    an attribute to the reader of the trace, not steps of the build."""
+def _hide_properties(tracer: EngineTracer, package: str) -> None:
+    """Hide the engine's property getters: ``layer.name``, ``layer.dtype``... are reads
+    of an attribute to the reader of the trace, not steps of the build."""
     for name, module in list(sys.modules.items()):
-        if not name.startswith("tf_keras.src.") or module is None:
+        if not name.startswith(package) or module is None:
             continue
         for value in list(vars(module).values()):
-            if not isinstance(value, type) or not value.__module__.startswith("tf_keras.src."):
+            if not isinstance(value, type) or not value.__module__.startswith(package):
                 continue
             for member in list(vars(value).values()):
                 getter = getattr(member, "fget", None) if isinstance(member, property) else None

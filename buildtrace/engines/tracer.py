@@ -30,7 +30,8 @@ from typing import Any
 
 from buildtrace.engines import details
 from buildtrace.trace import BUS, Event
-from buildtrace.trace.instrument import _message, _state, describe_object
+from buildtrace.trace.instrument import _message, _state
+from buildtrace.trace.instrument import describe_object as _describe_object
 
 #: Frames not recorded, but whose calls are: comprehensions, which are lines of their
 #: function rather than steps of Keras, and the wrapper that shortens Keras's tracebacks
@@ -45,7 +46,7 @@ HIDDEN_NAMES = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__d
 
 #: Modules whose calls (and everything below them) are hidden: identity-keyed
 #: dictionaries, argument inspection. Keras names, without the ``keras.`` prefix.
-HIDDEN_MODULES = ("utils.object_identity", "utils.tf_inspect")
+HIDDEN_MODULES = ("utils.object_identity", "utils.tf_inspect", "tree.")
 
 #: What :attr:`EngineTracer.names` holds for the root of a hidden subtree.
 _HIDE = ""
@@ -55,9 +56,14 @@ STEP_FUNCTIONS = {
     f"keras.engine.training.Model.make_{kind}_function.<locals>.step_function": f"{kind}_function"
     for kind in ("train", "test", "predict")
 }
+# Keras 3 on TensorFlow: one step function serves the three loops.
+STEP_FUNCTIONS[
+    "keras3.backend.tensorflow.trainer.TensorFlowTrainer._make_function.<locals>.one_step_on_data"
+] = "step_function"
 
 #: The training loops, during which tracing pauses between TensorFlow's traces.
-LOOPS = (".Model.fit", ".Model.evaluate", ".Model.predict")
+LOOPS = (".Model.fit", ".Model.evaluate", ".Model.predict", "Trainer.fit", "Trainer.evaluate",
+         "Trainer.predict")  # fmt: skip
 
 _RETURN_VALUE = dis.opmap["RETURN_VALUE"]
 _YIELD_VALUE = dis.opmap["YIELD_VALUE"]
@@ -361,3 +367,13 @@ class EngineTracer:
         self.hidden = 0
         self.paused = False
         _state.depth = 0
+
+
+def describe_object(obj: Any) -> tuple[str | None, str]:
+    """``layer`` and ``cls`` of an object: Keras 2 keeps a layer's name in ``_name``,
+    Keras 3 in ``name`` (mirrors :func:`buildtrace.trace.instrument.describe_object`)."""
+    layer, cls = _describe_object(obj)
+    if layer is None and hasattr(obj, "__dict__"):
+        name = obj.__dict__.get("name")
+        layer = name if isinstance(name, str) else None
+    return layer, cls

@@ -19,7 +19,7 @@ MESSAGE = "the tf-keras engine is not installed: install it with pip install 'bu
 
 @pytest.fixture
 def without_tensorflow(tmp_path: Path) -> dict[str, str]:
-    for name in ("tensorflow", "tf_keras"):
+    for name in ("tensorflow", "tf_keras", "keras"):
         (tmp_path / name).mkdir()
         (tmp_path / name / "__init__.py").write_text(f"raise ImportError('no {name} here')\n")
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT)])}
