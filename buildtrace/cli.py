@@ -31,7 +31,7 @@ from buildtrace import __version__
 UNTIL = ("build", "compile", "fit", "end")
 
 #: What ``--engine`` takes (the same as ``buildtrace.engines.ENGINES``).
-ENGINES = ("mini", "tf-keras")
+ENGINES = ("mini", "tf-keras", "keras3")
 
 #: Exit status for a command line buildtrace cannot act on (argparse's own choice).
 USAGE_ERROR = 2
@@ -173,8 +173,9 @@ def add_engine_argument(parser: argparse.ArgumentParser) -> None:
         "--engine",
         choices=ENGINES,
         default=ENGINES[0],
-        help="run the script under buildtrace's mini-Keras (default) or the real Keras 2 "
-        "(tf-keras, installed with pip install 'buildtrace[tf-keras]')",
+        help="run the script under buildtrace's mini-Keras (default), the real Keras 2 "
+        "(tf-keras: pip install 'buildtrace[tf-keras]') or Keras 3 (keras3: "
+        "pip install 'buildtrace[keras3]')",
     )
 
 

@@ -38,6 +38,24 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   touch "$stamp"
 fi
 
+# The real Keras 2 engine (--engine tf-keras) is an optional extra: installed where
+# TensorFlow 2.21 publishes wheels (Linux x86_64/aarch64, Python 3.11-3.12), skipped
+# elsewhere, and never a reason for setup to fail (its tests skip without it).
+tf_stamp=.venv/.buildtrace-tf-keras
+if [ ! -f "$tf_stamp" ] || [ pyproject.toml -nt "$tf_stamp" ]; then
+  if .venv/bin/python -c 'import platform, sys; sys.exit(not (platform.system() == "Linux" and platform.machine() in ("x86_64", "aarch64") and (3, 11) <= sys.version_info[:2] <= (3, 12)))'; then
+    echo "Installing the tf-keras engine (TensorFlow, CPU) into .venv ..."
+    if .venv/bin/python -m pip install -q -e '.[dev,tf-keras]'; then
+      touch "$tf_stamp"
+    else
+      echo "Could not install the tf-keras engine; buildtrace works without it (--engine tf-keras and its tests are skipped)." >&2
+    fi
+  else
+    echo "No TensorFlow wheels for this platform: the tf-keras engine is skipped (its tests too)."
+    touch "$tf_stamp"
+  fi
+fi
+
 if ! command -v dot >/dev/null; then
   echo "Graphviz's dot is missing: installing it with apt ..."
   if ! apt_install graphviz; then

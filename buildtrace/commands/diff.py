@@ -137,6 +137,9 @@ def _run(script: Path, engine: str, until: str) -> Any:
         read = read_trace(trace)
         if not read.events:
             last = (done.stderr.strip().splitlines() or ["no trace written"])[-1]
+            last = last.removeprefix("buildtrace: error: run: ")
+            if "is not installed" in last:
+                return _usage(last)
             return _usage(f"{script.name} under {engine}: {last}")
         return read.events
 

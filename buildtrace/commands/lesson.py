@@ -91,11 +91,21 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         action="store_true",
         help="let the lesson run a script outside its own folder (a path like ../x.py or /x.py)",
     )
+    from buildtrace.cli import add_engine_argument
+
+    add_engine_argument(parser)
     parser.set_defaults(handler=lesson_command)
 
 
 def lesson_command(args: argparse.Namespace) -> int:
     """Dispatch ``list``, ``check`` and running a lesson; returns the exit status."""
+    if getattr(args, "engine", "mini") != "mini":
+        from buildtrace.engines import use_engine
+
+        problem = use_engine(args.engine)  # lessons and viewers run scripts under it
+        if problem is not None:
+            print(f"buildtrace: error: {problem}", file=sys.stderr)
+            return 2
     if args.target in (None, "list"):
         if args.file is not None:
             return _usage_error(f"`lesson list` takes no file (got {args.file})")

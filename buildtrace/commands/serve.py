@@ -129,11 +129,21 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="N",
         help="text size in every browser, in pixels (default 16; try 24 on a projector)",
     )
+    from buildtrace.cli import add_engine_argument
+
+    add_engine_argument(serve)
     serve.set_defaults(handler=serve_command, takes_script_args=True, script_args=[], lesson=None)
 
 
 def serve_command(args: argparse.Namespace) -> int:
     """Serve the viewer until Ctrl-C; returns 0, or why it could not start."""
+    if getattr(args, "engine", "mini") != "mini":
+        from buildtrace.engines import use_engine
+
+        problem = use_engine(args.engine)  # lessons and viewers run scripts under it
+        if problem is not None:
+            print(f"buildtrace: error: {problem}", file=sys.stderr)
+            return 2
     problem = arguments_problem(args)
     if problem is not None:
         return _error(problem, USAGE_ERROR)

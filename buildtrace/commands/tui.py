@@ -99,13 +99,9 @@ def tui_command(args: argparse.Namespace) -> int:
     if problem is None:
         problem = terminal_problem(target)
     if problem is None and args.engine != "mini":
-        from buildtrace.engines import ENGINE_VARIABLE, EngineNotInstalled, check_engine
+        from buildtrace.engines import use_engine
 
-        try:
-            check_engine(args.engine)
-            os.environ[ENGINE_VARIABLE] = args.engine  # the script's child process reads it
-        except EngineNotInstalled as exc:
-            problem = str(exc)
+        problem = use_engine(args.engine)  # the script's child process runs under it
     if problem is not None:
         return _usage_error(problem)
 

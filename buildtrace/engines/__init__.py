@@ -8,7 +8,7 @@ not installed is one line saying what to install (:class:`EngineNotInstalled`).
 
 Example:
     >>> ENGINES
-    ('mini', 'tf-keras')
+    ('mini', 'tf-keras', 'keras3')
     >>> print(EngineNotInstalled("tf-keras"))
     the tf-keras engine is not installed: install it with pip install 'buildtrace[tf-keras]'
 """
@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
+import os
 import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 #: The engines ``--engine`` takes, the default first.
-ENGINES = ("mini", "tf-keras")
+ENGINES = ("mini", "tf-keras", "keras3")
 
 DEFAULT_ENGINE = "mini"
 
@@ -30,7 +31,7 @@ DEFAULT_ENGINE = "mini"
 ENGINE_VARIABLE = "BUILDTRACE_ENGINE"
 
 #: The modules each real engine needs, and the extra that installs them.
-_NEEDS = {"tf-keras": ("tensorflow", "tf_keras")}
+_NEEDS = {"tf-keras": ("tensorflow", "tf_keras"), "keras3": ("tensorflow", "keras")}
 
 
 class EngineNotInstalled(ImportError):
@@ -57,6 +58,23 @@ def check_engine(engine: str) -> None:
         raise EngineNotInstalled(engine)
 
 
+def use_engine(engine: str) -> str | None:
+    """Make ``engine`` the one every script run of this process and its children uses
+    (the viewer, lessons and ``serve`` run scripts in child processes); returns why it
+    cannot be used, or None."""
+    try:
+        check_engine(engine)
+    except (EngineNotInstalled, ValueError) as exc:
+        return str(exc)
+    os.environ[ENGINE_VARIABLE] = engine
+    return None
+
+
+def chosen_engine() -> str:
+    """The engine :func:`use_engine` chose for this process, else the default."""
+    return os.environ.get(ENGINE_VARIABLE) or DEFAULT_ENGINE
+
+
 def engine_session(
     engine: str, progress: Callable[[str], None] | None = None
 ) -> contextlib.AbstractContextManager[Any]:
@@ -72,15 +90,17 @@ def engine_session(
     check_engine(engine)
     if engine == "mini":
         return _mini_session()
-    from buildtrace.engines import tf_keras
+    from buildtrace.engines import keras3, tf_keras
 
+    real: Any = tf_keras if engine == "tf-keras" else keras3
     if progress is not None and "tensorflow" not in sys.modules:
-        progress("starting TensorFlow for the tf-keras engine (this takes a few seconds) ...")
+        progress(f"starting TensorFlow for the {engine} engine (this takes a few seconds) ...")
     try:  # imported now, so that a broken install fails here and not inside the script
-        tf_keras.import_engine()
+        real.import_engine()
     except ImportError as exc:
         raise EngineNotInstalled(engine) from exc
-    return tf_keras.session()
+    started: contextlib.AbstractContextManager[Any] = real.session()
+    return started
 
 
 @contextlib.contextmanager

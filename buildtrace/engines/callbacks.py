@@ -8,7 +8,8 @@ same ``train_begin`` / ``epoch_end`` / ``batch_end``... events. Two things diffe
 tf-keras hands the hooks numpy numbers in ``logs`` (the trace contract wants plain
 numbers), and while a loop runs, the tracer records the engine's calls only inside
 TensorFlow's traces of the step function (the per-batch plumbing of ``CallbackList``
-and the data handler would bury the build's story in thousands of calls).
+and the data handler would bury the build's story in thousands of calls); tracing even
+pauses from a loop's begin to its end, but while TensorFlow traces a step function.
 """
 
 from __future__ import annotations
@@ -36,13 +37,12 @@ def plain_logs(logs: Logs) -> dict[str, Any] | None:
     return out
 
 
-def tf_keras_trace_events(tracer: EngineTracer) -> type:
-    """A tf-keras ``Callback`` class emitting ``TraceEvents``'s events for ``tracer``."""
-    from tf_keras.src.callbacks import Callback
-
+def tf_keras_trace_events(tracer: EngineTracer, base: type) -> type:
+    """A ``Callback`` class of a real engine (``base``: its ``Callback``) emitting
+    ``TraceEvents``'s events for ``tracer``."""
     hooks = TraceEvents
 
-    class TfKerasTraceEvents(Callback):  # type: ignore[misc]
+    class TfKerasTraceEvents(base):  # type: ignore[misc]
         """Mirrors: ``buildtrace.keras.callbacks_trace.TraceEvents`` on tf-keras."""
 
         def __init__(self) -> None:
@@ -57,27 +57,48 @@ def tf_keras_trace_events(tracer: EngineTracer) -> type:
         # Loops: mute the tracer's per-batch plumbing from begin to end.
         def on_train_begin(self, logs: Logs = None) -> None:
             tracer.muted += 1
+            tracer.pause()
             hooks.on_train_begin(self, plain_logs(logs))
 
         def on_train_end(self, logs: Logs = None) -> None:
             hooks.on_train_end(self, plain_logs(logs))
             tracer.muted = max(0, tracer.muted - 1)
+            if not tracer.muted:
+                tracer.resume()
+            if not tracer.muted:
+                tracer.resume()
+            if not tracer.muted:
+                tracer.resume()
 
         def on_test_begin(self, logs: Logs = None) -> None:
             tracer.muted += 1
+            tracer.pause()
             hooks.on_test_begin(self, plain_logs(logs))
 
         def on_test_end(self, logs: Logs = None) -> None:
             hooks.on_test_end(self, plain_logs(logs))
             tracer.muted = max(0, tracer.muted - 1)
+            if not tracer.muted:
+                tracer.resume()
+            if not tracer.muted:
+                tracer.resume()
+            if not tracer.muted:
+                tracer.resume()
 
         def on_predict_begin(self, logs: Logs = None) -> None:
             tracer.muted += 1
+            tracer.pause()
             hooks.on_predict_begin(self, plain_logs(logs))
 
         def on_predict_end(self, logs: Logs = None) -> None:
             hooks.on_predict_end(self, plain_logs(logs))
             tracer.muted = max(0, tracer.muted - 1)
+            if not tracer.muted:
+                tracer.resume()
+            if not tracer.muted:
+                tracer.resume()
+            if not tracer.muted:
+                tracer.resume()
 
         def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
             hooks.on_epoch_begin(self, epoch, plain_logs(logs))

@@ -154,6 +154,7 @@ def _named_by(argument: str) -> Callable[[Locals], Event]:
 
 _ON_CALL: dict[str, Callable[[Locals], Event]] = {
     "keras.engine.base_layer.Layer.__call__": _layer_call,
+    "keras3.layers.layer.Layer.__call__": _layer_call,
     "keras.engine.node.Node.__init__": _node_init,
     "keras.engine.sequential.Sequential.add": _added,
     "keras.engine.functional._build_map_helper": _tensor,
@@ -183,7 +184,9 @@ def _weight(frame: FrameType, variable: Any) -> list[Event]:
     initializer = local_vars.get("initializer")
     shape = shape_of(getattr(variable, "shape", local_vars.get("shape"))) or []
     dims = [int(d) for d in shape if isinstance(d, int)]
-    dtype = getattr(getattr(variable, "dtype", None), "name", None) or str(local_vars.get("dtype"))
+    dtype = getattr(variable, "dtype", None)
+    dtype = dtype if isinstance(dtype, str) else getattr(dtype, "name", None)  # Keras 3: str
+    dtype = dtype or str(local_vars.get("dtype"))
     params = math.prod(dims) if dims else 1
     return [
         {
@@ -196,7 +199,7 @@ def _weight(frame: FrameType, variable: Any) -> list[Event]:
             "dtype": dtype,
             "initializer": type(initializer).__name__ if initializer is not None else "None",
             "trainable": bool(getattr(variable, "trainable", local_vars.get("trainable"))),
-            "variable": str(getattr(variable, "name", "")),
+            "variable": str(getattr(variable, "path", None) or getattr(variable, "name", "")),
             "params": params,
         }
     ]
@@ -240,11 +243,17 @@ def _compile(frame: FrameType) -> list[Event]:
 def on_return(name: str, frame: FrameType, value: Any, is_init: bool) -> tuple[list[Event], Event]:
     """Events made inside the call (a weight, a compile) and extra ``return`` fields."""
     try:
-        if name == "keras.engine.base_layer.Layer.add_weight":
+        if name in (
+            "keras.engine.base_layer.Layer.add_weight",
+            "keras3.layers.layer.Layer.add_weight",
+        ):
             return _weight(frame, value), {}
-        if name == "keras.engine.training.Model.compile":
+        if name in (
+            "keras.engine.training.Model.compile",
+            "keras3.trainers.trainer.Trainer.compile",
+        ):
             return _compile(frame), {}
-        if name in ("keras.engine.base_layer.Layer.__call__", _INFER):
+        if name in ("keras.engine.base_layer.Layer.__call__", _INFER, _CALL3):
             return [], {"output_shape": shape_of(value)}
         if name == "keras.engine.functional._map_graph_network" and isinstance(value, tuple):
             return [], {"layers": [n for n in map(_name, value[2]) if n is not None]}
@@ -261,3 +270,4 @@ def on_return(name: str, frame: FrameType, value: Any, is_init: bool) -> tuple[l
 
 
 _INFER = "keras.engine.base_layer.Layer._infer_output_signature"
+_CALL3 = "keras3.layers.layer.Layer.__call__"

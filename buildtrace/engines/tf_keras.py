@@ -98,9 +98,12 @@ def session() -> Iterator[EngineTracer]:
     with contextlib.ExitStack() as undo:
         undo.enter_context(_keras_is_tf_keras())
         undo.enter_context(_flag_writes(base_layer.Layer, tracer))
-        undo.enter_context(_training_callback(callbacks.CallbackList, tracer))
-        undo.enter_context(_mnist_fallback())
-        _hide_properties(tracer)
+        undo.enter_context(_training_callback(callbacks.CallbackList, callbacks.Callback, tracer))
+        undo.enter_context(
+            _mnist_fallback(("tf_keras.src.datasets.mnist", "tf_keras.datasets.mnist"))
+        )
+        undo.enter_context(_trace_while_tensorflow_traces(tracer))
+        _hide_properties(tracer, "tf_keras.src.")
         previous = tracer.start()
         undo.callback(tracer.stop, previous)
         yield tracer
@@ -147,11 +150,11 @@ def _flag_writes(layer_class: type, tracer: EngineTracer) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _training_callback(callback_list: type, tracer: EngineTracer) -> Iterator[None]:
+def _training_callback(callback_list: type, base: type, tracer: EngineTracer) -> Iterator[None]:
     """Append the training-events callback to every ``CallbackList`` Keras makes."""
     from buildtrace.engines.callbacks import tf_keras_trace_events
 
-    trace_class = tf_keras_trace_events(tracer)
+    trace_class = tf_keras_trace_events(tracer, base)
     callbacks_module = sys.modules[callback_list.__module__]
     original = callback_list.__dict__["_add_default_callbacks"]
 
@@ -164,6 +167,8 @@ def _training_callback(callback_list: type, tracer: EngineTracer) -> Iterator[No
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
+        if not hasattr(self, "_check_timing"):
+            return
         # Keras warns of "slow" callbacks not its own; this one's cost is the recording's.
         self._check_timing = any(
             type(cb).__name__ not in vars(callbacks_module)
@@ -181,19 +186,21 @@ def _training_callback(callback_list: type, tracer: EngineTracer) -> Iterator[No
 
 
 @contextlib.contextmanager
-def _mnist_fallback() -> Iterator[None]:
+def _mnist_fallback(names: tuple[str, ...]) -> Iterator[None]:
     """``mnist.load_data()`` as the mini-Keras's: the stand-in digits when offline."""
-    from tf_keras.src.datasets import mnist as engine_mnist
+    import importlib
 
     from buildtrace.keras.datasets import mnist
 
     def load_data(path: str = "mnist.npz", cache_dir: str | None = None) -> Any:
         return mnist.load_data(path, cache_dir=cache_dir)
 
-    modules = [engine_mnist]
-    public = sys.modules.get("tf_keras.datasets.mnist")
-    if public is not None:
-        modules.append(public)
+    modules: list[Any] = []
+    for name in names:
+        try:
+            modules.append(importlib.import_module(name))
+        except ImportError:
+            continue
     saved = [(m, m.load_data) for m in modules]
     for module in modules:
         module.load_data = load_data
@@ -204,14 +211,14 @@ def _mnist_fallback() -> Iterator[None]:
             module.load_data = original
 
 
-def _hide_properties(tracer: EngineTracer) -> None:
-    """Hide tf-keras's property getters: ``layer.name``, ``layer.dtype``... are reads of
-    an attribute to the reader of the trace, not steps of the build."""
+def _hide_properties(tracer: EngineTracer, package: str) -> None:
+    """Hide the engine's property getters: ``layer.name``, ``layer.dtype``... are reads
+    of an attribute to the reader of the trace, not steps of the build."""
     for name, module in list(sys.modules.items()):
-        if not name.startswith("tf_keras.src.") or module is None:
+        if not name.startswith(package) or module is None:
             continue
         for value in list(vars(module).values()):
-            if not isinstance(value, type) or not value.__module__.startswith("tf_keras.src."):
+            if not isinstance(value, type) or not value.__module__.startswith(package):
                 continue
             for member in list(vars(value).values()):
                 getter = getattr(member, "fget", None) if isinstance(member, property) else None
@@ -220,3 +227,31 @@ def _hide_properties(tracer: EngineTracer) -> None:
                 code = getattr(getter, "__code__", None)
                 if code is not None:
                     tracer.hide_code(code)
+
+
+@contextlib.contextmanager
+def _trace_while_tensorflow_traces(tracer: EngineTracer) -> Iterator[None]:
+    """Trace while TensorFlow traces a function into a graph, even inside a loop.
+
+    ``tracing_compilation._create_concrete_function`` runs only when a ``tf.function``
+    needs a new trace (its first call, a variable-creating first trace, a new input
+    shape): there the step function's Python runs, and the recording must see it.
+    """
+    from tensorflow.python.eager.polymorphic_function import tracing_compilation as tracing
+
+    original = tracing._create_concrete_function
+
+    def _create_concrete_function(*args: Any, **kwargs: Any) -> Any:
+        if not tracer.paused:
+            return original(*args, **kwargs)
+        tracer.resume()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            tracer.pause()
+
+    tracing._create_concrete_function = _create_concrete_function
+    try:
+        yield
+    finally:
+        tracing._create_concrete_function = original

@@ -30,7 +30,8 @@ from typing import Any
 
 from buildtrace.engines import details
 from buildtrace.trace import BUS, Event
-from buildtrace.trace.instrument import _message, _state, describe_object
+from buildtrace.trace.instrument import _message, _state
+from buildtrace.trace.instrument import describe_object as _describe_object
 
 #: Frames not recorded, but whose calls are: comprehensions, which are lines of their
 #: function rather than steps of Keras, and the wrapper that shortens Keras's tracebacks
@@ -45,7 +46,7 @@ HIDDEN_NAMES = frozenset({"__setattr__", "__getattr__", "__getattribute__", "__d
 
 #: Modules whose calls (and everything below them) are hidden: identity-keyed
 #: dictionaries, argument inspection. Keras names, without the ``keras.`` prefix.
-HIDDEN_MODULES = ("utils.object_identity", "utils.tf_inspect")
+HIDDEN_MODULES = ("utils.object_identity", "utils.tf_inspect", "tree.")
 
 #: What :attr:`EngineTracer.names` holds for the root of a hidden subtree.
 _HIDE = ""
@@ -55,6 +56,14 @@ STEP_FUNCTIONS = {
     f"keras.engine.training.Model.make_{kind}_function.<locals>.step_function": f"{kind}_function"
     for kind in ("train", "test", "predict")
 }
+# Keras 3 on TensorFlow: one step function serves the three loops.
+STEP_FUNCTIONS[
+    "keras3.backend.tensorflow.trainer.TensorFlowTrainer._make_function.<locals>.one_step_on_data"
+] = "step_function"
+
+#: The training loops, during which tracing pauses between TensorFlow's traces.
+LOOPS = (".Model.fit", ".Model.evaluate", ".Model.predict", "Trainer.fit", "Trainer.evaluate",
+         "Trainer.predict")  # fmt: skip
 
 _RETURN_VALUE = dis.opmap["RETURN_VALUE"]
 _YIELD_VALUE = dis.opmap["YIELD_VALUE"]
@@ -100,6 +109,8 @@ class EngineTracer:
     label: dict[str, Any] | None = None
     #: How many hidden frames are open (nothing is recorded while any is).
     hidden: int = 0
+    #: Whether tracing is off while a loop runs (:meth:`pause`).
+    paused: bool = False
     _code_bytes: dict[CodeType, bytes] = field(default_factory=dict)
 
     # ----------------------------------------------------------------- the trace hooks
@@ -310,6 +321,37 @@ class EngineTracer:
         }
         self._publish(event, self.label)
 
+    # ----------------------------------------------------------------- loops
+    def pause(self) -> None:
+        """Stop tracing while a training loop runs batch after batch (see ``resume``).
+
+        Even a trace function that records nothing costs a call per Python frame, and
+        TensorFlow runs thousands per batch. The frames open above the loop (the
+        callback list telling the callbacks the loop begins) return while tracing is
+        off, so their ``return`` events are published now.
+        """
+        if self.paused:
+            return
+        loop = next(
+            (i for i in range(len(self.stack) - 1, -1, -1)
+             if self.stack[i].name.endswith(LOOPS)),
+            None,
+        )  # fmt: skip
+        if loop is None:
+            return  # hooks called outside a loop: nothing returns unseen, keep tracing
+        while len(self.stack) > loop + 1:
+            open_ = self.stack[-1]
+            open_.frame.f_trace = None
+            self._leave(open_.frame, None)
+        self.paused = True
+        sys.settrace(None)
+
+    def resume(self) -> None:
+        """Trace again (the loop ended, or TensorFlow traces a step function)."""
+        if self.paused:
+            self.paused = False
+            sys.settrace(self)
+
     # ----------------------------------------------------------------- on and off
     def start(self) -> Any:
         """Install the tracer on this thread; returns the trace function it replaced."""
@@ -323,4 +365,15 @@ class EngineTracer:
         self.stack.clear()
         self.label = None
         self.hidden = 0
+        self.paused = False
         _state.depth = 0
+
+
+def describe_object(obj: Any) -> tuple[str | None, str]:
+    """``layer`` and ``cls`` of an object: Keras 2 keeps a layer's name in ``_name``,
+    Keras 3 in ``name`` (mirrors :func:`buildtrace.trace.instrument.describe_object`)."""
+    layer, cls = _describe_object(obj)
+    if layer is None and hasattr(obj, "__dict__"):
+        name = obj.__dict__.get("name")
+        layer = name if isinstance(name, str) else None
+    return layer, cls

@@ -29,6 +29,7 @@ from buildtrace.narration import (  # noqa: F401
     texts_functional,
     texts_graph,
     texts_inputs,
+    texts_keras3,
     texts_layers,
     texts_layers_more,
     texts_layers_spatial,

@@ -40,7 +40,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from buildtrace.engines import DEFAULT_ENGINE, ENGINE_VARIABLE
 from buildtrace.runner import lifeline
 from buildtrace.runner.script import SCRIPT_EVENT_NAME, describe_error, run_script
 from buildtrace.trace import BUS, Event, JsonlRecorder
@@ -331,8 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # restarts `seq` at 0; run_script adds the final `raise` of a failing script.
     unsubscribe = BUS.subscribe(on_event)
     try:
-        engine = os.environ.get(ENGINE_VARIABLE, DEFAULT_ENGINE)  # `buildtrace tui --engine`
-        result = run_script(args.script, args.script_args, engine=engine)
+        result = run_script(args.script, args.script_args)  # engine: `tui --engine`
     finally:
         unsubscribe()
         recorder.close()

@@ -26,7 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from buildtrace.engines import engine_session
+from buildtrace.engines import chosen_engine, engine_session
 from buildtrace.runner import script_env
 from buildtrace.runner.aliases import explain_unsupported
 from buildtrace.runner.milestones import Milestones, stops_before
@@ -152,7 +152,7 @@ def run_script(
     *,
     until: str = "end",
     on_build: Callable[[list[Event]], None] | None = None,
-    engine: str = "mini",
+    engine: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> RunResult:
     """Run a Keras script with buildtrace's Keras, collecting its build trace.
@@ -167,7 +167,8 @@ def run_script(
         on_build: called once with the events so far when the build is complete (a
             callback's exception is not the script's: it should not raise).
         engine: the Keras to run it under: ``mini`` (buildtrace's) or a real engine
-            (``tf-keras``; see :mod:`buildtrace.engines`).
+            (``tf-keras``; see :mod:`buildtrace.engines`); by default the one
+            ``buildtrace.engines.use_engine`` chose, else ``mini``.
         progress: told in words what takes time (a real engine's import).
 
     Returns:
@@ -184,7 +185,9 @@ def run_script(
         (0, 'return')
     """
     script = Path(path)
-    session = engine_session(engine, progress)  # a missing engine fails here, first
+    session = engine_session(
+        engine or chosen_engine(), progress
+    )  # a missing engine fails here, first
     recorder = JsonlRecorder(recorder_path) if recorder_path is not None else None
     collector = _Collector(recorder, until, on_build)
     result = RunResult(
