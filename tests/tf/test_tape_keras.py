@@ -192,3 +192,11 @@ def test_only_tensors_a_gradient_can_reach_are_tracked() -> None:
         assert not tape_core.is_tracked(batch)
         assert tape_core.is_tracked(watched) and tape_core.is_tracked(made)
     assert not tape_core.is_tracked(made)  # the tape is closed
+
+
+def test_what_tensors_and_variables_lack_is_named() -> None:
+    with pytest.raises(AttributeError, match=r"`tf.Tensor.device_spec` is not supported"):
+        _ = tf.constant(1.0).device_spec
+    with pytest.raises(AttributeError, match=r"`tf.Variable.constraint` is not supported"):
+        _ = tf.Variable(1.0).constraint
+    assert tf.constant([[1.0]]).T.shape == (1, 1)  # numpy's own attributes still answer
