@@ -114,6 +114,13 @@ from buildtrace.tf.math_ops import (
     tanh,
     truediv,
 )
+from buildtrace.tf.random import (
+    constant_initializer,
+    ones_initializer,
+    random_normal_initializer,
+    random_uniform_initializer,
+    zeros_initializer,
+)
 from buildtrace.tf.tensors import Tensor, TensorShape, Variable, is_tensor, newaxis
 from buildtrace.tf.unsupported import Namespace, module_getattr
 
@@ -169,6 +176,7 @@ __all__ = [
     "clip_by_value",
     "concat",
     "constant",
+    "constant_initializer",
     "convert_to_tensor",
     "cos",
     "data",
@@ -213,9 +221,12 @@ __all__ = [
     "not_equal",
     "one_hot",
     "ones",
+    "ones_initializer",
     "ones_like",
     "pow",
     "random",
+    "random_normal_initializer",
+    "random_uniform_initializer",
     "range",
     "rank",
     "reduce_all",
@@ -249,5 +260,6 @@ __all__ = [
     "version",
     "where",
     "zeros",
+    "zeros_initializer",
     "zeros_like",
 ]

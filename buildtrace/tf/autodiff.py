@@ -122,6 +122,7 @@ class GradientTape:
         """Differentiate with respect to ``tensor`` (a tensor or a structure of them)."""
         for item in _flatten(tensor):
             self._watched[id(item)] = item
+            self._recorder.watched.add(id(item))
 
     @contextmanager
     def stop_recording(self) -> Iterator[None]:
@@ -135,6 +136,8 @@ class GradientTape:
     def reset(self) -> None:
         """Forget everything recorded so far."""
         self._recorder.nodes.clear()
+        self._recorder.made.clear()
+        self._recorder.watched.clear()
         self._watched.clear()
 
     def watched_variables(self) -> tuple[Variable, ...]:

@@ -106,4 +106,41 @@ def categorical(
     return Tensor(np.asarray(picks, dtypes.numpy_dtype(dtype or dtypes.int64)))
 
 
+class _Initializer:
+    """What ``tf.random_normal_initializer()`` and friends return: ``init(shape, dtype)``."""
+
+    def __init__(self, draw: Any) -> None:
+        self._draw = draw
+
+    def __call__(self, shape: Any, dtype: Any = dtypes.float32, **kwargs: Any) -> Tensor:
+        return Tensor(np.asarray(self._draw(_shape_arg(shape)), dtypes.numpy_dtype(dtype)))
+
+
+def random_normal_initializer(mean: float = 0.0, stddev: float = 0.05, seed: Any = None) -> Any:
+    """Mirrors ``tf.random_normal_initializer`` (TensorFlow's default stddev is 0.05)."""
+    return _Initializer(lambda size: _rng(seed).normal(mean, stddev, size))
+
+
+def random_uniform_initializer(
+    minval: float = -0.05, maxval: float = 0.05, seed: Any = None
+) -> Any:
+    """Mirrors ``tf.random_uniform_initializer``."""
+    return _Initializer(lambda size: _rng(seed).uniform(minval, maxval, size))
+
+
+def zeros_initializer() -> Any:
+    """Mirrors ``tf.zeros_initializer``."""
+    return _Initializer(np.zeros)
+
+
+def ones_initializer() -> Any:
+    """Mirrors ``tf.ones_initializer``."""
+    return _Initializer(np.ones)
+
+
+def constant_initializer(value: Any = 0) -> Any:
+    """Mirrors ``tf.constant_initializer``."""
+    return _Initializer(lambda size: np.broadcast_to(to_array(value), size).copy())
+
+
 __getattr__ = module_getattr("tf.random")

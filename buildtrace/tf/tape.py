@@ -42,6 +42,10 @@ class Recorder:
     def __init__(self) -> None:
         self.nodes: list[OpNode] = []
         self.paused = 0
+        # Ids of the tensors the recorded ops made and of the watched ones: what a
+        # gradient can flow back to (a batch of data is neither).
+        self.made: set[int] = set()
+        self.watched: set[int] = set()
 
 
 #: The tapes open right now (innermost last), as TensorFlow's tape stack.
@@ -76,6 +80,17 @@ def record(name: str, inputs: Sequence[Any], outputs: Sequence[Any], vjp: Vjp) -
         if not recorder.paused:
             node = node or OpNode(name, inputs, outputs, vjp)
             recorder.nodes.append(node)
+            recorder.made.update(id(o) for o in outputs)
+
+
+def is_tracked(tensor: Any) -> bool:
+    """Whether a gradient may have to reach ``tensor``: made by a recorded op, or watched.
+
+    A layer called on a plain batch of data need not compute ``dL/d(inputs)`` (for the
+    first Dense of a model, the most expensive product of the backward pass).
+    """
+    key = id(tensor)
+    return any(key in r.made or key in r.watched for r in _ACTIVE)
 
 
 class LogitsGradient:

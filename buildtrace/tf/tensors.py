@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from buildtrace.tf import dtypes
+from buildtrace.tf.unsupported import unsupported
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -300,7 +301,7 @@ class Tensor(_TensorOps):
         try:
             return getattr(self._value, attr)
         except AttributeError:
-            raise AttributeError(f"'Tensor' object has no attribute '{attr}'") from None
+            raise unsupported(f"tf.Tensor.{attr}") from None
 
     def __eq__(self, other: object) -> Any:  # elementwise, as TensorFlow 2's
         if not isinstance(other, _COMPARABLE):
@@ -396,6 +397,12 @@ class Variable(_TensorOps):
 
     def _array(self) -> np.ndarray:
         return self.value
+
+    def __getattr__(self, attr: str) -> Any:
+        # Only called for names the class lacks: say so clearly (it is an AttributeError).
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        raise unsupported(f"tf.Variable.{attr}")
 
     @property
     def name(self) -> str:

@@ -128,3 +128,34 @@ def test_per_sample_keras_loss_functions_differentiate_on_the_tape() -> None:
     assert per_sample.shape.as_list() == [3]
     residual = np.array([[1.0], [2.0], [2.0]])  # x @ w - y
     np.testing.assert_allclose(tape.gradient(total, w).numpy(), 2 * x.numpy().T @ residual)
+
+
+class _Linear(layers.Layer):
+    def __init__(self, units: int, input_dim: int) -> None:
+        super().__init__()
+        self.w = tf.Variable(tf.random_normal_initializer()(shape=(input_dim, units)))
+        self.b = tf.Variable(tf.zeros_initializer()(shape=(units,)), trainable=False)
+
+    def call(self, inputs: Any) -> Any:
+        return tf.matmul(inputs, self.w) + self.b
+
+
+class _Block(layers.Layer):
+    def __init__(self) -> None:
+        super().__init__()
+        self.first = _Linear(3, 2)
+        self.second = _Linear(1, 3)
+
+    def call(self, inputs: Any) -> Any:
+        return self.second(tf.nn.relu(self.first(inputs)))
+
+
+def test_variables_and_layers_assigned_to_a_layer_are_its_weights() -> None:
+    backend.clear_session()
+    linear = _Linear(3, 2)
+    assert linear.trainable_weights == [linear.w] and linear.non_trainable_weights == [linear.b]
+    block = _Block()
+    assert len(block.weights) == 4 and len(block.trainable_weights) == 2
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(block(tf.ones((2, 2))))
+    assert all(g is not None for g in tape.gradient(loss, block.trainable_weights))

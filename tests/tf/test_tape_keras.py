@@ -179,3 +179,24 @@ def test_tf_function_traces_its_first_call_only() -> None:
     assert names[0].endswith("polymorphic_function.Function.__call__")
     assert "keras.engine.base_layer.Layer.__call__" in names  # the forward pass, underneath
     assert later_events == []
+
+
+def test_only_tensors_a_gradient_can_reach_are_tracked() -> None:
+    """A batch of data needs no dL/dx (the first Dense's costliest product is skipped)."""
+    from buildtrace.tf import tape as tape_core
+
+    batch, watched = tf.constant([[1.0, 2.0]]), tf.constant([[3.0, 4.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(watched)
+        made = watched * 2.0
+        assert not tape_core.is_tracked(batch)
+        assert tape_core.is_tracked(watched) and tape_core.is_tracked(made)
+    assert not tape_core.is_tracked(made)  # the tape is closed
+
+
+def test_what_tensors_and_variables_lack_is_named() -> None:
+    with pytest.raises(AttributeError, match=r"`tf.Tensor.device_spec` is not supported"):
+        _ = tf.constant(1.0).device_spec
+    with pytest.raises(AttributeError, match=r"`tf.Variable.constraint` is not supported"):
+        _ = tf.Variable(1.0).constraint
+    assert tf.constant([[1.0]]).T.shape == (1, 1)  # numpy's own attributes still answer

@@ -7,6 +7,7 @@ The snippets are in ``cases.py``; what real TensorFlow returned for each is in
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from pathlib import Path
@@ -16,8 +17,20 @@ import numpy as np
 import pytest
 
 from buildtrace import tf
-from tests.tf.cases import CASES
 
+
+def _load_cases() -> dict[str, str]:
+    # By path: the snippets module is shared with scripts/record_tf_facts.py.
+    spec = importlib.util.spec_from_file_location(
+        "tf_fact_cases", Path(__file__).parent / "cases.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return dict(module.CASES)
+
+
+CASES = _load_cases()
 FACTS = json.loads((Path(__file__).parent.parent / "data" / "tf_facts.json").read_text())["cases"]
 
 

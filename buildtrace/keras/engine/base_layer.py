@@ -197,7 +197,21 @@ class Layer:
         # wrote them, exactly where Keras writes them.
         if attr in TRACED_FLAGS:
             emit_set(self, attr, self.__dict__.get(attr), value)
+        elif not attr.startswith("_") and "_trainable_weights" in self.__dict__:
+            self._track(value)
         object.__setattr__(self, attr, value)
+
+    def _track(self, value: Any) -> None:
+        """Keras's attribute tracking: a ``tf.Variable`` or a layer assigned to a layer
+        becomes part of its weights (``self.w = tf.Variable(...)`` in a custom layer)."""
+        if isinstance(value, Variable):
+            store = self._trainable_weights if value.trainable else self._non_trainable_weights
+            if not any(v is value for v in store):
+                store.append(value)
+        elif isinstance(value, Layer) and value is not self:
+            sublayers = self.__dict__.setdefault("_tracked_layers", [])
+            if not any(layer is value for layer in sublayers):
+                sublayers.append(value)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -227,14 +241,24 @@ class Layer:
     @property
     def trainable_weights(self) -> list[Variable]:
         """The weights training updates (none when the layer is frozen)."""
-        return list(self._trainable_weights) if self.trainable else []
+        if not self.trainable:
+            return []
+        inner = self.__dict__.get("_tracked_layers")
+        if not inner:
+            return list(self._trainable_weights)
+        nested = [w for layer in inner for w in layer.trainable_weights]
+        return list({id(w): w for w in self._trainable_weights + nested}.values())
 
     @property
     def non_trainable_weights(self) -> list[Variable]:
         """The weights training leaves alone."""
+        inner = self.__dict__.get("_tracked_layers") or []
         if self.trainable:
-            return list(self._non_trainable_weights)
-        return self._trainable_weights + self._non_trainable_weights
+            nested = [w for layer in inner for w in layer.non_trainable_weights]
+            return list({id(w): w for w in self._non_trainable_weights + nested}.values())
+        nested = [w for layer in inner for w in layer.weights]
+        own = self._trainable_weights + self._non_trainable_weights
+        return list({id(w): w for w in own + nested}.values())
 
     @property
     def weights(self) -> list[Variable]:

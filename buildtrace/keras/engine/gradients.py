@@ -24,7 +24,7 @@ from buildtrace.tf import math_ops
 from buildtrace.tf import tape as tape_core
 from buildtrace.tf.array_ops import convert_to_tensor
 from buildtrace.tf.autodiff import traced_as
-from buildtrace.tf.tensors import Tensor, is_tensor, to_array
+from buildtrace.tf.tensors import Tensor, Variable, is_tensor, to_array
 from buildtrace.trace import BUS
 
 if TYPE_CHECKING:
@@ -217,7 +217,8 @@ def call_on_tape(layer: Layer, inputs: Any, arrays: Any, kwargs: dict[str, Any])
     training = bool(kwargs.get("training") or False)
     weights = layer.trainable_weights
     sources = flatten(inputs)
-    need_dx = any(is_tensor(x) for x in sources)
+    # dL/d(inputs) only for inputs a gradient can flow on to (not a batch of data).
+    need_dx = any(isinstance(x, Variable) or tape_core.is_tracked(x) for x in sources)
     logits_info: tuple[str | None, Any] = (None, None)
     if getattr(layer, "_is_graph_network", False):
         model_tape = GradientTape(layer)  # type: ignore[arg-type]
