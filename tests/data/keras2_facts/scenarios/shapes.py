@@ -1,0 +1,18 @@
+# input_shape / output_shape of built models, and how often Functional.__init__ runs.
+import keras
+from keras import layers
+
+seq = keras.Sequential([layers.Dense(3), layers.Dense(2)])
+seq.build((None, 4))
+fact("seq_input_shape", list(seq.input_shape))
+fact("seq_output_shape", list(seq.output_shape))
+seq2 = keras.Sequential([layers.Dense(3, input_shape=(4,))])
+fact("seq2_input_shape", list(seq2.input_shape))
+fact("seq2_output_shape", list(seq2.output_shape))
+inputs = keras.Input(shape=(16,))
+outputs = layers.Dense(8)(inputs)
+mark("functional")
+func = keras.Model(inputs, outputs)
+mark("after")
+fact("func_input_shape", list(func.input_shape))
+fact("func_output_shape", list(func.output_shape))
