@@ -21,7 +21,7 @@ import numpy as np
 
 from buildtrace.keras import backend, regularizers
 from buildtrace.keras.engine import data_adapter, training_loop
-from buildtrace.keras.engine.base_layer import Layer, default, symbolic_batch
+from buildtrace.keras.engine.base_layer import Layer, _scratch, default, symbolic_batch
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.unsupported import attribute_error
@@ -128,7 +128,10 @@ class Model(Layer):
                 x: Any = [KerasTensor(s) for s in input_shape]
             else:
                 x = KerasTensor(tuple(input_shape))
-            self.call(x)
+            # Keras's placeholders are plain (graph) tensors, not KerasTensors: the layers
+            # take their eager path (no Node, so `summary()` says "multiple"). Zeros with a
+            # batch of 1 stand in for them.
+            self.call(_scratch(x, 1))
         super().build(input_shape)
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:

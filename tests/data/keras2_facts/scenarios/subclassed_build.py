@@ -1,4 +1,5 @@
 # A Model subclass (layers in __init__, wiring in call), built from a shape.
+import numpy as np
 import keras
 from keras import layers
 
@@ -24,3 +25,14 @@ try:
     model.layers[0].output
 except AttributeError as exc:
     fact("output_error", f"{type(exc).__name__}: {exc}")
+try:
+    model.layers[0].input
+except AttributeError as exc:
+    fact("input_error", f"{type(exc).__name__}: {exc}")
+
+called = TwoLayer()
+mark("first_call")
+called(np.zeros((2, 5), "float32"))
+mark("end")
+fact("called_weights", [w.name for w in called.weights])
+summary("called_summary", called)
