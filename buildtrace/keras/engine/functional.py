@@ -41,6 +41,10 @@ class Functional(Model):
     def __init__(
         self, inputs: Any, outputs: Any, name: str | None = None, trainable: bool = True, **kw: Any
     ) -> None:
+        # `keras.Model(inputs, outputs)` makes its Functional in `Model.__new__` with
+        # `skip_init=True`; Python then runs `__init__` again: Keras's runs twice too.
+        if kw.pop("skip_init", False):
+            return
         if kw:
             raise TypeError(f"Keyword argument not understood: {next(iter(kw))}")
         super().__init__(name=name, trainable=trainable)
@@ -63,6 +67,23 @@ class Functional(Model):
             shape = (None, *tensor.shape[1:])
             specs.append(input_spec_module.InputSpec(shape=shape, allow_last_axis_squeeze=True))
         return specs[0] if len(specs) == 1 else specs
+
+    @property
+    def input_shape(self) -> Any:
+        """The shape(s) of the model's input(s), nested as the inputs are.
+
+        Mirrors: ``Functional.input_shape`` (``int_shape`` of each of ``self.input``).
+        """
+        if not self._is_graph_network:
+            return super().input_shape
+        return _nested_shapes(self._nested_inputs)
+
+    @property
+    def output_shape(self) -> Any:
+        """The shape(s) of the model's output(s). Mirrors: ``Functional.output_shape``."""
+        if not self._is_graph_network:
+            return super().output_shape
+        return _nested_shapes(self._nested_outputs)
 
     @input_spec.setter
     def input_spec(self, value: Any) -> None:
@@ -233,6 +254,14 @@ class Functional(Model):
         from buildtrace.keras.saving import serialization_lib
 
         return serialization_lib._network_config(self, v3=False)
+
+
+def _nested_shapes(structure: Any) -> Any:
+    if isinstance(structure, dict):
+        return {k: _nested_shapes(v) for k, v in structure.items()}
+    if isinstance(structure, list | tuple):
+        return [_nested_shapes(x) for x in structure]
+    return tuple(structure.shape)
 
 
 def _make_node_key(layer_name: str, node_index: int) -> str:

@@ -55,7 +55,7 @@ class Model(Layer):
             from buildtrace.keras.engine import functional
 
             if cls is Model:
-                model: Model = object.__new__(functional.Functional)
+                model: Model = functional.Functional(*args, skip_init=True, **kwargs)
                 return model
             if not issubclass(cls, functional.Functional):
                 # A subclass called with (inputs, outputs) is a functional model with the

@@ -86,3 +86,61 @@ def test_weights_made_in_a_subclassed_call_are_named_under_the_model() -> None:
     )[1]
     got_text, want_text = summary("subclassed_build", "called_summary")
     assert got_text == want_text
+
+
+# ----------------------------------------------------------------- 5. Sequential.pop
+def test_pop_is_traced_with_its_graph_rebuild_under_it() -> None:
+    got, want = section("pop", "pop")
+    assert got == want
+    assert want[0] == ["call", "keras.engine.sequential.Sequential.pop", "sequential"]
+
+
+def test_pop_clears_the_outbound_nodes_of_the_new_last_layer() -> None:
+    for key in ("layers", "a_outbound", "output_shape"):
+        got, want = fact("pop", key)
+        assert got == want, key
+    assert summary("pop", "summary")[0] == summary("pop", "summary")[1]
+
+
+# --------------------------------------------------- 6. summary() against Keras's text
+@pytest.mark.parametrize(
+    "key", ["sequential", "functional", "nested", "shared", "cnn", "embedding_lstm"]
+)
+def test_summary_is_byte_identical_to_keras(key: str) -> None:
+    got, want = summary("summaries", key)
+    assert got == want
+
+
+def test_functional_summary_prints_the_input_layer_shape_as_a_list() -> None:
+    got, want = summary("summaries", "functional")
+    assert " input_1 (InputLayer)        [(None, 16)]              0" in want
+    assert got == want
+
+
+# ------------------------------------------------ 7. input_shape / output_shape
+@pytest.mark.parametrize(
+    "key",
+    [
+        "seq_input_shape",
+        "seq_output_shape",
+        "seq2_input_shape",
+        "seq2_output_shape",
+        "func_input_shape",
+        "func_output_shape",
+        "input_layer_output_shape",
+        "input_layer_input_shape",
+        "two_input_shape",
+        "two_output_shape",
+    ],
+)
+def test_model_shapes_are_keras_values(key: str) -> None:
+    got, want = fact("shapes", key)
+    assert got == want
+
+
+# ------------------------------------------------- 8. Functional.__init__ runs twice
+def test_functional_init_runs_as_often_as_in_keras() -> None:
+    got, want = section("shapes", "functional")
+    assert got == want
+    inits = [s for s in want if s[1] == "keras.engine.functional.Functional.__init__"]
+    assert len(inits) == 2
