@@ -66,7 +66,7 @@ def run_scenario(path: Path, engine: str) -> dict[str, Any]:
         unsubscribe()
     sections = {
         name: [list(step) for step in teaching_steps(events[start:end])]
-        for (name, start), (_, end) in zip(marks, marks[1:] + [("", len(events))])
+        for (name, start), (_, end) in zip(marks, [*marks[1:], ("", len(events))])
     }
     # Through JSON, so that a run compares equal to its recording (tuples become lists).
     result = {"sections": sections, "facts": facts, "summaries": summaries}

@@ -75,15 +75,19 @@ def test_subclassed_summary_says_multiple_and_output_has_no_inbound_nodes() -> N
 # --------------------------------------------------------------------- 8. weight names
 def test_weights_made_in_a_subclassed_call_are_named_under_the_model() -> None:
     got, want = fact("subclassed_build", "called_weights")
-    assert got == want == [
-        "two_layer/dense_2/kernel:0",
-        "two_layer/dense_2/bias:0",
-        "two_layer/dense_3/kernel:0",
-        "two_layer/dense_3/bias:0",
-    ]
-    assert section("subclassed_build", "first_call")[0] == section(
-        "subclassed_build", "first_call"
-    )[1]
+    assert (
+        got
+        == want
+        == [
+            "two_layer/dense_2/kernel:0",
+            "two_layer/dense_2/bias:0",
+            "two_layer/dense_3/kernel:0",
+            "two_layer/dense_3/bias:0",
+        ]
+    )
+    assert (
+        section("subclassed_build", "first_call")[0] == section("subclassed_build", "first_call")[1]
+    )
     got_text, want_text = summary("subclassed_build", "called_summary")
     assert got_text == want_text
 

@@ -1,6 +1,7 @@
 # A built Sequential that starts with Flatten: fit, then predict.
-import numpy as np
+# ruff: noqa: F821  (mark, fact and summary are given by scripts/record_keras2_facts.py)
 import keras
+import numpy as np
 from keras import layers
 
 model = keras.Sequential([layers.Flatten(input_shape=(2, 2)), layers.Dense(3)])

@@ -1,4 +1,5 @@
 # input_shape / output_shape of built models, and how often Functional.__init__ runs.
+# ruff: noqa: F821  (mark, fact and summary are given by scripts/record_keras2_facts.py)
 import keras
 from keras import layers
 
