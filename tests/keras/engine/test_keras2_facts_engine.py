@@ -148,3 +148,22 @@ def test_functional_init_runs_as_often_as_in_keras() -> None:
     assert got == want
     inits = [s for s in want if s[1] == "keras.engine.functional.Functional.__init__"]
     assert len(inits) == 2
+
+
+# ---------------------------------------------------------- 3. multi-output compile
+MULTI_OUTPUT_CASES = sorted(recorded("multi_output")["facts"]["cases"])
+
+
+@pytest.mark.parametrize("case", MULTI_OUTPUT_CASES)
+def test_multi_output_compile_trains_or_raises_as_keras(case: str) -> None:
+    """History keys of each list/dict/nested form of loss, metrics and loss_weights, or
+    Keras's own message where Keras raises."""
+    got = mini("multi_output")["facts"]["cases"][case]
+    want = recorded("multi_output")["facts"]["cases"][case]
+    assert got == want
+
+
+def test_a_flat_metrics_list_applies_to_every_output() -> None:
+    want = recorded("multi_output")["facts"]["cases"]["loss_str_metrics_flat"]
+    assert want == {"keys": ["loss", "out_a_loss", "out_a_mae", "out_b_loss", "out_b_mae"]}
+    assert mini("multi_output")["facts"]["cases"]["loss_str_metrics_flat"] == want
