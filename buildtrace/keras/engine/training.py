@@ -26,7 +26,7 @@ from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.unsupported import attribute_error
 from buildtrace.tf import tape as tf_tape
-from buildtrace.trace import emit, traced
+from buildtrace.trace import BUS, emit, traced
 
 
 def is_functional_model_init_params(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
@@ -131,7 +131,8 @@ class Model(Layer):
             # Keras's placeholders are plain (graph) tensors, not KerasTensors: the layers
             # take their eager path (no Node, so `summary()` says "multiple"). Zeros with a
             # batch of 1 stand in for them.
-            self.call(_scratch(x, 1))
+            with symbolic_batch():  # shapes reported with the placeholder's None batch
+                self.call(_scratch(x, 1))
         super().build(input_shape)
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
@@ -420,7 +421,8 @@ class Model(Layer):
         regularizers.clear_eager_losses([self, *self.layers])
         self._build_for_step(x, training=True)
         tape = GradientTape(self)  # type: ignore[arg-type]
-        y_pred = tape.forward(x, training=True)
+        # The first (traced) step shows the forward pass as Keras's: the model's call.
+        y_pred = tape.forward(x, training=True, announce=BUS.active)
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)
@@ -627,6 +629,7 @@ class Model(Layer):
         callbacks.on_test_end(logs)
         return training_loop.logs_as_keras_returns(logs, self.metrics_names, return_dict)
 
+    @traced
     def predict(
         self,
         x: Any,

@@ -167,3 +167,35 @@ def test_a_flat_metrics_list_applies_to_every_output() -> None:
     want = recorded("multi_output")["facts"]["cases"]["loss_str_metrics_flat"]
     assert want == {"keys": ["loss", "out_a_loss", "out_a_mae", "out_b_loss", "out_b_mae"]}
     assert mini("multi_output")["facts"]["cases"]["loss_str_metrics_flat"] == want
+
+
+# --------------------------------------- 2. the first train_step / predict_step's forward pass
+STEP = "keras.engine.training.Model.train_step"
+
+
+def _first_trace(steps: list[Any]) -> list[Any]:
+    """Up to TensorFlow's second trace of the step (it retraces when the first trace made
+    variables); buildtrace shows the first trace only."""
+    starts = [i for i, s in enumerate(steps) if s[:2] == ["call", STEP]]
+    return steps[: starts[1]] if len(starts) > 1 else steps
+
+
+def test_first_train_step_shows_the_forward_pass_as_keras_nests_it() -> None:
+    got, want = section("first_step", "fit")
+    assert [s[1] for s in want].count(STEP) == 2  # Keras traced the step twice
+    assert got == _first_trace(want)
+    flatten_calls = [i for i, s in enumerate(got) if s[1].endswith("Flatten.call")]
+    assert flatten_calls and all(
+        got[i - 2][1] == "keras.engine.base_layer.Layer.__call__" for i in flatten_calls
+    )
+
+
+def test_predict_is_traced_with_its_first_step_forward_pass() -> None:
+    got, want = section("first_step", "predict")
+    assert want[0] == ["call", "keras.engine.training.Model.predict", "sequential"]
+    assert got == want
+
+
+def test_first_step_history_keys() -> None:
+    got, want = fact("first_step", "history_keys")
+    assert got == want
