@@ -419,10 +419,13 @@ class Model(Layer):
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         x = self._flatten_to_reference_inputs(x)
         regularizers.clear_eager_losses([self, *self.layers])
+        deferred = not self._is_graph_network
         self._build_for_step(x, training=True)
         tape = GradientTape(self)  # type: ignore[arg-type]
-        # The first (traced) step shows the forward pass as Keras's: the model's call.
-        y_pred = tape.forward(x, training=True, announce=BUS.active)
+        # The first (traced) step shows the forward pass as Keras's: the model's call (a
+        # deferred build's call just did, and Keras calls the model once).
+        with symbolic_batch():
+            y_pred = tape.forward(x, training=True, announce=BUS.active and not deferred)
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)

@@ -199,3 +199,12 @@ def test_predict_is_traced_with_its_first_step_forward_pass() -> None:
 def test_first_step_history_keys() -> None:
     got, want = fact("first_step", "history_keys")
     assert got == want
+
+
+def test_a_deferred_build_step_calls_the_model_once() -> None:
+    got, want = section("deferred_step", "fit")
+    assert got == _first_trace(want)
+    calls = [
+        s for s in got if s == ["call", "keras.engine.base_layer.Layer.__call__", "sequential"]
+    ]
+    assert len(calls) == 1
