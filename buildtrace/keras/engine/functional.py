@@ -23,6 +23,7 @@ from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.engine.node import Node
 from buildtrace.keras.engine.training import Model
 from buildtrace.keras.utils.nest import flatten
+from buildtrace.tf import tape as tf_tape
 from buildtrace.trace import suspended, traced
 
 
@@ -272,16 +273,29 @@ def run_on_tape(model: Functional, inputs: Any, training: bool, run_node: Any) -
 
     Keras's ``train_step`` calls the model: ``Layer.__call__ → Sequential.call →
     Functional.call → _run_internal_graph → Layer.__call__`` of every layer. The model is
-    called for real here, and its ``_run_internal_graph`` hands each node to the tape's
+    called for real here (only its ``call`` under a hand-written tape, inside the model's
+    ``Layer.__call__``), and its ``_run_internal_graph`` hands each node to the tape's
     ``run_node`` (which keeps each layer's cache for the backward pass). Returns the
     graph's outputs as the tape computed them.
     """
     slot: list[Any] = [run_node, None]
     _ON_TAPE[id(model)] = slot
+    # Under a hand-written tf.GradientTape the tape gets one node for the whole model
+    # (engine/gradients.py::call_on_tape): the call is not recorded a second time.
+    # There, the model's own Layer.__call__ is already running: only its call is left.
+    inside_call = tf_tape.is_recording()
+    paused = list(tf_tape._ACTIVE)
+    for recorder in paused:
+        recorder.paused += 1
     try:
-        model(inputs, training=training)
+        if inside_call:
+            model.call(inputs, training=training)
+        else:
+            model(inputs, training=training)
     finally:
-        del _ON_TAPE[id(model)]
+        _ON_TAPE.pop(id(model), None)
+        for recorder in paused:
+            recorder.paused -= 1
     return slot[1]
 
 

@@ -178,7 +178,9 @@ def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
 def _shapes(structure: Any) -> Any:
     if isinstance(structure, list | tuple):
         return [_shapes(x) for x in structure]
-    return tuple(np.shape(structure))
+    from buildtrace.keras.engine.base_layer import static_shape  # (it imports us)
+
+    return static_shape(np.asarray(structure))  # the batch is None inside a traced step
 
 
 # The event carries Keras's name: it is the layer's __call__ that Keras's trace shows.
