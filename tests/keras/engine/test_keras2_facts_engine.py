@@ -208,3 +208,9 @@ def test_a_deferred_build_step_calls_the_model_once() -> None:
         s for s in got if s == ["call", "keras.engine.base_layer.Layer.__call__", "sequential"]
     ]
     assert len(calls) == 1
+
+
+def test_a_hand_written_tape_step_calls_the_model_once() -> None:
+    got, want = section("tape_step", "tape")
+    assert got == want
+    assert [s[1] for s in want].count("keras.engine.base_layer.Layer.__call__") == 2
