@@ -38,13 +38,13 @@ _SYMBOLIC_CONTEXT = (
     "Layer._infer_output_signature",
     "Sequential._build_graph_network_for_inferred_shape",
     "Sequential.add",
-    "Model.build",
 )
 _DATA_CONTEXT = ("Model.train_step", "Model.test_step", "Model.predict_step")
 
 
 def call_mode(ctx: Ctx) -> str:
-    """``"symbolic"``, ``"data"`` or ``"unknown"``: what a ``Layer.__call__`` received.
+    """``"symbolic"``, ``"data"``, ``"placeholder"`` (under a subclassed ``Model.build``)
+    or ``"unknown"``: what a ``Layer.__call__`` received.
 
     Decided by the enclosing calls when the state is known (inside ``Sequential.add`` the
     input is symbolic, inside ``train_step`` it is data), else by the shape: real arrays
@@ -52,6 +52,8 @@ def call_mode(ctx: Ctx) -> str:
     """
     for frame in reversed(ctx.frames):
         where = short(str(frame.get("name") or ""))
+        if where == "Model.build":  # a subclassed model's build: Keras's placeholders
+            return "placeholder"
         if where in _SYMBOLIC_CONTEXT:
             return "symbolic"
         if where in _DATA_CONTEXT:
@@ -136,6 +138,15 @@ def _call_call(ctx: Ctx) -> str:
             f"so step 1 of {code('__call__')} takes the functional-construction path: "
             f"{code('_functional_construction_call')} builds the layer if needed, works out "
             f"the output's shape and records the call as a {code('Node')} of the graph."
+        )
+    elif mode == "placeholder":
+        body = (
+            f" {code('Model.build')} called the model's {code('call')} on a placeholder (a "
+            "plain graph tensor of the given shape, not a KerasTensor), so "
+            f"{code('__call__')} takes the eager path: {code('assert_input_compatibility')}, "
+            f"{code('_maybe_build')}, then {code('call')}. No {code('Node')} is recorded: "
+            f"the layer has no inbound nodes, and {code('summary()')} shows its output shape "
+            "as 'multiple'."
         )
     elif mode == "data":
         state = ctx.layer_state()

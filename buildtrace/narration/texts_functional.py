@@ -158,6 +158,21 @@ function(
 )
 
 
+function(
+    FUN + "Functional._run_internal_graph",
+    title="Functional._run_internal_graph — call each layer, deepest nodes first",
+    why=(
+        "Running a graph model is nothing but calling its layers in the depth order found "
+        "when the graph was mapped, each on its parents' outputs."
+    ),
+    call=lambda ctx: (
+        f"{ctx.subject} feeds its inputs to the graph and calls each node's layer "
+        f"({code('Layer.__call__')}) once all the node's inputs are computed."
+    ),
+    done=lambda ctx: f"{ctx.subject}'s outputs are computed.",
+)
+
+
 def _map_call(ctx: Ctx) -> str:
     return (
         f"Starting from the outputs, Keras lists every node the outputs depend on "

@@ -255,6 +255,22 @@ def _on_batch(ctx: Ctx) -> str:
 
 
 function(
+    SEQ + "Sequential.pop",
+    title="Sequential.pop — remove the last layer",
+    why=(
+        "A Sequential's graph ends at its last layer: without it, the graph must end one "
+        "layer earlier."
+    ),
+    call=lambda ctx: (
+        f"{ctx.subject} drops its last layer. The new last layer forgets where its output "
+        f"went (its outbound nodes are cleared) and the graph is mapped again from the same "
+        f"input to that layer's output ({code('_init_graph_network')}, right under this call)."
+    ),
+    done=lambda ctx: f"{ctx.subject} now ends at its new last layer.",
+)
+
+
+function(
     SEQ + "Sequential.call",
     title="Sequential.call — run the stack on an input",
     why=(

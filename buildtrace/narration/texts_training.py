@@ -19,18 +19,20 @@ M = "keras.engine.training.Model."
 
 #: Why only the first step shows up in the trace (shared by several lessons).
 TRACED_ONCE = (
-    "Keras 2 wraps the step in a tf.function: the first call runs the Python code once to "
-    "trace it into a graph, and every later batch runs that graph without running the "
-    "Python again. buildtrace mirrors this: it records the first step event by event and "
-    "runs the others silently, one batch_end event each."
+    "Keras 2 wraps the step in a tf.function. On the first call TensorFlow runs the Python "
+    "code to trace it into a graph, and it traces it a second time when that first trace "
+    "created variables (optimizer slots, metric totals, the weights of a deferred build); "
+    "every later batch runs the graph without running the Python again. buildtrace shows "
+    "the first trace event by event and runs the other batches silently, one batch_end "
+    "event each."
 )
 
 NO_TAPE = (
     "buildtrace's fit uses no tf.GradientTape: it runs the forward pass on its own tape (each "
     "layer keeps what its backward pass needs) and gets the gradients from per-layer "
-    "vector-Jacobian products. So the step records no Layer.__call__ events (except when "
-    "the model still has to be built), and only a few weightless layers' call methods "
-    "(pooling, Flatten) show up inside it."
+    "vector-Jacobian products. The forward pass is shown as Keras runs it: the model's "
+    "Layer.__call__, its call and _run_internal_graph, then each layer's Layer.__call__ and "
+    "call."
 )
 
 
@@ -65,9 +67,10 @@ function(
     title="Model.build — build a model that is not a graph",
     why="A subclassed model only learns its layers' input shapes by running its call once.",
     call=lambda ctx: (
-        f"For a subclassed model, {code('Model.build')} calls the model on a symbolic input "
-        "of the given shape so that each inner layer gets built, then marks the model built. "
-        "Keras 2 uses placeholders in a scratch graph; buildtrace uses KerasTensors. A graph "
+        f"For a subclassed model, {code('Model.build')} makes placeholders of the given shape "
+        f"in a scratch graph and runs the model's {code('call')} on them: each inner layer "
+        f"is called on a plain tensor (no {code('Node')}, so {code('summary()')} will say "
+        "'multiple') and builds on the way; then the model is marked built. A graph "
         f"model simply runs {code('Layer.build')}."
     ),
     done=lambda ctx: f"{ctx.subject} is built.",
@@ -141,8 +144,10 @@ def _train_step_call(ctx: Ctx) -> str:
         f"{code('compute_loss')}; then "
         f"{code('optimizer.minimize(loss, trainable_variables, tape)')} applies the "
         f"gradients, and {code('compute_metrics')} updates loss and metrics. "
-        "This is the only training step recorded in full: Keras traces it once into a "
-        "graph and runs the graph for every later batch."
+        "This is the only training step recorded in full: TensorFlow traces it into a "
+        "graph on the first batch (a second time when that trace created variables, such "
+        "as optimizer slots or metric totals: buildtrace shows the first trace) and runs "
+        "the graph for every later batch."
     )
     if _unbuilt(ctx):
         text += (
@@ -199,6 +204,19 @@ function(
         "Like train_step, it is traced once; the other batches reuse the graph." + _will_run(ctx)
     ),
     done="The first prediction step is done; the others run from the traced graph.",
+)
+
+
+function(
+    M + "predict",
+    title="Model.predict — the model's outputs for data, batch by batch",
+    why="predict runs only the forward pass, in inference mode, and joins the batches.",
+    call=lambda ctx: (
+        f"{code('predict')} cuts the data into batches, gets the step function "
+        f"({code('make_predict_function')}) and runs {code('predict_step')} on every batch, "
+        "then joins the outputs. " + TRACED_ONCE
+    ),
+    done=lambda ctx: f"{code('predict')} returns {ctx.who}'s outputs as numpy arrays.",
 )
 
 

@@ -33,6 +33,7 @@ from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
 
 SEQUENTIAL_BUILD = "keras.engine.sequential.Sequential.build"
+MODEL_BUILD = "keras.engine.training.Model.build"
 INFERRED_GRAPH = "keras.engine.sequential.Sequential._build_graph_network_for_inferred_shape"
 INIT_GRAPH = "keras.engine.functional.Functional._init_graph_network"
 SEQUENTIAL_ADD = "keras.engine.sequential.Sequential.add"
@@ -246,7 +247,11 @@ class _StageFinder:
             is_layer_call(c) or c.name == INIT_GRAPH for c in children
         ):
             self.add("add", step, steps=step.children)
-        elif is_layer_call(step):
+        elif is_layer_call(step) or (
+            step.name == LAYER_CALL and path and path[-1].name == MODEL_BUILD
+        ):
+            # (a subclassed Model.build calls its layers on placeholders: no Node, still
+            # where each layer is built)
             self.add("call", step, steps=step.children)
         elif step.name == INPUT and not path:
             self.add("input", step, steps=step.children)
@@ -325,6 +330,8 @@ def _describe(key: str, header: Step) -> tuple[str, str]:
         return f"Input → InputLayer {layer}", "an InputLayer is built at once: it has no weights"
     if key == "call":
         cls = header.event.get("cls", "Layer")
+        if not is_layer_call(header):  # under a subclassed Model.build: no Node
+            return f"{layer}(…): {cls} called on a placeholder", "Model.build's call builds it"
         return f"{layer}(…): {cls} called on a symbolic tensor", "the call builds the layer"
     added = header.event.get("added", layer)
     return f"Sequential.add({added})", "the model has an input: the layer is called at once"

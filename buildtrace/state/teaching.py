@@ -20,6 +20,7 @@ TEACHING_FUNCTIONS = frozenset(
         "sequential.Sequential.__init__",
         "sequential.Sequential.add",
         "sequential.Sequential.build",
+        "sequential.Sequential.pop",
         "sequential.Sequential.call",
         "sequential.Sequential._build_graph_network_for_inferred_shape",
         "input_layer.Input",
@@ -35,6 +36,9 @@ TEACHING_FUNCTIONS = frozenset(
         "base_layer.Layer.add_weight",
         "base_layer.Layer._set_connectivity_metadata",
         "input_spec.assert_input_compatibility",
+        "functional.Functional.__init__",
+        "functional.Functional.call",
+        "functional.Functional._run_internal_graph",
         "functional.Functional._init_graph_network",
         "functional.Functional._validate_graph_inputs_and_outputs",
         "functional.Functional._set_output_names",
@@ -42,9 +46,12 @@ TEACHING_FUNCTIONS = frozenset(
         "functional._map_graph_network",
         "functional._build_map",
         "functional._build_map_helper",
+        "training.Model.build",
         "training.Model.compile",
         "training.Model.fit",
         "training.Model.train_step",
+        "training.Model.predict",
+        "training.Model.predict_step",
     )
 )
 

@@ -97,6 +97,23 @@ def _deferred_build() -> None:
     model.fit(x, x.sum(axis=1, keepdims=True), epochs=2, batch_size=16, verbose=0)
 
 
+def _subclassed() -> None:  # samples/subclassed.py, and a Sequential.pop
+    class TwoLayer(keras.Model):
+        def __init__(self) -> None:
+            super().__init__(name="two_layer")
+            self.hidden = layers.Dense(4, activation="relu")
+            self.out = layers.Dense(1)
+
+        def call(self, inputs: Any) -> Any:
+            return self.out(self.hidden(inputs))
+
+    model = TwoLayer()
+    model.build((None, 8))
+    model.predict(np.random.rand(4, 8).astype("float32"), verbose=0)
+    stack = keras.Sequential([keras.Input(shape=(4,)), layers.Dense(3), layers.Dense(2)])
+    stack.pop()
+
+
 MISSING_INPUT_SHAPE = """
 from tensorflow import keras
 from tensorflow.keras import layers
@@ -110,6 +127,7 @@ SAMPLES: dict[str, Callable[[], None]] = {
     "functional_branches": _functional_branches,
     "cnn": _cnn,
     "deferred_build": _deferred_build,
+    "subclassed": _subclassed,
 }
 
 

@@ -301,6 +301,15 @@ class Layer:
         # Eager path: real data. Keras converts numpy inputs to tensors of its dtype.
         arrays = map_structure(self._convert_input, inputs)
         input_spec_module.assert_input_compatibility(self.input_spec, arrays, self.name)
+        # Keras runs the eager call inside the layer's name scope: weights a subclassed
+        # model's `call` creates are named `two_layer/dense/kernel:0`.
+        _NAME_SCOPES.append(self.name)
+        try:
+            return self._eager_call(inputs, arrays, args, kwargs)
+        finally:
+            _NAME_SCOPES.pop()
+
+    def _eager_call(self, inputs: Any, arrays: Any, args: Any, kwargs: dict[str, Any]) -> Any:
         if not self.built:
             self._maybe_build(arrays)
         call_kwargs = self._call_kwargs(kwargs)
@@ -449,6 +458,12 @@ class Layer:
         init = initializers.get(initializer) or initializers.GlorotUniform()
         value = np.asarray(init(shape, dtype=dtype), dtype=dtype)
         scope = self.__dict__.get("_name_scope_prefix") or self.name  # set by RNN/wrappers
+        outer = list(_NAME_SCOPES)  # the enclosing eager calls, without this layer's own
+        if outer and outer[-1] == self.name:
+            outer.pop()
+        if scope.split("/")[0] in outer:
+            outer = outer[: outer.index(scope.split("/")[0])]
+        scope = "/".join([*outer, scope])
         variable = Variable(value, name=f"{scope}/{name}:0", trainable=trainable)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
         emit(
@@ -596,11 +611,15 @@ class Layer:
     @property
     def input(self) -> Any:
         """The symbolic input of the layer's only call."""
+        if not self._inbound_nodes:  # Keras's own words for this one
+            raise AttributeError(f"Layer {self.name} is not connected, no input to return.")
         return self._single_node_attribute("input_tensors", "input")
 
     @property
     def output(self) -> Any:
         """The symbolic output of the layer's only call."""
+        if not self._inbound_nodes:  # Keras's own words for this one
+            raise AttributeError(f"Layer {self.name} has no inbound nodes.")
         return self._single_node_attribute("outputs", "output")
 
     @property
@@ -674,6 +693,11 @@ def _describe_argument(value: Any) -> str:
     if hasattr(value, "shape") and hasattr(value, "dtype"):
         return f"tf.Tensor(shape={tuple(value.shape)}, dtype={_dtype_name(value)})"
     return repr(value)
+
+
+#: Names of the layers whose eager ``__call__`` is running, outermost first (Keras's
+#: name-scope stack, as far as weight names see it).
+_NAME_SCOPES: list[str] = []
 
 
 def _in_functional_construction_mode(input_list: list[Any]) -> bool:

@@ -22,14 +22,29 @@ if TYPE_CHECKING:
 
 
 def _per_output(value: Any, output_names: list[str], what: str) -> list[Any]:
-    """One entry per output, from a single value, a list, or a dict keyed by output name."""
+    """One entry per output, from a single value, a list, or a dict keyed by output name.
+
+    Mirrors Keras 2's ``map_to_output_names`` and what follows it: a dict must name only
+    outputs (Keras's message otherwise); a list of losses or loss weights is zipped with
+    the outputs (a short one leaves the last outputs out, as Keras's ``zip`` does), while
+    a list of metrics must match them (``map_structure_up_to``'s message).
+    """
     if isinstance(value, dict):
-        return [value.get(name) for name in output_names]
-    if isinstance(value, list | tuple) and len(output_names) > 1:
-        if len(value) != len(output_names):
+        rest = dict(value)
+        per_output = [rest.pop(name, None) for name in output_names]
+        if rest:
             raise ValueError(
-                f"When passing a list as {what}, it should have one entry per model output. "
-                f"The model has {len(output_names)} outputs, but you passed {what}={value}"
+                "Found unexpected losses or metrics that do not correspond to any Model "
+                f"output: {rest.keys()}. Valid mode output names: {output_names}. "
+                f"Received struct is: {rest}."
+            )
+        return per_output
+    if isinstance(value, list | tuple) and len(output_names) > 1:
+        if what == "metrics" and len(value) != len(output_names):
+            raise ValueError(
+                "The two structures don't have the same sequence length. Input structure "
+                f"has length {len(value)}, while shallow structure has length "
+                f"{len(output_names)}."
             )
         return list(value)
     return [value] * len(output_names)
@@ -54,7 +69,10 @@ class LossesContainer:
             losses_module.get(loss) for loss in _per_output(self._user_losses, output_names, "loss")
         ]
         weights = self._user_loss_weights
-        self._weights = _per_output(1.0 if weights is None else weights, output_names, "weights")
+        self._weights = [  # Keras leaves an output without a weight unweighted
+            1.0 if w is None else w
+            for w in _per_output(1.0 if weights is None else weights, output_names, "weights")
+        ]
         if len(output_names) > 1:
             self._per_output_metrics = [
                 metrics_module.Mean(name=f"{name}_loss") if loss is not None else None

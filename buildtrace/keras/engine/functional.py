@@ -11,6 +11,7 @@ A ``Sequential`` model, once it knows its input shape, is one of these too.
 from __future__ import annotations
 
 import collections
+import inspect
 import logging
 from typing import Any
 
@@ -22,7 +23,8 @@ from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.engine.node import Node
 from buildtrace.keras.engine.training import Model
 from buildtrace.keras.utils.nest import flatten
-from buildtrace.trace import traced
+from buildtrace.tf import tape as tf_tape
+from buildtrace.trace import suspended, traced
 
 
 class Functional(Model):
@@ -41,6 +43,10 @@ class Functional(Model):
     def __init__(
         self, inputs: Any, outputs: Any, name: str | None = None, trainable: bool = True, **kw: Any
     ) -> None:
+        # `keras.Model(inputs, outputs)` makes its Functional in `Model.__new__` with
+        # `skip_init=True`; Python then runs `__init__` again: Keras's runs twice too.
+        if kw.pop("skip_init", False):
+            return
         if kw:
             raise TypeError(f"Keyword argument not understood: {next(iter(kw))}")
         super().__init__(name=name, trainable=trainable)
@@ -67,6 +73,23 @@ class Functional(Model):
     @input_spec.setter
     def input_spec(self, value: Any) -> None:
         self.__dict__["_manual_input_spec"] = value
+
+    @property
+    def input_shape(self) -> Any:
+        """The shape(s) of the model's input(s), nested as the inputs are.
+
+        Mirrors: ``Functional.input_shape`` (``int_shape`` of each of ``self.input``).
+        """
+        if not self._is_graph_network:
+            return super().input_shape
+        return _nested_shapes(self._nested_inputs)
+
+    @property
+    def output_shape(self) -> Any:
+        """The shape(s) of the model's output(s). Mirrors: ``Functional.output_shape``."""
+        if not self._is_graph_network:
+            return super().output_shape
+        return _nested_shapes(self._nested_outputs)
 
     @traced
     def _init_graph_network(self, inputs: Any, outputs: Any) -> None:
@@ -175,11 +198,17 @@ class Functional(Model):
         """Run the graph on data (or on symbolic tensors, to nest this model)."""
         return self._run_internal_graph(inputs, training=training)
 
+    @traced
     def _run_internal_graph(self, inputs: Any, training: Any = None) -> Any:
         """Call each node's layer in depth order, feeding it its parents' outputs.
 
-        Mirrors: ``Functional._run_internal_graph``.
+        Mirrors: ``Functional._run_internal_graph``. Inside a training step the tape
+        runs the nodes instead (:func:`run_on_tape`), keeping what the gradients need.
         """
+        on_tape = _ON_TAPE.get(id(self))
+        if on_tape is not None:
+            on_tape[1] = self._walk_graph(inputs, on_tape[0])
+            return on_tape[1]
 
         def call_layer(node: Node, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
             if node.layer._expects_training_arg and training is not None:
@@ -233,6 +262,76 @@ class Functional(Model):
         from buildtrace.keras.saving import serialization_lib
 
         return serialization_lib._network_config(self, v3=False)
+
+
+#: Models whose forward pass a training step's tape is running: id -> [run_node, result].
+_ON_TAPE: dict[int, list[Any]] = {}
+
+
+def run_on_tape(model: Functional, inputs: Any, training: bool, run_node: Any) -> Any:
+    """The first training step's forward pass, traced as Keras traces it.
+
+    Keras's ``train_step`` calls the model: ``Layer.__call__ → Sequential.call →
+    Functional.call → _run_internal_graph → Layer.__call__`` of every layer. The model is
+    called for real here (only its ``call`` under a hand-written tape, inside the model's
+    ``Layer.__call__``), and its ``_run_internal_graph`` hands each node to the tape's
+    ``run_node`` (which keeps each layer's cache for the backward pass). Returns the
+    graph's outputs as the tape computed them.
+    """
+    slot: list[Any] = [run_node, None]
+    _ON_TAPE[id(model)] = slot
+    # Under a hand-written tf.GradientTape the tape gets one node for the whole model
+    # (engine/gradients.py::call_on_tape): the call is not recorded a second time.
+    # There, the model's own Layer.__call__ is already running: only its call is left.
+    inside_call = tf_tape.is_recording()
+    paused = list(tf_tape._ACTIVE)
+    for recorder in paused:
+        recorder.paused += 1
+    try:
+        if inside_call:
+            model.call(inputs, training=training)
+        else:
+            model(inputs, training=training)
+    finally:
+        _ON_TAPE.pop(id(model), None)
+        for recorder in paused:
+            recorder.paused -= 1
+    return slot[1]
+
+
+_CALL_REPORTERS: dict[type, Any] = {}
+
+
+def report_layer_call(layer: Layer, inputs: Any, run: Any) -> Any:
+    """``run()`` (a layer's forward pass on the tape) reported as Keras's eager call shows
+    it: ``assert_input_compatibility``, then the layer's own ``call`` (``Dense.call``).
+
+    What ``run`` calls inside is not reported (``Flatten``'s forward pass runs its
+    ``call``, ``Dense``'s does not): one ``call`` event for every layer either way.
+    """
+    input_spec_module.assert_input_compatibility(layer.input_spec, inputs, layer.name)
+    cls = type(layer)
+    reporter = _CALL_REPORTERS.get(cls)
+    if reporter is None:
+        owner = next(k for k in cls.__mro__ if "call" in vars(k))
+        method = inspect.unwrap(vars(owner)["call"])
+
+        def call(self: Layer, run: Any) -> Any:
+            with suspended():
+                return run()
+
+        call.__module__ = method.__module__
+        call.__qualname__ = method.__qualname__
+        reporter = _CALL_REPORTERS[cls] = traced(call)
+    return reporter(layer, run)
+
+
+def _nested_shapes(structure: Any) -> Any:
+    if isinstance(structure, dict):
+        return {k: _nested_shapes(v) for k, v in structure.items()}
+    if isinstance(structure, list | tuple):
+        return [_nested_shapes(x) for x in structure]
+    return tuple(structure.shape)
 
 
 def _make_node_key(layer_name: str, node_index: int) -> str:

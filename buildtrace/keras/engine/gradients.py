@@ -80,6 +80,10 @@ class GradientTape:
             self._records.append((node, args[0], cache))
             return outputs
 
+        if announce and getattr(self.model, "_is_graph_network", False):
+            from buildtrace.keras.engine import functional  # (functional imports us)
+
+            return functional.run_on_tape(self.model, inputs, training, record)
         return self.model._walk_graph(inputs, record)
 
     def output_logits(self, index: int = 0) -> tuple[str | None, Any]:
@@ -174,7 +178,9 @@ def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
 def _shapes(structure: Any) -> Any:
     if isinstance(structure, list | tuple):
         return [_shapes(x) for x in structure]
-    return tuple(np.shape(structure))
+    from buildtrace.keras.engine.base_layer import static_shape  # (it imports us)
+
+    return static_shape(np.asarray(structure))  # the batch is None inside a traced step
 
 
 # The event carries Keras's name: it is the layer's __call__ that Keras's trace shows.
@@ -186,7 +192,11 @@ def _shapes(structure: Any) -> Any:
 )
 def _announced_forward(layer: Layer, inputs: Any, training: bool = True) -> tuple[Any, Any]:
     """One layer's forward pass on the tape, reported as ``Layer.__call__`` on data."""
-    return backprop.forward(layer, inputs, training=training)
+    from buildtrace.keras.engine import functional
+
+    return functional.report_layer_call(  # type: ignore[no-any-return]
+        layer, inputs, lambda: backprop.forward(layer, inputs, training=training)
+    )
 
 
 def has_gradient_rule(layer: Layer) -> bool:

@@ -76,6 +76,17 @@ class InputLayer(Layer):
         tensor = KerasTensor(self._batch_input_shape, self.dtype, name=self.name)
         Node(self, outputs=tensor)
 
+    @property
+    def input_shape(self) -> Any:
+        """``[(None, 16)]``: Keras hands out the input node's shapes as they are, a list."""
+        return self._inbound_nodes[0].input_shapes
+
+    @property
+    def output_shape(self) -> Any:
+        """``[(None, 16)]``, as ``summary()`` prints it. Mirrors ``Layer.output_shape``,
+        which returns a single node's ``output_shapes`` without unwrapping them."""
+        return self._inbound_nodes[0].output_shapes
+
     def get_config(self) -> dict[str, Any]:
         return {
             "batch_input_shape": self._batch_input_shape,

@@ -125,11 +125,19 @@ class Node:
     @property
     def input_shapes(self) -> Any:
         """Shapes of ``input_tensors``, nested the same way."""
+        if self.is_input:  # Keras wraps an input node's tensor in a list
+            return [_shapes(self.outputs)]
         return _shapes(self.input_tensors)
 
     @property
     def output_shapes(self) -> Any:
-        """Shapes of ``outputs``, nested the same way."""
+        """Shapes of ``outputs``, nested the same way.
+
+        An input node's are a list: ``InputLayer.output_shape`` is ``[(None, 16)]``, as
+        Keras's ``Node.output_tensors`` wraps the tensor (and ``summary()`` prints it).
+        """
+        if self.is_input:
+            return [_shapes(self.outputs)]
         return _shapes(self.outputs)
 
     def __repr__(self) -> str:

@@ -141,11 +141,16 @@ class Sequential(functional.Functional):
         else:
             self._self_tracked_trackables.append(layer)
 
+    @traced
     def pop(self) -> None:
-        """Remove the last layer. Mirrors ``Sequential.pop``."""
+        """Remove the last layer. Mirrors ``Sequential.pop``.
+
+        The new last layer forgets where its output went (its outbound nodes), and the
+        graph is mapped again (``_init_graph_network``, under this call).
+        """
         if not self.layers:
             raise TypeError("There are no layers in the model.")
-        layer = self._self_tracked_trackables.pop()
+        self._self_tracked_trackables.pop()
         if not self.layers:
             self.outputs = None
             self.inputs = None
@@ -154,7 +159,7 @@ class Sequential(functional.Functional):
             self._has_explicit_input_shape = False
             self._graph_initialized = False
         elif self._graph_initialized:
-            layer._outbound_nodes = []
+            self.layers[-1]._outbound_nodes = []
             self.outputs = [self.layers[-1].output]
             self._init_graph_network(self.inputs, self.outputs)
             self.built = True

@@ -21,12 +21,12 @@ import numpy as np
 
 from buildtrace.keras import backend, regularizers
 from buildtrace.keras.engine import data_adapter, training_loop
-from buildtrace.keras.engine.base_layer import Layer, default, symbolic_batch
+from buildtrace.keras.engine.base_layer import Layer, _scratch, default, symbolic_batch
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.unsupported import attribute_error
 from buildtrace.tf import tape as tf_tape
-from buildtrace.trace import emit, traced
+from buildtrace.trace import BUS, emit, traced
 
 
 def is_functional_model_init_params(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
@@ -55,7 +55,7 @@ class Model(Layer):
             from buildtrace.keras.engine import functional
 
             if cls is Model:
-                model: Model = object.__new__(functional.Functional)
+                model: Model = functional.Functional(*args, skip_init=True, **kwargs)
                 return model
             if not issubclass(cls, functional.Functional):
                 # A subclass called with (inputs, outputs) is a functional model with the
@@ -128,7 +128,11 @@ class Model(Layer):
                 x: Any = [KerasTensor(s) for s in input_shape]
             else:
                 x = KerasTensor(tuple(input_shape))
-            self.call(x)
+            # Keras's placeholders are plain (graph) tensors, not KerasTensors: the layers
+            # take their eager path (no Node, so `summary()` says "multiple"). Zeros with a
+            # batch of 1 stand in for them.
+            with symbolic_batch():  # shapes reported with the placeholder's None batch
+                self.call(_scratch(x, 1))
         super().build(input_shape)
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
@@ -415,9 +419,13 @@ class Model(Layer):
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         x = self._flatten_to_reference_inputs(x)
         regularizers.clear_eager_losses([self, *self.layers])
+        deferred = not self._is_graph_network
         self._build_for_step(x, training=True)
         tape = GradientTape(self)  # type: ignore[arg-type]
-        y_pred = tape.forward(x, training=True)
+        # The first (traced) step shows the forward pass as Keras's: the model's call (a
+        # deferred build's call just did, and Keras calls the model once).
+        with symbolic_batch():
+            y_pred = tape.forward(x, training=True, announce=BUS.active and not deferred)
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)
@@ -624,6 +632,7 @@ class Model(Layer):
         callbacks.on_test_end(logs)
         return training_loop.logs_as_keras_returns(logs, self.metrics_names, return_dict)
 
+    @traced
     def predict(
         self,
         x: Any,

@@ -83,7 +83,7 @@ def test_input_layer_is_built_from_birth_without_weights() -> None:
     assert layer.weights == []
     assert layer.count_params() == 0
     assert layer.output is tensor
-    assert layer.output_shape == (None, 784)
+    assert layer.output_shape == [(None, 784)]  # a list, as Keras 2 (tests/data/keras2_facts)
     node = layer._inbound_nodes[0]
     assert node.is_input
     assert node.inbound_layers == []
