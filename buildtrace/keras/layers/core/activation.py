@@ -19,7 +19,7 @@ class Activation(Layer):
 
     Example:
         >>> Activation("relu")(np.array([[-1.0, 2.0]], "float32"))
-        array([[0., 2.]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[0., 2.]], dtype=float32)>
     """
 
     @traced

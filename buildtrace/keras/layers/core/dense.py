@@ -25,7 +25,7 @@ class Dense(Layer):
         >>> layer = Dense(512, activation="relu")
         >>> layer.build((None, 784))
         >>> layer.kernel.shape, layer.bias.shape
-        ((784, 512), (512,))
+        (TensorShape([784, 512]), TensorShape([512]))
     """
 
     @traced
