@@ -8,10 +8,10 @@ Regenerate with ``BUILDTRACE_UPDATE_GOLDEN=1`` and review the diff by eye.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from golden import check_golden
 
 from buildtrace import keras
 
@@ -58,10 +58,7 @@ def test_summary_matches_golden(name: str, make: object) -> None:
     lines: list[str] = []
     make().summary(print_fn=lines.append)  # type: ignore[operator]
     text = "\n".join(lines) + "\n"
-    path = GOLDEN / f"summary_{name}.txt"
-    if os.environ.get("BUILDTRACE_UPDATE_GOLDEN"):
-        path.write_text(text)
-    assert text == path.read_text()
+    check_golden(GOLDEN / f"summary_{name}.txt", text)
 
 
 def test_seed_totals() -> None:
