@@ -12,7 +12,7 @@ setup:
 run: setup
 	@$(VENV)/bin/buildtrace tui $(SEED)
 
-## What CI runs: lint, types, tests.
+## What CI runs: lint, types, tests (with the docstring examples and the line budget).
 check: setup lint types test
 
 lint:

@@ -35,10 +35,11 @@ class TraceEvents(Callback):
     Example:
         >>> from buildtrace import keras
         >>> from buildtrace.trace import BUS
+        >>> model = keras.Sequential(name="toy")
         >>> seen = []
         >>> stop = BUS.subscribe(seen.append)
         >>> trace = TraceEvents()
-        >>> trace.set_model(keras.Sequential(name="toy"))
+        >>> trace.set_model(model)
         >>> trace.set_params({"epochs": 1, "steps": 2})
         >>> trace.on_epoch_begin(0)
         >>> stop()

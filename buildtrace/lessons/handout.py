@@ -30,10 +30,9 @@ from pathlib import Path
 from buildtrace.lessons.handout_sections import group_by_stage
 from buildtrace.lessons.lesson_format import Lesson, LessonError
 from buildtrace.lessons.stops import ResolvedStep
-from buildtrace.narration.context import plural
+from buildtrace.narration.context import format_shape, plural
 from buildtrace.render.diagrams import build_dot, model_graph, topology_dot
 from buildtrace.render.frames import build_frames, data_name
-from buildtrace.render.tree import format_shape
 from buildtrace.state.callstack import call_stack
 from buildtrace.state.model_state import model_state
 from buildtrace.trace import Event

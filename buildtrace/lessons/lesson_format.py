@@ -72,7 +72,7 @@ class Selector:
     """Which event a step stops at (see the module docstring for the keys).
 
     Example:
-        >>> Selector(kind="set", attr="built", value=True).describe()
+        >>> Selector(kind="set", attr="built", value=True, has_value=True).describe()
         '{ kind = "set", attr = "built", value = true }'
     """
 

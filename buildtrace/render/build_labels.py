@@ -11,8 +11,8 @@ import re
 
 import graphviz
 
+from buildtrace.narration.context import format_shape
 from buildtrace.render import style
-from buildtrace.render.tree import format_shape
 from buildtrace.state.build_stages import Stage, Step, flag_changes, is_change, weights_of
 from buildtrace.trace import Event
 

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from buildtrace.narration.context import format_shape
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
 
@@ -90,7 +91,9 @@ def trace_events(events: Iterable[Event], *, title: str = "buildtrace") -> Itera
             name = f"{owner}.{event.get('attr')} = {event.get('value')}"
             yield _instant(name, ts, "flag", event)
         elif kind == "add_weight":
-            name = f"+ {event.get('layer')}/{event.get('weight')} {_shape(event.get('shape'))}"
+            name = (
+                f"+ {event.get('layer')}/{event.get('weight')} {format_shape(event.get('shape'))}"
+            )
             yield _instant(name, ts, "weight", event)
         else:
             yield from _training(event, ts, training)
@@ -226,12 +229,6 @@ def _end_args(event: Event) -> dict[str, Any]:
 def _logs_args(event: Event) -> dict[str, Any]:
     logs = event.get("logs")
     return dict(logs) if isinstance(logs, dict) else {}
-
-
-def _shape(shape: Any) -> str:
-    if isinstance(shape, list | tuple):
-        return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-    return str(shape)
 
 
 def _is_number(value: Any) -> bool:

@@ -36,6 +36,9 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
+# The one shape formatter lives in narration; re-exported for the viewers that import it here.
+from buildtrace.narration.context import format_shape as format_shape
+from buildtrace.narration.context import format_value as format_value
 from buildtrace.state.teaching import teaching_step
 from buildtrace.trace import Event
 from buildtrace.trace.events import TRAINING_KINDS, short_name
@@ -257,31 +260,6 @@ class _TrainingState:
 
 
 # ---------------------------------------------------------------------------- values
-def format_shape(value: Any) -> str:
-    """``(None, 784)`` for a shape, ``[(None, 3), (None, 4)]`` for several.
-
-    Lists and tuples print alike, so a trace read back from JSON (where tuples became
-    lists) prints exactly like the live one.
-
-    Example:
-        >>> format_shape([None, 784]), format_shape((5,)), format_shape([[1, 2], (3,)])
-        ('(None, 784)', '(5,)', '[(1, 2), (3,)]')
-    """
-    if not isinstance(value, list | tuple):
-        return format_value(value)
-    if all(d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
-        inner = ", ".join("None" if d is None else str(d) for d in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    return "[" + ", ".join(format_shape(item) for item in value) + "]"
-
-
-def format_value(value: Any) -> str:
-    """A value as Python would show it: ``True``, ``None``, ``0.3012`` (4 decimals)."""
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    if isinstance(value, list | tuple):
-        return format_shape(value)
-    return str(value)
 
 
 def _append_src(text: Text, event: Event) -> None:

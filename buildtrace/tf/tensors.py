@@ -274,6 +274,7 @@ class Tensor(_TensorOps):
     """An eager tensor: a numpy array with TensorFlow's interface. Mirrors ``tf.Tensor``.
 
     Example:
+        >>> from buildtrace.tf import constant
         >>> t = constant([[1.0, 2.0]])
         >>> t
         <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[1., 2.]], dtype=float32)>

@@ -28,7 +28,8 @@ class TraceBus:
         >>> bus = TraceBus()
         >>> seen = []
         >>> unsubscribe = bus.subscribe(seen.append)
-        >>> bus.publish({"kind": "call", "name": "f", "depth": 0, "layer": None})
+        >>> bus.publish({"kind": "call", "name": "f", "depth": 0, "layer": None})  # its seq
+        0
         >>> seen[0]["seq"], seen[0]["v"]
         (0, 1)
         >>> unsubscribe()

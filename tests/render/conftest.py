@@ -16,19 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from example_models import build_source
 
 from buildtrace.keras import backend
 from buildtrace.runner.script import run_script
 from buildtrace.trace import BUS, Event
-
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-
-#: Where each sample's build ends: the first line not needed to build its model.
-STOP = {
-    "seed": "model.summary()",
-    "functional_branches": "model.summary()",
-    "cnn": "model.summary()",
-}
 
 _cache: dict[str, list[Event]] = {}
 
@@ -36,9 +28,8 @@ _cache: dict[str, list[Event]] = {}
 def sample_build(name: str, tmp: Path) -> list[Event]:
     """The events of ``samples/<name>.py`` up to the end of its model's build."""
     if name not in _cache:
-        source = (SAMPLES / f"{name}.py").read_text(encoding="utf-8")
         script = tmp / f"{name}.py"
-        script.write_text(source.split(STOP[name])[0], encoding="utf-8")
+        script.write_text(build_source(name), encoding="utf-8")
         result = run_script(script)
         assert result.exit_code == 0, result.error
         _cache[name] = result.events

@@ -8,7 +8,6 @@ Regenerate the golden DOT files after a deliberate change with::
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 from dot_layout import clusters_of, edges_of, nodes_of, plain
+from golden import check_golden
 
 from buildtrace import keras
 from buildtrace.render.build_diagram import BuildOptions, build_source
@@ -23,7 +23,6 @@ from buildtrace.state.build_stages import build_stages
 from buildtrace.trace import Event
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("BUILDTRACE_UPDATE_GOLDEN") == "1"
 
 Layout = Callable[[str], dict[str, Any]]
 Record = Callable[[Callable[[], Any]], tuple[list[Event], Any]]
@@ -31,13 +30,7 @@ Record = Callable[[Callable[[], Any]], tuple[list[Event], Any]]
 
 @pytest.mark.parametrize("name", ["seed", "functional_branches", "cnn"])
 def test_samples_match_their_golden_dot(name: str, sample: Callable[[str], list[Event]]) -> None:
-    text = build_source(sample(name))
-    path = GOLDEN / f"{name}_build.dot"
-    if UPDATE or not path.exists():
-        path.write_text(text, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"wrote the missing golden file {path}; review it and run again")
-    assert text == path.read_text(encoding="utf-8")
+    check_golden(GOLDEN / f"{name}_build.dot", build_source(sample(name)))
 
 
 def _center(node: dict[str, Any]) -> tuple[float, float]:

@@ -10,11 +10,11 @@ and look at the pictures before committing them (``dot -Tpng golden/x.dot -o x.p
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import golden
 import pytest
 from dot_layout import edges_of, nodes_of, plain
 
@@ -28,7 +28,6 @@ from buildtrace.state.model_state import model_state
 from buildtrace.trace import Event
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("BUILDTRACE_UPDATE_GOLDEN") == "1"
 
 Layout = Callable[[str], dict[str, Any]]
 Record = Callable[[Callable[[], Any]], tuple[list[Event], Any]]
@@ -77,12 +76,7 @@ TOTALS = {"seed": "407,050 params", "functional_branches": "160,266 params", "cn
 
 
 def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.write_text(text, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"wrote the missing golden file {path}; review it and run again")
-    assert text == path.read_text(encoding="utf-8")
+    golden.check_golden(GOLDEN / name, text)
 
 
 @pytest.mark.parametrize("name", ["seed", "functional_branches", "cnn"])

@@ -9,10 +9,10 @@ and read the diff before committing it: the golden files are what a student sees
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
+import golden
 import pytest
 
 from buildtrace import keras
@@ -30,7 +30,6 @@ from buildtrace.render.tree import (
 from buildtrace.trace import BUS, Event, JsonlRecorder, read_events
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("BUILDTRACE_UPDATE_GOLDEN") == "1"
 
 
 def seed_build() -> None:
@@ -49,12 +48,7 @@ def without_line_numbers(text: str) -> str:
 
 
 def check_golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE or not path.exists():
-        path.write_text(text, encoding="utf-8")
-        if not UPDATE:
-            pytest.fail(f"wrote the missing golden file {path}; review it and run again")
-    assert without_line_numbers(text) == without_line_numbers(path.read_text(encoding="utf-8"))
+    golden.check_golden(GOLDEN / name, text, normalize=without_line_numbers)
 
 
 @pytest.mark.parametrize(("full", "name"), [(False, "seed_teaching.txt"), (True, "seed_full.txt")])

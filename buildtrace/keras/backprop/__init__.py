@@ -20,9 +20,13 @@ A layer family registers its pair of functions with :func:`register`::
 
 ``grads`` are in the layer's ``trainable_weights`` order. ``wrt_logits`` means ``dy`` is
 already ``dL/d(pre-activation)`` (the loss fused softmax or sigmoid with its
-crossentropy, as Keras does from ``_keras_logits``). Layers registered nowhere fall back to
-their own ``_forward`` / ``_backward`` / ``_logits`` methods (the older layers still carry
-them, until they move here too).
+crossentropy, as Keras does from ``_keras_logits``).
+
+Every built-in layer has a rule here, and so does a model used as a layer
+(``models.py``). A layer registered nowhere (your own ``Layer`` subclass, a subclassed
+``Model``, a ``TFOpLambda``) is differentiated the way TensorFlow differentiates
+everything: ``Layer._forward`` runs its ``call`` on tensors under a private tape and
+``Layer._backward`` asks that tape (``engine/gradients.py::autodiff_forward``).
 """
 
 from __future__ import annotations
@@ -57,7 +61,7 @@ def rule_for(layer: Any) -> Any | None:
 def forward(layer: Any, inputs: Any, training: bool = True) -> tuple[Any, Any]:
     """Run ``layer`` on ``inputs`` keeping what its backward pass needs: ``(outputs, cache)``."""
     rule = rule_for(layer)
-    if rule is None:
+    if rule is None:  # differentiated through the tf ops its `call` runs
         return layer._forward(inputs, training=training)  # type: ignore[no-any-return]
     return rule.forward(layer, inputs, training)  # type: ignore[no-any-return]
 
@@ -67,24 +71,17 @@ def backward(
 ) -> tuple[Any, list[Any]]:
     """``dL/d(inputs)`` (None when not ``need_dx``) and one gradient per trainable weight."""
     rule = rule_for(layer)
-    if rule is None:
-        if wrt_logits:
-            return layer._backward(dy, cache, need_dx, wrt_logits=True)  # type: ignore[no-any-return]
+    if rule is None:  # no logits to fuse with (see `has_logits`), so never `wrt_logits`
         return layer._backward(dy, cache, need_dx)  # type: ignore[no-any-return]
     return rule.backward(layer, dy, cache, need_dx, wrt_logits)  # type: ignore[no-any-return]
 
 
 def logits(layer: Any, cache: Any) -> Any:
     """The pre-activation values a forward pass kept, or None if the layer has none."""
-    rule = rule_for(layer)
-    if rule is None:
-        getter = getattr(layer, "_logits", None)
-        return getter(cache) if getter is not None else None
-    getter = getattr(rule, "logits", None)
+    getter = getattr(rule_for(layer), "logits", None)
     return getter(layer, cache) if getter is not None else None
 
 
 def has_logits(layer: Any) -> bool:
     """Whether ``layer`` can hand a loss its pre-activation values."""
-    rule = rule_for(layer)
-    return hasattr(rule if rule is not None else layer, "_logits" if rule is None else "logits")
+    return hasattr(rule_for(layer), "logits")

@@ -1,5 +1,8 @@
-"""Gradients of the activation layers (``ReLU``, ``LeakyReLU``, ``Softmax``) and of
-``Rescaling``: element-wise maps, so ``dx = f'(x) · dy``.
+"""Gradients of the activation layers (``Activation``, ``ReLU``, ``LeakyReLU``, ``Softmax``)
+and of ``Rescaling``: element-wise maps, so ``dx = f'(x) · dy``.
+
+``Activation("softmax")`` (or ``"sigmoid"``) hands its input to the loss as logits, as
+Keras 2 marks ``_keras_logits`` on the output of the activation *function*.
 
 ``Softmax`` keeps no logits for the loss: Keras 2 marks ``_keras_logits`` only on the
 output of the ``softmax`` *activation function*, not of the ``Softmax`` layer, so a
@@ -12,15 +15,42 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras import activations
 from buildtrace.keras.backprop import register
 from buildtrace.keras.layers.activation.leaky_relu import LeakyReLU
 from buildtrace.keras.layers.activation.relu import ReLU
 from buildtrace.keras.layers.activation.softmax import Softmax
+from buildtrace.keras.layers.core.activation import Activation
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
 from buildtrace.keras.ops.nn import softmax_backward
 from buildtrace.keras.ops.relu_family import relu_with_options_backward
 
 Grads = tuple[np.ndarray | None, list[np.ndarray]]
+
+
+@register(Activation)
+class ActivationGradient:
+    @staticmethod
+    def forward(layer: Activation, inputs: np.ndarray, training: bool) -> tuple[np.ndarray, Any]:
+        y = layer.activation(inputs)
+        return y, (inputs, inputs, y)
+
+    @staticmethod
+    def logits(layer: Activation, cache: Any) -> Any:
+        """The input of the activation: the logits of a softmax or sigmoid."""
+        return cache[0]
+
+    @staticmethod
+    def backward(
+        layer: Activation, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> Grads:
+        x, _, y = cache
+        if wrt_logits:
+            return dy, []
+        backward = activations.backward(layer.activation)
+        if backward is None:
+            raise NotImplementedError(f"buildtrace has no gradient for {layer.name}'s function.")
+        return backward(dy, x, y), []
 
 
 @register(ReLU)

@@ -1,4 +1,9 @@
-"""Gradient of ``Lambda``: none of its own.
+"""Gradients of the core layers: ``Dense``, ``Embedding`` and ``Lambda``.
+
+``Dense`` is ``y = f(x @ W + b)``; its rule keeps the pre-activation ``z`` so a fused
+softmax/sigmoid crossentropy can start from it (Keras's ``_keras_logits``).
+
+``Lambda`` has no gradient of its own.
 
 A ``Lambda``'s function is arbitrary Python; Keras differentiates it with TensorFlow's
 tape, op by op. buildtrace has no op-level tape for it, so a model can train through a
@@ -13,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras import activations
 from buildtrace.keras.backprop import register
+from buildtrace.keras.layers.core.dense import Dense
 from buildtrace.keras.layers.core.embedding import Embedding
 from buildtrace.keras.layers.core.lambda_layer import Lambda
 
@@ -53,3 +60,49 @@ class EmbeddingGradient:
         grad = np.zeros_like(layer.embeddings.value)
         np.add.at(grad, ids, dy.reshape(-1, dy.shape[-1]))
         return (np.zeros_like(inputs) if need_dx else None), [grad]
+
+
+@register(Dense)
+class DenseGradient:
+    """Gradients of ``y = f(x @ W + b)``: ``dz = f'·dy``, ``dW = xᵀ dz``, ``db = Σ dz``,
+    ``dx = dz Wᵀ`` (over the last axis for inputs of rank > 2)."""
+
+    @staticmethod
+    def forward(layer: Dense, inputs: np.ndarray, training: bool) -> tuple[np.ndarray, Any]:
+        z = inputs @ layer.kernel.value
+        if layer.bias is not None:
+            z += layer.bias.value
+        if layer.activation is activations.relu:
+            # ReLU in place: its gradient only needs the output, so z need not be kept.
+            np.maximum(z, 0, out=z)
+            return z, (inputs, None, z)
+        return layer.activation(z), (inputs, z, None)
+
+    @staticmethod
+    def logits(layer: Dense, cache: Any) -> Any:
+        """The pre-activation ``x @ W + b`` of a forward pass (None after a ReLU)."""
+        return cache[1]
+
+    @staticmethod
+    def backward(
+        layer: Dense, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
+        x, z, y = cache
+        if wrt_logits or layer.activation is activations.linear:
+            dz = dy  # `wrt_logits`: the loss fused softmax/sigmoid and handed back dL/dz
+        elif layer.activation is activations.relu:
+            dz = dy * (y > 0)
+        else:
+            backward = activations.backward(layer.activation)
+            if backward is None:
+                raise NotImplementedError(
+                    f"buildtrace has no gradient for the custom activation of {layer.name}."
+                )
+            dz = backward(dy, z, y if y is not None else layer.activation(z))
+        x2 = x.reshape(-1, x.shape[-1])
+        dz2 = dz.reshape(-1, dz.shape[-1])
+        grads = [x2.T @ dz2]
+        if layer.bias is not None:
+            grads.append(dz2.sum(axis=0))
+        dx = dz @ layer.kernel.value.T if need_dx else None
+        return dx, grads

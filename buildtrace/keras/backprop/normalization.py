@@ -1,4 +1,5 @@
-"""Gradient of ``LayerNormalization`` (``keras/ops/layer_normalization.py``)."""
+"""Gradients of ``BatchNormalization`` (``keras/ops/normalization.py``) and
+``LayerNormalization`` (``keras/ops/layer_normalization.py``)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,32 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.backprop import register
+from buildtrace.keras.layers.normalization.batch_normalization import BatchNormalization
 from buildtrace.keras.layers.normalization.layer_normalization import LayerNormalization
+from buildtrace.keras.ops import batch_norm_backward
 from buildtrace.keras.ops.layer_normalization import layer_norm_backward, layer_norm_forward
+
+
+@register(BatchNormalization)
+class BatchNormalizationGradient:
+    """In training the batch statistics are functions of ``x`` too; in inference mode (or
+    frozen) the layer is affine in ``x`` and its weights are not trained."""
+
+    @staticmethod
+    def forward(
+        layer: BatchNormalization, inputs: np.ndarray, training: bool
+    ) -> tuple[np.ndarray, Any]:
+        if not training or not layer.trainable:
+            return layer.call(inputs, training=False), None
+        return layer._normalize_batch(inputs)
+
+    @staticmethod
+    def backward(
+        layer: BatchNormalization, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
+        dx, dgamma, dbeta = batch_norm_backward(dy, cache)
+        grads = ([dgamma] if layer.scale else []) + ([dbeta] if layer.center else [])
+        return dx, grads
 
 
 @register(LayerNormalization)

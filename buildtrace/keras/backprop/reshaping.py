@@ -1,6 +1,7 @@
-"""Gradients of ``UpSampling2D``, ``ZeroPadding2D``, ``RepeatVector`` and ``Permute``: each
-input cell's gradient is the sum over the cells it was copied to, its own cell once the
-border is cut off, or the inverse transpose."""
+"""Gradients of the reshaping layers. ``Flatten`` and ``Reshape`` only relabel the cells, so
+the gradient is reshaped back; for ``UpSampling2D``, ``ZeroPadding2D``, ``RepeatVector``
+and ``Permute`` each input cell's gradient is the sum over the cells it was copied to,
+its own cell once the border is cut off, or the inverse transpose."""
 
 from __future__ import annotations
 
@@ -9,13 +10,31 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.backprop import register
+from buildtrace.keras.layers.reshaping.flatten import Flatten
 from buildtrace.keras.layers.reshaping.permute import Permute
 from buildtrace.keras.layers.reshaping.repeat_vector import RepeatVector
+from buildtrace.keras.layers.reshaping.reshape import Reshape
 from buildtrace.keras.layers.reshaping.up_sampling2d import UpSampling2D
 from buildtrace.keras.layers.reshaping.zero_padding2d import ZeroPadding2D
 from buildtrace.keras.ops.resize import upsample_nearest_backward, zero_pad2d_backward
 
 Grads = tuple[np.ndarray | None, list[np.ndarray]]
+
+
+@register(Flatten)
+@register(Reshape)
+class ReshapeGradient:
+    """The cells are the same, only their shape changes: reshape the gradient back."""
+
+    @staticmethod
+    def forward(layer: Flatten | Reshape, inputs: np.ndarray, training: bool) -> tuple[Any, Any]:
+        return layer.call(inputs), inputs.shape
+
+    @staticmethod
+    def backward(
+        layer: Flatten | Reshape, dy: np.ndarray, shape: Any, need_dx: bool, wrt_logits: bool
+    ) -> Grads:
+        return dy.reshape(shape), []
 
 
 @register(UpSampling2D)

@@ -7,6 +7,7 @@ from buildtrace.keras.backprop import (  # noqa: F401
     convolutional,
     core,
     merging,
+    models,
     normalization,
     pooling,
     recurrent,

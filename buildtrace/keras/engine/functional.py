@@ -242,17 +242,6 @@ class Functional(Model):
             return results
         return results[0]
 
-    def _forward(self, inputs: Any, training: bool = True) -> tuple[Any, Any]:
-        """A model used as a layer: run it on its own tape (see engine/gradients.py)."""
-        from buildtrace.keras.engine.gradients import GradientTape
-
-        tape = GradientTape(self)
-        return tape.forward(inputs, training=training), tape
-
-    def _backward(self, dy: Any, cache: Any, need_dx: bool = True) -> tuple[Any, list[Any]]:
-        grads, dx = cache.backward(dy if isinstance(dy, list) else [dy], need_dx=need_dx)
-        return dx, grads
-
     def compute_output_shape(self, input_shape: Any) -> Any:
         shapes = [x.shape for x in self.outputs]
         return shapes[0] if len(shapes) == 1 else shapes

@@ -201,8 +201,6 @@ def _announced_forward(layer: Layer, inputs: Any, training: bool = True) -> tupl
 
 def has_gradient_rule(layer: Layer) -> bool:
     """Whether ``layer`` has a backward pass of its own (a graph model: all its layers)."""
-    if backprop.rule_for(layer) is not None:
-        return True
     if hasattr(layer, "_is_graph_network"):
         # A model: one node only once it is a graph of layers that all have rules (a
         # Sequential meeting its first batch builds its graph inside `call`).
@@ -211,6 +209,8 @@ def has_gradient_rule(layer: Layer) -> bool:
             for inner in layer.layers  # type: ignore[attr-defined]
             if type(inner).__name__ != "InputLayer"
         )
+    if backprop.rule_for(layer) is not None:
+        return True
     from buildtrace.keras.engine.base_layer import Layer as BaseLayer
 
     return type(layer)._backward is not BaseLayer._backward

@@ -34,6 +34,12 @@ class KerasTensor:
 
     Example:
         >>> KerasTensor((None, 784), name="dense_input")
+        <KerasTensor: shape=(None, 784) dtype=float32>
+
+        An ``Input`` also records the layer that made it (its ``_keras_history``)::
+
+        >>> from buildtrace import keras
+        >>> keras.Input(shape=(784,), name="dense_input")
         <KerasTensor: shape=(None, 784) dtype=float32 (created by layer 'dense_input')>
     """
 

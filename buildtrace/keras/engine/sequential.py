@@ -40,7 +40,7 @@ class Sequential(functional.Functional):
         False
         >>> model.build(input_shape=(None, 784))
         >>> model.built, model.layers[0].kernel.shape
-        (True, (784, 512))
+        (True, TensorShape([784, 512]))
     """
 
     @traced

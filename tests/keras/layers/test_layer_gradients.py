@@ -53,7 +53,7 @@ def _build_float64(layer: Any, inputs: Any) -> None:
 def check_layer_gradients(
     layer: Any, inputs: Any, seed: int = 0, training: bool = True
 ) -> tuple[Any, list[np.ndarray]]:
-    """Compare ``_backward`` with finite differences; return the analytic gradients."""
+    """Compare the backward rule with finite differences; return the analytic gradients."""
     _build_float64(layer, inputs)
     outputs, cache = backprop.forward(layer, inputs, training=training)
     R = _rng(seed).normal(size=outputs.shape)
@@ -113,13 +113,13 @@ def test_dense_backward_wrt_logits_treats_dy_as_the_pre_activation_gradient(
     layer = layers.Dense(3, activation=activation)
     x = _rng(4).normal(size=(4, 5))
     _build_float64(layer, x)
-    _, cache = layer._forward(x, training=True)
+    _, cache = backprop.forward(layer, x, training=True)
     R = _rng(5).normal(size=(4, 3))
 
     def logit_loss() -> float:
         return float(((x @ layer.kernel.value + layer.bias.value) * R).sum())
 
-    dx, (dkernel, dbias) = layer._backward(R, cache, wrt_logits=True)
+    dx, (dkernel, dbias) = backprop.backward(layer, R, cache, wrt_logits=True)
     np.testing.assert_allclose(
         dkernel, numerical_gradient(logit_loss, layer.kernel.value), rtol=RTOL, atol=ATOL
     )
@@ -128,7 +128,7 @@ def test_dense_backward_wrt_logits_treats_dy_as_the_pre_activation_gradient(
     )
     np.testing.assert_allclose(dx, numerical_gradient(logit_loss, x), rtol=RTOL, atol=ATOL)
     # ...which differs from back-propagating through the activation.
-    _, (through_activation, _) = layer._backward(R, cache)
+    _, (through_activation, _) = backprop.backward(layer, R, cache)
     assert not np.allclose(dkernel, through_activation)
 
 
@@ -136,8 +136,8 @@ def test_dense_backward_skips_dx_when_not_needed() -> None:
     layer = layers.Dense(2)
     x = _rng(6).normal(size=(3, 4))
     _build_float64(layer, x)
-    y, cache = layer._forward(x)
-    dx, grads = layer._backward(np.ones_like(y), cache, need_dx=False)
+    y, cache = backprop.forward(layer, x)
+    dx, grads = backprop.backward(layer, np.ones_like(y), cache, need_dx=False)
     assert dx is None
     assert len(grads) == 2
 
@@ -167,7 +167,7 @@ def test_conv2d_backward_matches_finite_differences(
     x = _rng(8).normal(size=(2, *size, 2))
     _build_float64(layer, x)
     if kwargs.get("activation") == "relu":
-        z = layer._forward(x)[1][1]
+        z = backprop.forward(layer, x)[1][1]
         assert np.abs(z).min() > 1e-4, "test input sits on the ReLU kink"
     check_layer_gradients(layer, x)
 

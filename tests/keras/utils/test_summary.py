@@ -8,10 +8,11 @@ Regenerate with ``BUILDTRACE_UPDATE_GOLDEN=1`` and review the diff by eye.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from example_models import sample_model
+from golden import check_golden
 
 from buildtrace import keras
 
@@ -20,37 +21,15 @@ layers = keras.layers
 
 
 def _seed() -> keras.Model:
-    model = keras.Sequential(
-        [layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")]
-    )
-    model.build(input_shape=(None, 784))
-    return model
+    return sample_model("seed")
 
 
 def _branches() -> keras.Model:
-    inputs = keras.Input(shape=(784,), name="pixels")
-    wide = layers.Dense(64, activation="relu", name="wide")(inputs)
-    deep = layers.Dense(128, activation="relu", name="deep_1")(inputs)
-    deep = layers.Dense(64, activation="relu", name="deep_2")(deep)
-    merged = layers.Concatenate(name="merge")([wide, deep])
-    outputs = layers.Dense(10, activation="softmax", name="digits")(merged)
-    return keras.Model(inputs=inputs, outputs=outputs, name="two_branches")
+    return sample_model("functional_branches")
 
 
 def _cnn() -> keras.Model:
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1)),
-            layers.Conv2D(16, kernel_size=3, activation="relu"),
-            layers.MaxPooling2D(pool_size=2),
-            layers.Conv2D(32, kernel_size=3, activation="relu"),
-            layers.BatchNormalization(),
-            layers.MaxPooling2D(pool_size=2),
-            layers.Flatten(),
-            layers.Dropout(0.5),
-            layers.Dense(10, activation="softmax"),
-        ]
-    )
+    return sample_model("cnn")
 
 
 @pytest.mark.parametrize("name, make", [("seed", _seed), ("branches", _branches), ("cnn", _cnn)])
@@ -58,10 +37,7 @@ def test_summary_matches_golden(name: str, make: object) -> None:
     lines: list[str] = []
     make().summary(print_fn=lines.append)  # type: ignore[operator]
     text = "\n".join(lines) + "\n"
-    path = GOLDEN / f"summary_{name}.txt"
-    if os.environ.get("BUILDTRACE_UPDATE_GOLDEN"):
-        path.write_text(text)
-    assert text == path.read_text()
+    check_golden(GOLDEN / f"summary_{name}.txt", text)
 
 
 def test_seed_totals() -> None:

@@ -16,7 +16,7 @@ class LeakyReLU(Layer):
 
     Example:
         >>> LeakyReLU()(np.array([[-1.0, 2.0]], "float32"))
-        array([[-0.3,  2. ]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[-0.3,  2. ]], dtype=float32)>
     """
 
     @traced

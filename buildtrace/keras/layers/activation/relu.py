@@ -16,7 +16,7 @@ class ReLU(Layer):
 
     Example:
         >>> ReLU(max_value=6.0)(np.array([[-1.0, 3.0, 8.0]], "float32"))
-        array([[0., 3., 6.]], dtype=float32)
+        <tf.Tensor: shape=(1, 3), dtype=float32, numpy=array([[0., 3., 6.]], dtype=float32)>
     """
 
     @traced

@@ -16,7 +16,7 @@ class Softmax(Layer):
 
     Example:
         >>> Softmax()(np.array([[0.0, 0.0]], "float32"))
-        array([[0.5, 0.5]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[0.5, 0.5]], dtype=float32)>
     """
 
     @traced

@@ -19,7 +19,7 @@ class Activation(Layer):
 
     Example:
         >>> Activation("relu")(np.array([[-1.0, 2.0]], "float32"))
-        array([[0., 2.]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[0., 2.]], dtype=float32)>
     """
 
     @traced
@@ -31,25 +31,6 @@ class Activation(Layer):
     @traced
     def call(self, inputs: np.ndarray) -> np.ndarray:
         return self.activation(inputs)
-
-    def _forward(self, inputs: np.ndarray, training: bool = True) -> tuple[np.ndarray, Any]:
-        y = self.activation(inputs)
-        return y, (inputs, inputs, y)
-
-    def _logits(self, cache: Any) -> Any:
-        """The input of the activation: the logits of a softmax or sigmoid."""
-        return cache[0]
-
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True, wrt_logits: bool = False
-    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-        x, _, y = cache
-        if wrt_logits:
-            return dy, []
-        backward = activations.backward(self.activation)
-        if backward is None:
-            raise NotImplementedError(f"buildtrace has no gradient for {self.name}'s function.")
-        return backward(dy, x, y), []
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return tuple(input_shape)

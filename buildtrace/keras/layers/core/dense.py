@@ -25,7 +25,7 @@ class Dense(Layer):
         >>> layer = Dense(512, activation="relu")
         >>> layer.build((None, 784))
         >>> layer.kernel.shape, layer.bias.shape
-        ((784, 512), (512,))
+        (TensorShape([784, 512]), TensorShape([512]))
     """
 
     @traced
@@ -109,48 +109,6 @@ class Dense(Layer):
         if self.bias is not None:
             outputs += self.bias.value
         return self.activation(outputs)
-
-    def _forward(self, inputs: np.ndarray, training: bool = True) -> tuple[np.ndarray, Any]:
-        z = inputs @ self.kernel.value
-        if self.bias is not None:
-            z += self.bias.value
-        if self.activation is activations.relu:
-            # ReLU in place: its gradient only needs the output, so z need not be kept.
-            np.maximum(z, 0, out=z)
-            return z, (inputs, None, z)
-        return self.activation(z), (inputs, z, None)
-
-    def _logits(self, cache: Any) -> Any:
-        """The pre-activation ``x @ W + b`` of a forward pass (None after a ReLU)."""
-        return cache[1]
-
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True, wrt_logits: bool = False
-    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-        """Gradients of ``y = f(x @ W + b)``: ``dz = f'·dy``, ``dW = xᵀ dz``, ``db = Σ dz``.
-
-        ``wrt_logits``: ``dy`` is already ``dL/dz`` (the loss fused softmax/sigmoid
-        with the crossentropy, as Keras does when it finds the logits).
-        """
-        x, z, y = cache
-        if wrt_logits or self.activation is activations.linear:
-            dz = dy
-        elif self.activation is activations.relu:
-            dz = dy * (y > 0)
-        else:
-            backward = activations.backward(self.activation)
-            if backward is None:
-                raise NotImplementedError(
-                    f"buildtrace has no gradient for the custom activation of {self.name}."
-                )
-            dz = backward(dy, z, y if y is not None else self.activation(z))
-        x2 = x.reshape(-1, x.shape[-1])
-        dz2 = dz.reshape(-1, dz.shape[-1])
-        grads = [x2.T @ dz2]
-        if self.bias is not None:
-            grads.append(dz2.sum(axis=0))
-        dx = dz @ self.kernel.value.T if need_dx else None
-        return dx, grads
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
         input_shape = tuple(input_shape)

@@ -32,7 +32,7 @@ class Lambda(Layer):
     Example:
         >>> import numpy as np
         >>> Lambda(lambda x: x * 2)(np.ones((1, 2), "float32"))
-        array([[2., 2.]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[2., 2.]], dtype=float32)>
     """
 
     @traced

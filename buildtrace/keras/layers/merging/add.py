@@ -14,7 +14,7 @@ class Add(_Merge):
 
     Example:
         >>> Add()([np.ones((1, 2), "float32"), np.ones((1, 2), "float32")])
-        array([[2., 2.]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[2., 2.]], dtype=float32)>
     """
 
     def _merge_function(self, inputs: list[np.ndarray]) -> np.ndarray:

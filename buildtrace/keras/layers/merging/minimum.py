@@ -14,7 +14,7 @@ class Minimum(_Merge):
 
     Example:
         >>> Minimum()([np.full((1, 2), 2.0, "float32"), np.full((1, 2), 3.0, "float32")])
-        array([[2., 2.]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[2., 2.]], dtype=float32)>
     """
 
     def _merge_function(self, inputs: list[np.ndarray]) -> np.ndarray:

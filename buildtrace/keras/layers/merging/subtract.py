@@ -15,7 +15,7 @@ class Subtract(_Merge):
 
     Example:
         >>> Subtract()([np.full((1, 2), 2.0, "float32"), np.full((1, 2), 3.0, "float32")])
-        array([[-1., -1.]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[-1., -1.]], dtype=float32)>
     """
 
     @traced(details=lambda self, input_shape: {"input_shape": input_shape})

@@ -17,7 +17,6 @@ from buildtrace.keras import initializers
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.keras.ops import (
-    batch_norm_backward,
     batch_norm_inference,
     batch_norm_moving_update,
     batch_norm_train_forward,
@@ -115,7 +114,7 @@ class BatchNormalization(Layer):
     def call(self, inputs: np.ndarray, training: Any = None) -> np.ndarray:
         # A frozen BatchNormalization always runs in inference mode (Keras 2 since 2.1).
         if training and self.trainable:
-            return self._forward(inputs, training=True)[0]
+            return self._normalize_batch(inputs)[0]
         gamma, beta = self._scale_offset(inputs.shape[self.axis], inputs.dtype)
         return batch_norm_inference(
             inputs,
@@ -127,9 +126,10 @@ class BatchNormalization(Layer):
             self.axis,
         )
 
-    def _forward(self, inputs: np.ndarray, training: bool = True) -> tuple[np.ndarray, Any]:
-        if not training or not self.trainable:
-            return self.call(inputs, training=False), None
+    def _normalize_batch(self, inputs: np.ndarray) -> tuple[np.ndarray, Any]:
+        """Training mode: normalise with the batch's own statistics and move the moving ones
+        towards them (Keras's ``_calculate_mean_and_var`` + ``_assign_moving_average``).
+        Also returns what the backward pass (``keras/backprop/normalization.py``) needs."""
         gamma, beta = self._scale_offset(inputs.shape[self.axis], inputs.dtype)
         y, mean, var, cache = batch_norm_train_forward(inputs, gamma, beta, self.axis, self.epsilon)
         new_mean, new_var = batch_norm_moving_update(
@@ -144,13 +144,6 @@ class BatchNormalization(Layer):
         self.moving_mean.assign(new_mean)
         self.moving_variance.assign(new_var)
         return y, cache
-
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True
-    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-        dx, dgamma, dbeta = batch_norm_backward(dy, cache)
-        grads = ([dgamma] if self.scale else []) + ([dbeta] if self.center else [])
-        return dx, grads
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return tuple(input_shape)

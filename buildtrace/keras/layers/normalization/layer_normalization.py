@@ -39,8 +39,8 @@ class LayerNormalization(Layer):
     Example:
         >>> layer = LayerNormalization()
         >>> layer.build((None, 4))
-        >>> [(w.name, w.shape) for w in layer.weights]
-        [('layer_normalization/gamma:0', (4,)), ('layer_normalization/beta:0', (4,))]
+        >>> [(w.name, w.shape.as_list()) for w in layer.weights]
+        [('layer_normalization/gamma:0', [4]), ('layer_normalization/beta:0', [4])]
     """
 
     @traced

@@ -19,7 +19,7 @@ class Rescaling(Layer):
 
     Example:
         >>> Rescaling(1.0 / 255)(np.array([[255.0, 0.0]], "float32"))
-        array([[1., 0.]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[1., 0.]], dtype=float32)>
     """
 
     @traced

@@ -21,7 +21,7 @@ class Dropout(BaseRandomLayer):
 
     Example:
         >>> Dropout(0.5)(np.ones((1, 4), "float32"))  # inference: unchanged
-        array([[1., 1., 1., 1.]], dtype=float32)
+        <tf.Tensor: shape=(1, 4), dtype=float32, numpy=array([[1., 1., 1., 1.]], dtype=float32)>
     """
 
     @traced

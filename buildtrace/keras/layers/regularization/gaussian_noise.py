@@ -15,7 +15,7 @@ class GaussianNoise(BaseRandomLayer):
 
     Example:
         >>> GaussianNoise(0.1)(np.ones((1, 2), "float32"))  # inference: unchanged
-        array([[1., 1.]], dtype=float32)
+        <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[1., 1.]], dtype=float32)>
     """
 
     @traced

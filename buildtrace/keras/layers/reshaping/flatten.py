@@ -37,11 +37,6 @@ class Flatten(Layer):
             return inputs.reshape(-1, 1)
         return inputs.reshape(inputs.shape[0], -1)
 
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True
-    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-        return dy.reshape(cache.shape), []
-
     def compute_output_shape(self, input_shape: Any) -> Any:
         input_shape = tuple(input_shape)
         if len(input_shape) == 1:

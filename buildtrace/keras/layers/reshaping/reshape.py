@@ -59,11 +59,6 @@ class Reshape(Layer):
         shape = self._fix_unknown_dimension(inputs.shape[1:], self.target_shape)
         return inputs.reshape((inputs.shape[0], *shape))
 
-    def _backward(
-        self, dy: np.ndarray, cache: Any, need_dx: bool = True
-    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-        return dy.reshape(cache.shape), []
-
     def compute_output_shape(self, input_shape: Any) -> Any:
         input_shape = tuple(input_shape)
         if None in input_shape[1:]:

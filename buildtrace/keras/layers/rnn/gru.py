@@ -32,7 +32,7 @@ class GRUCell(DropoutRNNCellMixin, BaseRandomLayer):
         >>> cell = GRUCell(4)
         >>> cell.build((None, 3))
         >>> [w.shape for w in cell.weights]
-        [(3, 12), (4, 12), (2, 12)]
+        [TensorShape([3, 12]), TensorShape([4, 12]), TensorShape([2, 12])]
     """
 
     @traced

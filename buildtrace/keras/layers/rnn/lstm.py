@@ -54,7 +54,7 @@ class LSTMCell(DropoutRNNCellMixin, BaseRandomLayer):
         >>> cell = LSTMCell(4)
         >>> cell.build((None, 3))
         >>> [w.shape for w in cell.weights]
-        [(3, 16), (4, 16), (16,)]
+        [TensorShape([3, 16]), TensorShape([4, 16]), TensorShape([16])]
     """
 
     @traced

@@ -29,7 +29,7 @@ class SimpleRNNCell(DropoutRNNCellMixin, BaseRandomLayer):
         >>> cell = SimpleRNNCell(4)
         >>> cell.build((None, 3))
         >>> [w.shape for w in cell.weights]
-        [(3, 4), (4, 4), (4,)]
+        [TensorShape([3, 4]), TensorShape([4, 4]), TensorShape([4])]
     """
 
     @traced
