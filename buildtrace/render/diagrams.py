@@ -39,6 +39,13 @@ from buildtrace.render.perfetto import write_chrome_trace
 from buildtrace.render.topology import TopologyOptions, topology_source
 from buildtrace.state.model_state import model_state
 from buildtrace.trace import Event, TraceFile, iter_events, read_events
+from buildtrace.trace.reader import parse_event
+
+#: The training events a long fit writes by the million, which change nothing a diagram
+#: draws (the model's state, the build's calls): a drawing pass over a trace file already
+#: checked whole leaves their lines unparsed. (A quote inside a JSON string is escaped,
+#: so these bytes only ever match an event's own ``kind``.)
+_NOT_DRAWN = (b'"kind":"batch_end"', b'"kind":"batch_begin"')
 
 
 def is_live_model(source: Any) -> bool:
@@ -76,12 +83,15 @@ class Events:
         TypeError: ``source`` is a live model or something that holds no events.
     """
 
-    def __init__(self, source: Any, at: int | None = None) -> None:
+    def __init__(self, source: Any, at: int | None = None, *, drawn: bool = False) -> None:
         _check_source(source)
         self.at = at
         self.source: Iterable[Event]
         if isinstance(source, TraceFile):
-            self.source = source
+            # ``drawn``: only what diagrams draw is wanted, and a trace file read once
+            # already (so that where it stops is known) is then read skipping batches.
+            checked = source.count > 0 or source.error is not None
+            self.source = _Reread(lambda: _drawn_events(source)) if drawn and checked else source
         elif isinstance(source, str | os.PathLike):
             path = source
             self.source = _Reread(lambda: iter_events(path))
@@ -110,6 +120,22 @@ class _Reread:
         return iterator
 
 
+def _drawn_events(trace: TraceFile) -> Iterator[Event]:
+    """The events of a checked trace file but its batches, up to where it stops."""
+    error = trace.error
+    if error is not None and not error.line:  # stopped for a reason with no line: as it did
+        yield from trace
+        return
+    stop = error.line if error is not None and error.line else None
+    with open(trace.path, "rb") as stream:
+        for number, line in enumerate(stream, 1):
+            if stop is not None and number >= stop:
+                return
+            if not line.strip() or any(kind in line for kind in _NOT_DRAWN):
+                continue
+            yield parse_event(line.rstrip(b"\n"))
+
+
 def _check_source(source: Any) -> None:
     if is_live_model(source):
         raise TypeError(
@@ -124,7 +150,7 @@ def model_graph(source: Any, *, at: int | None = None, model: str | None = None)
     """The neutral graph of a live model, or of a trace's model at step ``at``."""
     if is_live_model(source):
         return graph_from_model(source)
-    return graph_from_state(model_state(Events(source, at)), model)
+    return graph_from_state(model_state(Events(source, at, drawn=True)), model)
 
 
 def topology_dot(
@@ -143,7 +169,7 @@ def topology_dot(
 
 def build_dot(source: Any, *, at: int | None = None, options: BuildOptions | None = None) -> str:
     """The build-trace diagram of ``source`` as DOT text."""
-    return build_source(Events(source, at), options)
+    return build_source(Events(source, at, drawn=True), options)
 
 
 def plot_model(
@@ -219,14 +245,18 @@ def plot_frames(
     Returns:
         What was written; nothing when no step was selected.
     """
-    events = Events(source)
-    frames = build_frames(Events(source, at), every=every, model=model, options=options)
+    drawn = Events(source, at, drawn=True)
+    frames = build_frames(
+        Events(source, at), every=every, model=model, options=options, build_events=drawn
+    )
     if not frames:
         return []
     path = Path(target)
     if path.suffix.lower() in (".html", ".htm"):
         subject = title or f"How {_subject(source)} is built"
-        page = frames_html(frames, title=subject, data=data_name(events), options=options)
+        page = frames_html(
+            frames, title=subject, data=data_name(Events(source, drawn=True)), options=options
+        )
         path.write_text(page, encoding="utf-8")
         note = None if dot_available() else f"{PAGE_HINT} (in {path.name})"
         return [Written(path, note)]

@@ -124,6 +124,7 @@ def build_frames(
     model: str | None = None,
     options: TopologyOptions | None = None,
     whole_trace: bool = False,
+    build_events: Iterable[Event] | None = None,
 ) -> list[Frame]:
     """One frame per selected step of ``events`` (see :func:`frame_filter`).
 
@@ -136,9 +137,11 @@ def build_frames(
         options: how to draw the topology.
         whole_trace: go on after the last build (compile, fit, evaluate...); by default
             the frames end where the last build does.
+        build_events: ``events`` less those that change no build (a long fit's batches,
+            skipped unread), to find where the build ends; by default ``events``.
     """
     selected = frame_filter(every)
-    until = None if whole_trace else build_end(events)
+    until = None if whole_trace else build_end(events if build_events is None else build_events)
     state = ModelState()
     frames: list[Frame] = []
     for index, event in enumerate(events):
