@@ -11,8 +11,12 @@ memory from ``wait4``):
 * **read once** (the unit): a plain pass of ``json.loads`` over every line;
 * **viewer store**: the viewer's reader (``tui.trace_tail.TraceTail``) and event store
   (``tui.event_store.EventStore``) loading the whole trace, as ``buildtrace tui`` does;
+* **viewer**: the viewer itself (``tui.app.create_app(TRACE)``, headless through
+  Textual's ``run_test``, as ``buildtrace tui TRACE`` starts it): its **time to first
+  screen** (until the status bar shows the first event), the time until the whole trace
+  is loaded, and its peak memory;
 * **export**: ``buildtrace export TRACE -o FILE.json`` (Perfetto);
-* **diagram**: ``buildtrace diagram TRACE --kind build -o FILE.svg``.
+* **diagram**: ``buildtrace diagram TRACE --kind build|topology|frames -o FILE``.
 
 and prints each as a ratio to reading the file once: the median over ``--repeat`` runs
 of time / time to read, and peak memory / peak memory to read.
@@ -71,6 +75,28 @@ print(len(store))
 """
 
 
+VIEWER = """
+import asyncio, sys, time
+start = time.perf_counter()
+import tui
+from tui.app import create_app
+
+async def main():
+    app = create_app(sys.argv[1], follow=False)
+    first = None
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.finished:
+            if first is None and app.query_one("#status").status.position:
+                first = time.perf_counter() - start
+            await pilot.pause(0.02 if first is None else 0.2)
+        await pilot.pause(0.1)
+        loaded = time.perf_counter() - start
+    print(f"{first:.3f} {loaded:.3f} {len(app.store)}")
+
+asyncio.run(main())
+"""
+
+
 def make_trace(path: Path, total: int) -> None:
     """The seed's build recorded for real, then a long fit's events up to ``total``."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -115,18 +141,19 @@ def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "BUILDTRACE_MNIST_STANDIN": "1"}
 
 
-def measure(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident MB of one process running ``argv``."""
+def measure(argv: list[str]) -> tuple[float, float, str]:
+    """Wall seconds, peak resident MB and the output of one process running ``argv``."""
     start = time.perf_counter()
-    process = subprocess.Popen(
-        argv, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    error = process.stderr.read().decode() if process.stderr else ""
+    with tempfile.TemporaryFile() as output, tempfile.TemporaryFile() as errors:
+        process = subprocess.Popen(argv, env=_env(), stdout=output, stderr=errors, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        output.seek(0)
+        errors.seek(0)
+        said, error = output.read().decode(), errors.read().decode()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(argv[:4])} failed: {error[-500:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, said
 
 
 def main() -> None:
@@ -147,25 +174,35 @@ def main() -> None:
     runs = {
         "read once (json.loads)": [python, "-c", READ_ONCE, str(trace)],
         "viewer store": [python, "-c", VIEWER_STORE, str(trace)],
+        "viewer (tui, headless)": [python, "-c", VIEWER, str(trace)],
         "export": [python, "-m", "buildtrace", "export", str(trace), "-o",
                    str(folder / "export.json")],
-        "diagram --kind build": [python, "-m", "buildtrace", "diagram", str(trace), "--kind",
-                                 "build", "-o", str(folder / "build.svg")],
     }  # fmt: skip
-    results: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+    for kind, output in (("build", "build.svg"), ("topology", "topology.svg"),
+                         ("frames", "frames.html")):  # fmt: skip
+        runs[f"diagram --kind {kind}"] = [python, "-m", "buildtrace", "diagram", str(trace),
+                                          "--kind", kind, "-o", str(folder / output)]  # fmt: skip
+    results: dict[str, list[tuple[float, float, str]]] = {name: [] for name in runs}
     for _ in range(args.repeat):
         for name, argv in runs.items():
             results[name].append(measure(argv))
-    base_time = statistics.median(t for t, _ in results["read once (json.loads)"])
-    base_mem = statistics.median(m for _, m in results["read once (json.loads)"])
+    base_time = statistics.median(t for t, _, _ in results["read once (json.loads)"])
+    base_mem = statistics.median(m for _, m, _ in results["read once (json.loads)"])
     print(f"{'':24} {'time s':>8} {'x read':>7} {'peak MB':>8} {'x read':>7}   (medians)")
     for name, values in results.items():
-        seconds = statistics.median(t for t, _ in values)
-        memory = statistics.median(m for _, m in values)
+        seconds = statistics.median(t for t, _, _ in values)
+        memory = statistics.median(m for _, m, _ in values)
         print(
             f"{name:24} {seconds:8.2f} {seconds / base_time:7.2f} "
             f"{memory:8.0f} {memory / base_mem:7.2f}"
         )
+    viewer = [said.split() for _, _, said in results["viewer (tui, headless)"]]
+    first = statistics.median(float(fields[0]) for fields in viewer)
+    loaded = statistics.median(float(fields[1]) for fields in viewer)
+    print(
+        f"viewer: first screen {first:.2f} s ({first / base_time:.2f} x read), whole trace "
+        f"loaded {loaded:.2f} s ({loaded / base_time:.2f} x read), {viewer[0][2]} events"
+    )
     if not args.keep:
         for path in folder.iterdir():
             path.unlink()

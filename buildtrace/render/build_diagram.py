@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import graphviz
@@ -83,12 +84,12 @@ class BuildOptions:
     dpi: int = 96
 
 
-def build_graph(events: list[Event], options: BuildOptions | None = None) -> graphviz.Digraph:
+def build_graph(events: Iterable[Event], options: BuildOptions | None = None) -> graphviz.Digraph:
     """The DOT graph of every build in ``events`` (the events up to the step to draw)."""
     return _Drawer(options or BuildOptions()).draw(build_stages(events))
 
 
-def build_source(events: list[Event], options: BuildOptions | None = None) -> str:
+def build_source(events: Iterable[Event], options: BuildOptions | None = None) -> str:
     """The DOT text of :func:`build_graph`."""
     return str(build_graph(events, options).source)
 

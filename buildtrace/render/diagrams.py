@@ -10,6 +10,10 @@ Every function takes its *source* in any of these forms:
 
 ``at=SEQ`` draws the state after the event numbered ``SEQ`` (the step a viewer stands on).
 
+A trace file is read as it is drawn, never held whole (:class:`Events`): what a diagram
+keeps is what it draws (the model's state, the build's calls), so a trace of a long fit
+(10^6 ``batch_end`` events) costs no more memory to draw than its build alone.
+
 Example:
     >>> from buildtrace.render.diagrams import plot_model, plot_build, export_perfetto
     >>> plot_model(model, "model.png", rankdir="LR")  # doctest: +SKIP
@@ -21,7 +25,7 @@ Example:
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +38,14 @@ from buildtrace.render.output import PAGE_HINT, Written, dot_available, write_do
 from buildtrace.render.perfetto import write_chrome_trace
 from buildtrace.render.topology import TopologyOptions, topology_source
 from buildtrace.state.model_state import model_state
-from buildtrace.trace import Event, TraceFile, read_events
+from buildtrace.trace import Event, TraceFile, iter_events, read_events
+from buildtrace.trace.reader import parse_event
+
+#: The training events a long fit writes by the million, which change nothing a diagram
+#: draws (the model's state, the build's calls): a drawing pass over a trace file already
+#: checked whole leaves their lines unparsed. (A quote inside a JSON string is escaped,
+#: so these bytes only ever match an event's own ``kind``.)
+_NOT_DRAWN = (b'"kind":"batch_end"', b'"kind":"batch_begin"')
 
 
 def is_live_model(source: Any) -> bool:
@@ -43,36 +54,103 @@ def is_live_model(source: Any) -> bool:
 
 
 def load_events(source: Any, at: int | None = None) -> list[Event]:
-    """The events of ``source`` (a list, a ``Trace`` or a trace file), up to ``at``.
+    """The events of ``source`` (a list, a ``Trace`` or a trace file), up to ``at``, as a list.
+
+    The diagrams themselves stream (see :class:`Events`); this is for callers that want
+    the events in hand.
 
     Raises:
         TypeError: ``source`` is a live model (it has no events: record its build with
             ``buildtrace.record`` or ``buildtrace run``), or something else.
         FileNotFoundError, TraceFormatError: the trace file is missing or not a trace.
     """
+    if isinstance(source, str | os.PathLike):
+        _check_source(source)
+        events = read_events(source)
+        return events if at is None else [e for e in events if int(e.get("seq", 0)) <= at]
+    return list(Events(source, at))
+
+
+class Events:
+    """The events of ``source`` up to ``at``, read anew each time they are iterated.
+
+    A trace file (a path, a :class:`~buildtrace.trace.TraceFile`) is read from disk on
+    every pass and never held whole; events already in memory (a list, a ``Trace``) are
+    used as they are; a one-shot iterator (a generator) is gathered once so that it can
+    be read twice (the frames need two passes: where the build ends, then the steps).
+
+    Raises:
+        TypeError: ``source`` is a live model or something that holds no events.
+    """
+
+    def __init__(self, source: Any, at: int | None = None, *, drawn: bool = False) -> None:
+        _check_source(source)
+        self.at = at
+        self.source: Iterable[Event]
+        if isinstance(source, TraceFile):
+            # ``drawn``: only what diagrams draw is wanted, and a trace file read once
+            # already (so that where it stops is known) is then read skipping batches.
+            checked = source.count > 0 or source.error is not None
+            self.source = _Reread(lambda: _drawn_events(source)) if drawn and checked else source
+        elif isinstance(source, str | os.PathLike):
+            path = source
+            self.source = _Reread(lambda: iter_events(path))
+        elif hasattr(source, "events"):
+            self.source = source.events
+        elif isinstance(source, list | tuple):
+            self.source = source
+        else:  # a generator such as iter_events(...)
+            self.source = list(source)
+
+    def __iter__(self) -> Iterator[Event]:
+        if self.at is None:
+            return iter(self.source)
+        at = self.at
+        return (event for event in self.source if int(event.get("seq", 0)) <= at)
+
+
+class _Reread:
+    """An iterable that calls ``start`` for a fresh iterator on each pass."""
+
+    def __init__(self, start: Any) -> None:
+        self.start = start
+
+    def __iter__(self) -> Iterator[Event]:
+        iterator: Iterator[Event] = self.start()
+        return iterator
+
+
+def _drawn_events(trace: TraceFile) -> Iterator[Event]:
+    """The events of a checked trace file but its batches, up to where it stops."""
+    error = trace.error
+    if error is not None and not error.line:  # stopped for a reason with no line: as it did
+        yield from trace
+        return
+    stop = error.line if error is not None and error.line else None
+    with open(trace.path, "rb") as stream:
+        for number, line in enumerate(stream, 1):
+            if stop is not None and number >= stop:
+                return
+            if not line.strip() or any(kind in line for kind in _NOT_DRAWN):
+                continue
+            yield parse_event(line.rstrip(b"\n"))
+
+
+def _check_source(source: Any) -> None:
     if is_live_model(source):
         raise TypeError(
             "a live model has no recorded build: record one with buildtrace.record(...) "
             "or `buildtrace run script.py -o trace.jsonl`, and pass the trace"
         )
-    if isinstance(source, str | os.PathLike):
-        events = read_events(source)
-    elif hasattr(source, "events"):
-        events = list(source.events)
-    elif isinstance(source, Iterable):  # a list, or a generator such as iter_events(...)
-        events = list(source)
-    else:
+    if not isinstance(source, str | os.PathLike | Iterable) and not hasattr(source, "events"):
         raise TypeError(f"cannot draw a {type(source).__name__}: give events, a Trace or a path")
-    if at is None:
-        return events
-    return [event for event in events if int(event.get("seq", 0)) <= at]
 
 
 def model_graph(source: Any, *, at: int | None = None, model: str | None = None) -> ModelGraph:
     """The neutral graph of a live model, or of a trace's model at step ``at``."""
     if is_live_model(source):
         return graph_from_model(source)
-    return graph_from_state(model_state(load_events(source, at)), model)
+    return graph_from_state(model_state(Events(source, at, drawn=True)), model)
 
 
 def topology_dot(
@@ -91,7 +169,7 @@ def topology_dot(
 
 def build_dot(source: Any, *, at: int | None = None, options: BuildOptions | None = None) -> str:
     """The build-trace diagram of ``source`` as DOT text."""
-    return build_source(load_events(source, at), options)
+    return build_source(Events(source, at, drawn=True), options)
 
 
 def plot_model(
@@ -167,15 +245,18 @@ def plot_frames(
     Returns:
         What was written; nothing when no step was selected.
     """
-    events = load_events(source)
-    upto = events if at is None else [e for e in events if int(e.get("seq", 0)) <= at]
-    frames = build_frames(upto, every=every, model=model, options=options)
+    drawn = Events(source, at, drawn=True)
+    frames = build_frames(
+        Events(source, at), every=every, model=model, options=options, build_events=drawn
+    )
     if not frames:
         return []
     path = Path(target)
     if path.suffix.lower() in (".html", ".htm"):
         subject = title or f"How {_subject(source)} is built"
-        page = frames_html(frames, title=subject, data=data_name(events))
+        page = frames_html(
+            frames, title=subject, data=data_name(Events(source, drawn=True)), options=options
+        )
         path.write_text(page, encoding="utf-8")
         note = None if dot_available() else f"{PAGE_HINT} (in {path.name})"
         return [Written(path, note)]

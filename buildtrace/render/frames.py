@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from buildtrace.narration import explain
@@ -56,10 +57,12 @@ class Frame:
         event: the event itself.
         title, text, why, mirrors: what the step means (``why`` and ``mirrors`` may be
             empty when no lesson covers the event).
-        dot: the topology at this step, as DOT text.
         index: where the event is in the trace (0 for the first event): the viewer's
             cursor on this step.
         graph: what ``dot`` draws: the model folded over the events up to ``index``.
+        options: how the topology is drawn.
+        dot: the topology at this step, as DOT text (made when first asked for: the
+            frames page draws from ``graph`` without it).
     """
 
     number: int
@@ -69,9 +72,14 @@ class Frame:
     text: str
     why: str
     mirrors: str
-    dot: str
     index: int
     graph: ModelGraph
+    options: TopologyOptions | None = field(default=None, compare=False)
+
+    @cached_property
+    def dot(self) -> str:
+        """The topology at this step, as DOT text."""
+        return topology_source(self.graph, self.options)
 
 
 def frame_filter(every: str | None) -> Callable[[Event], bool]:
@@ -110,25 +118,30 @@ def frame_filter(every: str | None) -> Callable[[Event], bool]:
 
 
 def build_frames(
-    events: Sequence[Event],
+    events: Iterable[Event],
     *,
     every: str | None = None,
     model: str | None = None,
     options: TopologyOptions | None = None,
     whole_trace: bool = False,
+    build_events: Iterable[Event] | None = None,
 ) -> list[Frame]:
     """One frame per selected step of ``events`` (see :func:`frame_filter`).
 
     Args:
-        events: the trace, in order.
+        events: the trace, in order: a list, or anything that can be read twice (a
+            :class:`~buildtrace.trace.TraceFile` streams from disk: where the build ends,
+            then the steps up to there).
         every: which steps (None: every build step of the teaching view).
         model: the model to draw (default: as :func:`graph_from_state` chooses).
         options: how to draw the topology.
         whole_trace: go on after the last build (compile, fit, evaluate...); by default
             the frames end where the last build does.
+        build_events: ``events`` less those that change no build (a long fit's batches,
+            skipped unread), to find where the build ends; by default ``events``.
     """
     selected = frame_filter(every)
-    until = None if whole_trace else build_end(events)
+    until = None if whole_trace else build_end(events if build_events is None else build_events)
     state = ModelState()
     frames: list[Frame] = []
     for index, event in enumerate(events):
@@ -141,9 +154,8 @@ def build_frames(
         graph.step = f"step {len(frames) + 1} · {_caption(event)}"
         title, text, why, mirrors = explain_step(event, state)
         seq = int(event.get("seq", len(frames)))
-        dot = topology_source(graph, options)
         number = len(frames) + 1
-        frames.append(Frame(number, seq, event, title, text, why, mirrors, dot, index, graph))
+        frames.append(Frame(number, seq, event, title, text, why, mirrors, index, graph, options))
     return frames
 
 
@@ -170,7 +182,7 @@ def is_standin(label: str | None) -> bool:
     return label == STANDIN_LABEL
 
 
-def build_end(events: Sequence[Event]) -> int | None:
+def build_end(events: Iterable[Event]) -> int | None:
     """The ``seq`` where the last build of ``events`` ends (None if nothing was built).
 
     A trigger (``fit`` building a model on its first batch) is not counted: it goes on

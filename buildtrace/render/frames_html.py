@@ -1,7 +1,12 @@
 """The frames as one self-contained HTML page: a handout that steps through a build.
 
-One file, nothing to install and no server: every picture is inline SVG, the styles and
-the few lines of script are in the page. The arrow keys (or the buttons, or the slider)
+One file, nothing to install and no server: the picture is inline SVG, the styles and
+the few lines of script are in the page. The frames share one picture
+(:mod:`~buildtrace.render.frames_picture`): the topology laid out once, every look of a
+box drawn once, and each frame saying in numbers (``data-nodes``, ``data-edges``,
+``data-title``) what it changes, which the script applies; a 100-layer model's page
+is a few MB, not 400. A model drawn with nested models expanded gets a picture per
+frame instead. The arrow keys (or the buttons, or the slider)
 step through the frames; each frame shows the topology at that step and, beside it,
 what the step means (title, the Keras 2 function it mirrors, the text, why). Printed,
 the page gives one frame per sheet.
@@ -18,9 +23,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from buildtrace.render import style
 from buildtrace.render.escape import html_text as escape
 from buildtrace.render.frames import Frame, is_standin
+from buildtrace.render.frames_picture import FrameChanges, SharedPicture, shared_picture
 from buildtrace.render.output import PAGE_HINT, DotMissing, fit_viewbox, render_many
+from buildtrace.render.topology import TopologyOptions
 
 _CODE = re.compile(r"`([^`]+)`")
 _SVG_START = re.compile(r"<svg\b")
@@ -52,6 +60,8 @@ aside .where { color: var(--muted); font-size: .85rem; }
 code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: .92em;
        background: #eceff1; padding: 0 .2em; border-radius: .2em; overflow-wrap: anywhere; }
 .hint { color: #b71c1c; }
+.edge.unknown path { stroke: %GHOST%; stroke-dasharray: 5,2; }
+.edge.unknown polygon { stroke: %GHOST%; fill: %GHOST%; }
 .data { color: var(--muted); font-size: .9rem; }
 .data.standin { color: #b71c1c; font-weight: bold; border: 2px solid #b71c1c;
                 border-radius: .3rem; padding: 0 .4rem; }
@@ -68,8 +78,56 @@ SCRIPT = """
   const slider = document.getElementById('slider');
   const count = document.getElementById('count');
   let current = 0;
+  const picture = document.getElementById('picture');
+  function pairs(text) {
+    const numbers = (text || '').split(' ').filter(Boolean).map(Number);
+    const found = [];
+    for (let i = 0; i + 1 < numbers.length; i += 2) found.push([numbers[i], numbers[i + 1]]);
+    return found;
+  }
+  // The shared picture as frame `index` shows it: every change up to it, applied.
+  function draw(index) {
+    if (!picture) return;
+    const looks = new Map(), arrows = new Map();
+    let title = 0;
+    for (let i = 0; i <= index; i++) {
+      const data = frames[i].dataset;
+      pairs(data.nodes).forEach(([slot, look]) => looks.set(slot, look));
+      pairs(data.edges).forEach(([edge, state]) => arrows.set(edge, state));
+      title = Number(data.title);
+    }
+    picture.querySelectorAll('.slot').forEach((use, slot) => {
+      const look = looks.has(slot) ? looks.get(slot) : -1;
+      use.style.display = look < 0 ? 'none' : '';
+      if (look >= 0) use.setAttribute('href', '#look-' + look);
+    });
+    picture.querySelectorAll('.edge').forEach((edge, number) => {
+      const state = arrows.get(number) || 0;
+      edge.style.display = state ? '' : 'none';
+      edge.classList.toggle('unknown', state === 2);
+    });
+    picture.querySelector('.title').setAttribute('href', '#title-' + title);
+    frames[index].querySelector('.picture').appendChild(picture);
+  }
+  // Printed, every frame gets its own copy of the picture as that frame shows it.
+  window.addEventListener('beforeprint', () => {
+    if (!picture) return;
+    frames.forEach((frame, i) => {
+      draw(i);
+      const copy = picture.cloneNode(true);
+      copy.removeAttribute('id');
+      copy.querySelector('defs').remove();
+      copy.classList.add('copy');
+      frame.querySelector('.picture').appendChild(copy);
+    });
+  });
+  window.addEventListener('afterprint', () => {
+    document.querySelectorAll('svg.copy').forEach((copy) => copy.remove());
+    draw(current);
+  });
   function show(index) {
     current = Math.max(0, Math.min(frames.length - 1, index));
+    draw(current);
     frames.forEach((frame, i) => frame.classList.toggle('current', i === current));
     slider.value = current + 1;
     count.textContent = (current + 1) + ' / ' + frames.length;
@@ -91,7 +149,11 @@ SCRIPT = """
 
 
 def frames_html(
-    frames: Sequence[Frame], *, title: str = "How the model is built", data: str | None = None
+    frames: Sequence[Frame],
+    *,
+    title: str = "How the model is built",
+    data: str | None = None,
+    options: TopologyOptions | None = None,
 ) -> str:
     """The whole page, as text (write it with ``Path.write_text(..., encoding="utf-8")``).
 
@@ -100,19 +162,24 @@ def frames_html(
         title: the page's title.
         data: what the trace trained on (:func:`~buildtrace.render.frames.data_name`),
             named in the header on every frame; the stand-in digits stand out.
+        options: how the topology is drawn (as the frames were made).
     """
     try:
-        pictures = [
-            _inline_svg(svg.decode("utf-8"), f.number)
-            for svg, f in zip(render_many([f.dot for f in frames], "svg"), frames)
-        ]
+        shared = shared_picture(list(frames), options) if frames else None
+        pictures = [""] * len(frames) if shared else _separate_pictures(frames)
     except DotMissing:
+        shared = None
         hint = f'<p class="hint">{escape(PAGE_HINT)}.</p>'
         pictures = [f"{hint}<pre>{escape(frame.dot)}</pre>" for frame in frames]
-    sections = "\n".join(_section(frame, picture) for frame, picture in zip(frames, pictures))
+    changes = shared.changes if shared else [None] * len(frames)
+    sections = "\n".join(
+        _section(frame, picture, change)
+        for frame, picture, change in zip(frames, pictures, changes)
+    )
     if not frames:
         sections = '<section class="frame current"><p>No build steps in this trace.</p></section>'
     total = max(len(frames), 1)
+    svg = _shared_svg(shared, (options or TopologyOptions()).dpi) if shared else ""
     return f"""<!doctype html>
 <html lang="en">
 <head>
@@ -120,7 +187,7 @@ def frames_html(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="buildtrace">
 <title>{escape(title)}</title>
-<style>{STYLE}</style>
+<style>{STYLE.replace("%GHOST%", style.GHOST.border)}</style>
 </head>
 <body>
 <header>
@@ -133,10 +200,37 @@ def frames_html(
 <main>
 {sections}
 </main>
+<div hidden>{svg}</div>
 <script>{SCRIPT}</script>
 </body>
 </html>
 """
+
+
+def _separate_pictures(frames: Sequence[Frame]) -> list[str]:
+    """A whole picture per frame (for what the shared picture does not draw: clusters)."""
+    return [
+        _inline_svg(svg.decode("utf-8"), f.number)
+        for svg, f in zip(render_many([f.dot for f in frames], "svg"), frames)
+    ]
+
+
+def _shared_svg(shared: SharedPicture, dpi: int) -> str:
+    """The one picture the frames share, every slot and arrow hidden until a frame shows it."""
+    scale = dpi / 72
+    slots = "".join(
+        f'<use class="slot" x="{x:.2f}" y="{y:.2f}" style="display:none"/>' for x, y in shared.slots
+    )
+    edges = "".join(f'<g class="edge" style="display:none">{edge}</g>' for edge in shared.edges)
+    return (
+        f'<svg id="picture" xmlns="http://www.w3.org/2000/svg" '
+        f'width="{shared.width * scale:.0f}pt" height="{shared.height * scale:.0f}pt" '
+        f'viewBox="0 0 {shared.width:.2f} {shared.height:.2f}">'
+        f"<defs>{''.join(shared.defs)}</defs>"
+        f'<rect width="100%" height="100%" fill="white"/>'
+        f"<g>{edges}</g><g>{slots}</g>"
+        f'<use class="title" x="{shared.width / 2:.2f}" y="{shared.title_y:.2f}"/></svg>'
+    )
 
 
 def _data_badge(data: str | None) -> str:
@@ -147,7 +241,7 @@ def _data_badge(data: str | None) -> str:
     return f'<span class="{css}">Data: {escape(data)}</span>\n'
 
 
-def _section(frame: Frame, picture: str) -> str:
+def _section(frame: Frame, picture: str, change: FrameChanges | None = None) -> str:
     parts = [
         f'<p class="step">step {frame.number} · seq {frame.seq}</p>',
         f"<h2>{_inline(frame.title)}</h2>",
@@ -161,8 +255,13 @@ def _section(frame: Frame, picture: str) -> str:
     if src:
         parts.append(f'<p class="where">buildtrace source: <code>{escape(str(src))}</code></p>')
     aside = "\n".join(parts)
+    shows = ""
+    if change is not None:  # numbers only: which look, arrow and title (frames_picture)
+        nodes = " ".join(f"{slot} {look}" for slot, look in change.nodes)
+        edges = " ".join(f"{edge} {state}" for edge, state in change.edges)
+        shows = f' data-nodes="{nodes}" data-edges="{edges}" data-title="{change.title}"'
     return (
-        f'<section class="frame" id="step-{frame.number}" data-seq="{frame.seq}">\n'
+        f'<section class="frame" id="step-{frame.number}" data-seq="{frame.seq}"{shows}>\n'
         f'<div class="picture">{picture}</div>\n<aside>\n{aside}\n</aside>\n</section>'
     )
 
