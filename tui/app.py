@@ -15,54 +15,41 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from rich.style import Style
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.screen import Screen
-from textual.widgets import Log
+from textual.widget import Widget
 
 from buildtrace.lessons.walkthrough import Lesson
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace.events import TRAINING_KINDS, short_name
 from tui.breakpoints import Breakpoints
 from tui.child_run import ChildRun, exit_description
+from tui.commands import KeyCommands
 from tui.data_label import label_in_output, label_of_event
 from tui.event_store import EventStore
-from tui.keymap import FOOTER_DROP_ORDER, KEYMAP, bindings
+from tui.keymap import FOOTER_DROP_ORDER, bindings
 from tui.labels import counted, seq_of
 from tui.lesson_run import LessonRun
 from tui.motion_actions import Motion, MotionActions
-from tui.panel_layout import PanelLayout, is_compact
+from tui.panel_layout import TABS, PanelLayout, is_compact
+from tui.panel_spec import Moment, PanelSpec
+from tui.panels import PANEL_SPECS, in_place
 from tui.screens.help_screen import HelpScreen
 from tui.screens.zoom_screen import ZoomScreen
 from tui.stepper import Outcome, Stepper
 from tui.theme_styles import ThemeStyles
 from tui.trace_reader import EventsArrived, OutputArrived, SourceEnded, TraceFailed, TraceReader
-from tui.widgets import (
-    ExplainPanel,
-    KeyFooter,
-    LessonPanel,
-    ModelPanel,
-    PanelTabs,
-    SearchBar,
-    StackPanel,
-    Status,
-    StatusBar,
-    TimelineView,
-    TopologyPanel,
-    TrainingCursor,
-    TrainingPanel,
-)
-
-#: What the data is called when neither the trace nor the script's output names it.
-UNNAMED_DATA = "unnamed"
+from tui.widgets import ExplainPanel, KeyFooter, LessonPanel, PanelTabs, Status, StatusBar
+from tui.widgets.log_panel import ScriptOutput
+from tui.widgets.training_panel import UNNAMED_DATA
 
 #: Seconds between refreshes of what changes by itself (status, follow); the curves
 #: redraw every other tick. Watching must cost training little: its CPU is shared.
@@ -82,8 +69,13 @@ class BuildTraceApp(MotionActions):
     """
 
     # Absolute, so that subclasses elsewhere (benchmarks) find it too.
-    CSS_PATH = Path(__file__).with_name("app.tcss")
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(__file__).with_name("app.tcss"),
+        *(spec.css for spec in PANEL_SPECS if spec.css is not None),
+    ]
     TITLE = "buildtrace"
+    # The command palette offers every key (tui.commands), then Textual's own commands.
+    COMMANDS = MotionActions.COMMANDS | {KeyCommands}
     BINDINGS: ClassVar[list[BindingType]] = bindings()
     # Presenter mode on a zoomed-in terminal (a projector) has few rows: the screen
     # gets -short below 30 rows, and the stylesheet drops the large digits there.
@@ -113,7 +105,9 @@ class BuildTraceApp(MotionActions):
         self.breakpoints = Breakpoints()
         self.reader = TraceReader(trace_path, self.post_message, run=run, follow=follow_file)
         self.theme_styles = ThemeStyles.from_variables({})
-        self._projector_styles = self.theme_styles.for_projector()
+        self.projector_styles = self.theme_styles.for_projector()
+        self._panels: list[tuple[PanelSpec, Widget]] = []
+        self._moment = Moment(-1, None, ModelState(), self.theme_styles)
         #: Whether the source is over, and the child's exit status if there was one.
         self.finished = False
         self.exit_code: int | None = None
@@ -134,26 +128,29 @@ class BuildTraceApp(MotionActions):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        # The panels go where they declare (tui.panels); the shell holds the places.
         yield StatusBar(id="status")
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield TimelineView(self.store, self.breakpoints, id="timeline")
-                yield SearchBar(id="search")
+                for spec in in_place("left"):
+                    yield from spec.widgets(self)
             with Vertical(id="right"):
                 yield LessonPanel(id="lesson")
-                yield PanelTabs(id="tabs")
-                yield ExplainPanel(id="explain")
-                with Horizontal(id="middle"):
-                    yield ModelPanel(id="model")
-                    yield TopologyPanel(id="topology")
-                with Horizontal(id="bottom"):
-                    yield StackPanel(id="stack")
-                    yield TrainingPanel(id="training")
-                yield Log(id="log", max_lines=2000)
+                yield PanelTabs(TABS, id="tabs")
+                for spec in in_place("right"):
+                    yield from spec.widgets(self)
+                for row in ("middle", "bottom"):
+                    with Horizontal(id=row):
+                        for spec in in_place(row):
+                            yield from spec.widgets(self)
+                for spec in in_place("below"):
+                    yield from spec.widgets(self)
         yield KeyFooter(drop_order=FOOTER_DROP_ORDER)
 
     def on_mount(self) -> None:
-        self.query_one("#log", Log).border_title = "script output"
+        self._panels = [
+            (spec, self.query_one(f"#{spec.name}")) for spec in PANEL_SPECS if spec.refresh
+        ]
         self._restyle()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
         if self.child is not None:
@@ -171,7 +168,7 @@ class BuildTraceApp(MotionActions):
 
     def _restyle(self) -> None:
         self.theme_styles = ThemeStyles.from_variables(self.get_css_variables())
-        self._projector_styles = self.theme_styles.for_projector()
+        self.projector_styles = self.theme_styles.for_projector()
         self._show_cursor()
 
     def on_unmount(self) -> None:
@@ -205,7 +202,7 @@ class BuildTraceApp(MotionActions):
     def on_output_arrived(self, message: OutputArrived) -> None:
         if not self.is_running:
             return  # shutting down: the widgets are gone
-        self.query_one("#log", Log).write(message.text)
+        self.query_one(ScriptOutput).write(message.text)
         label = label_in_output(message.text)
         if label and not self.data_label:  # a field of the trace says it better
             self.data_label = label
@@ -263,7 +260,7 @@ class BuildTraceApp(MotionActions):
             self._show_status()
         if self._curves_dirty and self._ticks % 2 == 0:
             self._curves_dirty = False
-            self._show_training()
+            self._show_live()
 
     # ------------------------------------------------------------------ cursor
     def watch_cursor(self) -> None:
@@ -276,49 +273,27 @@ class BuildTraceApp(MotionActions):
         self._show_status()
 
     def _show_cursor(self) -> None:
-        index = self.cursor
-        store = self.store
+        """Redraw every panel for the cursor (each by its own ``refresh``)."""
+        index, store = self.cursor, self.store
         event = store.events[index] if 0 <= index < len(store) else None
         state = store.model_at(index) if event is not None else ModelState()
-        frames = list(state.stack.frames)
-        self.timeline.move_cursor(index)
-        styles = self.theme_styles
-        explain = self.query_one(ExplainPanel)
         zoom = self.screen if isinstance(self.screen, ZoomScreen) else None
-        if explain.display or zoom is not None:
-            src = store.source_of(index) if event is not None else None
-            explain.show(event, src, state, styles)
+        self._moment = Moment(index, event, state, self.theme_styles, zoomed=zoom is not None)
+        for spec, widget in self._panels:
+            spec.refresh(widget, self, self._moment)  # type: ignore[misc]
         if zoom is not None:
             seq = seq_of(event, index)
             title = "what this step does" + (f" · seq {seq}" if seq is not None else "")
-            zoom.show(title, explain.whole())
-        self.query_one(StackPanel).show(frames, event, styles)
-        self.query_one(ModelPanel).show(state, event, styles)
-        diagram_styles = self._projector_styles if self.presenting else styles
-        self.query_one(TopologyPanel).show(state, diagram_styles)
-        self._show_training(moved=True)
+            zoom.show(title, self.query_one(ExplainPanel).whole())
         self._show_status()
         self.show_lesson(state)
 
-    def _show_training(self, *, moved: bool = False) -> None:
-        """Redraw training (``moved``: only if the cursor's place in training changed)."""
-        panel = self.query_one(TrainingPanel)
-        if not panel.display:
-            return
-        store, index = self.store, self.cursor
-        cursor = None
-        if 0 <= index < len(store) and store.count("train_begin", index):
-            batches = store.count("batch_end", index)
-            logs = store.training.batch_logs[batches - 1][1] if batches else None
-            epoch = store.events[index].get("epoch")
-            if not isinstance(epoch, int):  # an event of no epoch: the last one begun
-                epoch = max(store.count("epoch_begin", index) - 1, 0)
-            cursor = TrainingCursor(batches, epoch, logs)
-        if moved and panel.drawn and cursor == panel.cursor:
-            return  # the live curves redraw on the tick, not on every key
-        paused = self.child is not None and self.child.paused
-        data = self.data_label or UNNAMED_DATA
-        panel.show(store.training, cursor, self.theme_styles, paused=paused, data=data)
+    def _show_live(self) -> None:
+        """Redraw the panels that follow a live run (the curves), at the same cursor."""
+        moment = replace(self._moment, moved=False)
+        for spec, widget in self._panels:
+            if spec.live:
+                spec.refresh(widget, self, moment)  # type: ignore[misc]
 
     def _show_status(self) -> None:
         store, index = self.store, self.cursor
@@ -393,13 +368,6 @@ class BuildTraceApp(MotionActions):
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The command palette: every action of the key map, then Textual's own."""
-        for key in KEYMAP:
-            callback = partial(self.run_action, key.action)
-            yield SystemCommand(key.description.capitalize(), f"key: {key.shown_keys}", callback)
-        yield from super().get_system_commands(screen)
 
 
 def create_app(
