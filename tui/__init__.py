@@ -12,11 +12,13 @@ Adding a panel:
     from it the shell (:mod:`tui.app`) composes the widget in its place, the layouts
     (:mod:`tui.panel_layout`: wide, small-screen tabs, presenter mode) show and hide it,
     the key map binds its key (help screen, footer, zoom screen and the command palette,
-    :mod:`tui.commands`, follow), and a lesson step's ``show`` can mark it. That is one
-    file (two with its ``.tcss``); before the registry it was 7 files in 11 places (the
-    widget, ``widgets/__init__.py`` twice, ``app.py`` three times: import, compose,
-    redraw; ``panel_layout.py`` twice: panels and tabs; ``keymap.py``, ``app.tcss`` and
-    the lesson's panel names in ``lesson_actions.py``).
+    :mod:`tui.commands`, follow), a lesson step's ``show`` can mark it, and the
+    stylesheet's rules for every panel apply to it (the shell gives it the class
+    ``panel``). That is one file (two with its ``.tcss``). Before the registry it was 7
+    files in 13 places: the widget; ``widgets/__init__.py`` twice (import, ``__all__``);
+    ``app.py`` three times (import, compose, redraw); ``panel_layout.py`` twice (panels,
+    tabs); ``keymap.py``; ``app.tcss`` three times (title rule, compact, lesson accent);
+    and the lesson's panel names in ``lesson_actions.py``.
 
 The shell, :class:`tui.app.BuildTraceApp`, is built from mixins, each a module:
 :mod:`tui.panel_actions` (layout, zoom), :mod:`tui.find_actions` (breakpoints, search),

@@ -107,9 +107,14 @@ class PanelSpec:
         return f"show/hide {self.title}" + (" (small screen: its tab)" if self.tab else "")
 
     def widgets(self, app: BuildTraceApp) -> Iterable[Widget]:
-        """Its widgets, made for ``app``."""
+        """Its widgets, made for ``app`` (the panel itself gets the class ``panel``)."""
         if self.compose is not None:
-            return self.compose(app)
-        if self.widget is None:
+            made = list(self.compose(app))
+        elif self.widget is not None:
+            made = [self.widget(id=self.name)]
+        else:
             raise ValueError(f"panel {self.name!r} declares neither a widget nor compose")
-        return [self.widget(id=self.name)]
+        for widget in made:
+            # The stylesheet's rules for every panel (title rule, lesson accent) use it.
+            widget.set_class(widget.id == self.name, "panel")
+        return made
