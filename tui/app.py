@@ -13,63 +13,45 @@ Example:
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path, PurePath
 from typing import ClassVar
 
-from rich.style import Style
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
-from textual.screen import Screen
-from textual.widgets import Log
+from textual.widget import Widget
 
 from buildtrace.lessons.walkthrough import Lesson
 from buildtrace.state.model_state import ModelState
-from buildtrace.trace.events import TRAINING_KINDS, short_name
 from tui.breakpoints import Breakpoints
-from tui.child_run import ChildRun, exit_description
-from tui.data_label import label_in_output, label_of_event
+from tui.child_run import ChildRun
+from tui.commands import KeyCommands
 from tui.event_store import EventStore
-from tui.keymap import FOOTER_DROP_ORDER, KEYMAP, bindings
-from tui.labels import counted, seq_of
+from tui.keymap import FOOTER_DROP_ORDER, bindings
+from tui.labels import seq_of
 from tui.lesson_run import LessonRun
-from tui.motion_actions import Motion, MotionActions
-from tui.panel_layout import PanelLayout, is_compact
+from tui.motion_actions import Motion
+from tui.panel_layout import TABS, PanelLayout, is_compact
+from tui.panel_spec import Moment, PanelSpec
+from tui.panels import PANEL_SPECS, in_place
+from tui.run_actions import RunActions
 from tui.screens.help_screen import HelpScreen
 from tui.screens.zoom_screen import ZoomScreen
 from tui.stepper import Outcome, Stepper
 from tui.theme_styles import ThemeStyles
-from tui.trace_reader import EventsArrived, OutputArrived, SourceEnded, TraceFailed, TraceReader
-from tui.widgets import (
-    ExplainPanel,
-    KeyFooter,
-    LessonPanel,
-    ModelPanel,
-    PanelTabs,
-    SearchBar,
-    StackPanel,
-    Status,
-    StatusBar,
-    TimelineView,
-    TopologyPanel,
-    TrainingCursor,
-    TrainingPanel,
-)
-
-#: What the data is called when neither the trace nor the script's output names it.
-UNNAMED_DATA = "unnamed"
+from tui.trace_reader import TraceReader
+from tui.widgets import ExplainPanel, KeyFooter, LessonPanel, PanelTabs, StatusBar
 
 #: Seconds between refreshes of what changes by itself (status, follow); the curves
 #: redraw every other tick. Watching must cost training little: its CPU is shared.
 TICK = 0.25
 
 
-class BuildTraceApp(MotionActions):
+class BuildTraceApp(RunActions):
     """The viewer. Build it with :func:`create_app`.
 
     Args:
@@ -82,8 +64,13 @@ class BuildTraceApp(MotionActions):
     """
 
     # Absolute, so that subclasses elsewhere (benchmarks) find it too.
-    CSS_PATH = Path(__file__).with_name("app.tcss")
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
+        Path(__file__).with_name("app.tcss"),
+        *(spec.css for spec in PANEL_SPECS if spec.css is not None),
+    ]
     TITLE = "buildtrace"
+    # The command palette offers every key (tui.commands), then Textual's own commands.
+    COMMANDS = RunActions.COMMANDS | {KeyCommands}
     BINDINGS: ClassVar[list[BindingType]] = bindings()
     # Presenter mode on a zoomed-in terminal (a projector) has few rows: the screen
     # gets -short below 30 rows, and the stylesheet drops the large digits there.
@@ -113,7 +100,9 @@ class BuildTraceApp(MotionActions):
         self.breakpoints = Breakpoints()
         self.reader = TraceReader(trace_path, self.post_message, run=run, follow=follow_file)
         self.theme_styles = ThemeStyles.from_variables({})
-        self._projector_styles = self.theme_styles.for_projector()
+        self.projector_styles = self.theme_styles.for_projector()
+        self._panels: list[tuple[PanelSpec, Widget]] = []
+        self._moment = Moment(-1, None, ModelState(), self.theme_styles)
         #: Whether the source is over, and the child's exit status if there was one.
         self.finished = False
         self.exit_code: int | None = None
@@ -134,26 +123,29 @@ class BuildTraceApp(MotionActions):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
+        # The panels go where they declare (tui.panels); the shell holds the places.
         yield StatusBar(id="status")
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield TimelineView(self.store, self.breakpoints, id="timeline")
-                yield SearchBar(id="search")
+                for spec in in_place("left"):
+                    yield from spec.widgets(self)
             with Vertical(id="right"):
                 yield LessonPanel(id="lesson")
-                yield PanelTabs(id="tabs")
-                yield ExplainPanel(id="explain")
-                with Horizontal(id="middle"):
-                    yield ModelPanel(id="model")
-                    yield TopologyPanel(id="topology")
-                with Horizontal(id="bottom"):
-                    yield StackPanel(id="stack")
-                    yield TrainingPanel(id="training")
-                yield Log(id="log", max_lines=2000)
+                yield PanelTabs(TABS, id="tabs")
+                for spec in in_place("right"):
+                    yield from spec.widgets(self)
+                for row in ("middle", "bottom"):
+                    with Horizontal(id=row):
+                        for spec in in_place(row):
+                            yield from spec.widgets(self)
+                for spec in in_place("below"):
+                    yield from spec.widgets(self)
         yield KeyFooter(drop_order=FOOTER_DROP_ORDER)
 
     def on_mount(self) -> None:
-        self.query_one("#log", Log).border_title = "script output"
+        self._panels = [
+            (spec, self.query_one(f"#{spec.name}")) for spec in PANEL_SPECS if spec.refresh
+        ]
         self._restyle()
         self.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
         if self.child is not None:
@@ -171,7 +163,7 @@ class BuildTraceApp(MotionActions):
 
     def _restyle(self) -> None:
         self.theme_styles = ThemeStyles.from_variables(self.get_css_variables())
-        self._projector_styles = self.theme_styles.for_projector()
+        self.projector_styles = self.theme_styles.for_projector()
         self._show_cursor()
 
     def on_unmount(self) -> None:
@@ -179,73 +171,6 @@ class BuildTraceApp(MotionActions):
         if self.child is not None:
             self.child.stop()
             self.child.cleanup()
-
-    # ------------------------------------------------------------------ ingestion
-    def on_events_arrived(self, message: EventsArrived) -> None:
-        if not self.is_running:
-            return  # shutting down: the widgets are gone
-        new = self.store.extend(message.events)
-        # Events live as long as the viewer: keep them out of the garbage collector's
-        # full sweeps, whose pauses would otherwise show up as slow keys on long runs.
-        gc.freeze()
-        self.timeline.add_events(new)
-        self._live_dirty = True
-        events = self.store.events
-        for index in new:
-            label = label_of_event(events[index])
-            if label:
-                self.data_label = label
-        if self._pending is not None:
-            self._resolve_pending()
-        elif self.cursor < 0 and not self.follow:
-            first = self.stepper.step(-1, "home")
-            if isinstance(first, int):
-                self.cursor = first
-
-    def on_output_arrived(self, message: OutputArrived) -> None:
-        if not self.is_running:
-            return  # shutting down: the widgets are gone
-        self.query_one("#log", Log).write(message.text)
-        label = label_in_output(message.text)
-        if label and not self.data_label:  # a field of the trace says it better
-            self.data_label = label
-            self._live_dirty = True
-
-    def on_source_ended(self, message: SourceEnded) -> None:
-        if not self.is_running:
-            return  # shutting down: the widgets are gone
-        self.stepper.live = False
-        self.finished, self.exit_code = True, message.returncode
-        last = self.store.events[-1] if self.store.events else {}
-        if message.returncode not in (None, 0):
-            if not (last.get("kind") == "raise" and last.get("uncaught")):
-                # Killed, or died before it could say why: the last event says it.
-                self._add_exit_event(message.returncode)
-                last = self.store.events[-1]
-            self.failure = f"{last.get('error_type')}: {last.get('message')}"
-            self.notify(self.failure, title="the script failed", severity="error", timeout=10)
-            self.show_panel("log")
-        if self._pending is not None:
-            self._resolve_pending()
-        self.lesson_update()
-        self._live_dirty = True
-
-    def _add_exit_event(self, code: int | None) -> None:
-        lines = self.child.log_tail(3) if self.child is not None else []
-        event = {
-            "v": 1, "seq": len(self.store), "t": 0.0, "kind": "raise", "name": "<script>",
-            "depth": 0, "layer": None, "error_type": "ChildExited", "origin": True,
-            "uncaught": True, "message": f"{exit_description(code)}. " + " ".join(lines),
-        }  # fmt: skip
-        self.timeline.add_events(self.store.extend([event]))
-
-    def on_trace_failed(self, message: TraceFailed) -> None:
-        if not self.is_running:
-            return  # shutting down: the widgets are gone
-        self.stepper.live = False
-        self.failure = message.error
-        self.notify(message.error, title="cannot read the trace", severity="error", timeout=10)
-        self._live_dirty = True
 
     def _tick(self) -> None:
         if not self.is_running:
@@ -263,7 +188,7 @@ class BuildTraceApp(MotionActions):
             self._show_status()
         if self._curves_dirty and self._ticks % 2 == 0:
             self._curves_dirty = False
-            self._show_training()
+            self._show_live()
 
     # ------------------------------------------------------------------ cursor
     def watch_cursor(self) -> None:
@@ -276,130 +201,30 @@ class BuildTraceApp(MotionActions):
         self._show_status()
 
     def _show_cursor(self) -> None:
-        index = self.cursor
-        store = self.store
+        """Redraw every panel for the cursor (each by its own ``refresh``)."""
+        index, store = self.cursor, self.store
         event = store.events[index] if 0 <= index < len(store) else None
         state = store.model_at(index) if event is not None else ModelState()
-        frames = list(state.stack.frames)
-        self.timeline.move_cursor(index)
-        styles = self.theme_styles
-        explain = self.query_one(ExplainPanel)
         zoom = self.screen if isinstance(self.screen, ZoomScreen) else None
-        if explain.display or zoom is not None:
-            src = store.source_of(index) if event is not None else None
-            explain.show(event, src, state, styles)
+        self._moment = Moment(index, event, state, self.theme_styles, zoomed=zoom is not None)
+        for spec, widget in self._panels:
+            spec.refresh(widget, self, self._moment)  # type: ignore[misc]
         if zoom is not None:
             seq = seq_of(event, index)
             title = "what this step does" + (f" · seq {seq}" if seq is not None else "")
-            zoom.show(title, explain.whole())
-        self.query_one(StackPanel).show(frames, event, styles)
-        self.query_one(ModelPanel).show(state, event, styles)
-        diagram_styles = self._projector_styles if self.presenting else styles
-        self.query_one(TopologyPanel).show(state, diagram_styles)
-        self._show_training(moved=True)
+            zoom.show(title, self.query_one(ExplainPanel).whole())
         self._show_status()
         self.show_lesson(state)
 
-    def _show_training(self, *, moved: bool = False) -> None:
-        """Redraw training (``moved``: only if the cursor's place in training changed)."""
-        panel = self.query_one(TrainingPanel)
-        if not panel.display:
-            return
-        store, index = self.store, self.cursor
-        cursor = None
-        if 0 <= index < len(store) and store.count("train_begin", index):
-            batches = store.count("batch_end", index)
-            logs = store.training.batch_logs[batches - 1][1] if batches else None
-            epoch = store.events[index].get("epoch")
-            if not isinstance(epoch, int):  # an event of no epoch: the last one begun
-                epoch = max(store.count("epoch_begin", index) - 1, 0)
-            cursor = TrainingCursor(batches, epoch, logs)
-        if moved and panel.drawn and cursor == panel.cursor:
-            return  # the live curves redraw on the tick, not on every key
-        paused = self.child is not None and self.child.paused
-        data = self.data_label or UNNAMED_DATA
-        panel.show(store.training, cursor, self.theme_styles, paused=paused, data=data)
-
-    def _show_status(self) -> None:
-        store, index = self.store, self.cursor
-        status = Status(source=self.source_name)
-        status.run, status.run_style = self._run_state()
-        if 0 <= index < len(store):
-            event = store.events[index]
-            name = short_name(str(event.get("name", ""))) if event.get("kind") == "call" else ""
-            status.position = f"seq {seq_of(event, index)}"
-            status.what = f"{event.get('kind')} {name}".rstrip()
-        training = sum(store.count(kind) for kind in TRAINING_KINDS)
-        if len(store):
-            build = len(store) - training
-            counts = f"build {build:,} · training {counted(training, 'event')}"
-            status.counts = counts if training else f"build {counted(build, 'event')}"
-        layout = self.layout
-        figures = layout.shows("training") and not layout.presenting
-        if store.count("train_begin") and (figures or store.count("train_begin", index)):
-            status.data = self.data_label or UNNAMED_DATA  # training figures: say whose
-        flags = []
-        if self.follow:
-            flags.append("following")
-        if self.child is not None and self.child.lockstep and not self.finished:
-            flags.append("lockstep")
-        if self.child is not None and self.child.paused:
-            flags.append("training paused")
-        if self.breakpoints:
-            flags.append(f"{len(self.breakpoints)} breakpoint" + "s" * (len(self.breakpoints) > 1))
-        if self.stepper.hidden:
-            flags.append("filtered")
-        if self._pending is not None:
-            flags.append(f"waiting for {self._waiting_for}")
-        status.flags = tuple(flags)
-        status.error = self.failure
-        self.query_one(StatusBar).show(status)
-
-    def _run_state(self) -> tuple[str, Style]:
-        styles = self.theme_styles
-        if self.failure:
-            return "failed", styles.palette.error
-        if self.finished:
-            return ("finished" if self.child is not None else "recorded"), styles.palette.weight
-        if self.child is not None:
-            return "running", styles.current
-        return ("live" if self.stepper.live else "recorded"), styles.current
-
-    # ------------------------------------------------------------------ run & panels
-    def action_release(self) -> None:
-        """Lockstep: let the script run freely (the rest of the build, then training)."""
-        if self.child is None or not self.child.lockstep:
-            self.notify("not in lockstep (start with --lockstep to step the live engine)")
-            return
-        self.child.release()
-        self._cancel_motions()  # the student lets it run: nothing to wait for any more
-        self.notify("lockstep off: the build runs to its end and training starts", timeout=3)
-        self._show_status()
-
-    def action_pause(self) -> None:
-        """Pause or resume training (the child waits at its next batch)."""
-        if self.child is None:
-            self.notify("nothing to pause: this is a recorded trace, not a running script")
-            return
-        if not self.child.running:
-            ended = "failed" if self.failure else "finished"
-            self.notify(f"the script has {ended}: there is no training left to pause")
-            return
-        paused = not self.child.paused
-        self.child.set_paused(paused)
-        self.notify("training paused" if paused else "training resumed", timeout=2)
-        self._live_dirty = True
-        self._show_status()
+    def _show_live(self) -> None:
+        """Redraw the panels that follow a live run (the curves), at the same cursor."""
+        moment = replace(self._moment, moved=False)
+        for spec, widget in self._panels:
+            if spec.live:
+                spec.refresh(widget, self, moment)  # type: ignore[misc]
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
-
-    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The command palette: every action of the key map, then Textual's own."""
-        for key in KEYMAP:
-            callback = partial(self.run_action, key.action)
-            yield SystemCommand(key.description.capitalize(), f"key: {key.shown_keys}", callback)
-        yield from super().get_system_commands(screen)
 
 
 def create_app(

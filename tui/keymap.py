@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from tui.panels import PANEL_SPECS
+
 
 @dataclass(frozen=True)
 class Key:
@@ -38,6 +40,14 @@ class Key:
     def shown_keys(self) -> str:
         """The keys as the help screen lists them."""
         return self.display or " ".join(k.replace("_", " ") for k in self.keys.split(","))
+
+
+def panel_keys() -> list[Key]:
+    """The keys that show and hide the panels, as the panels declare them."""
+    return [
+        Key(spec.key, f"toggle_panel('{spec.name}')", spec.key_description, "panels")
+        for spec in PANEL_SPECS
+    ]
 
 
 KEYMAP: tuple[Key, ...] = (
@@ -110,25 +120,7 @@ KEYMAP: tuple[Key, ...] = (
     Key("g", "release", "lockstep: run the rest of the build / start training", "run"),
     Key("t", "pause", "pause or resume training", "run", "pause"),
     # panels
-    Key("1", "toggle_panel('timeline')", "show/hide the timeline", "panels"),
-    Key(
-        "2",
-        "toggle_panel('explain')",
-        "show/hide what this step does (small screen: its tab)",
-        "panels",
-    ),
-    Key("3", "toggle_panel('stack')", "show/hide the call stack (small screen: its tab)", "panels"),
-    Key("4", "toggle_panel('model')", "show/hide the model (small screen: its tab)", "panels"),
-    Key(
-        "5", "toggle_panel('topology')", "show/hide the topology (small screen: its tab)", "panels"
-    ),
-    Key("6", "toggle_panel('training')", "show/hide training (small screen: its tab)", "panels"),
-    Key(
-        "7",
-        "toggle_panel('log')",
-        "show/hide the script's output (small screen: its tab)",
-        "panels",
-    ),
+    *panel_keys(),
     Key(
         "z", "zoom", "zoom: what this step does, all of it, full screen (z: back)", "panels", "zoom"
     ),

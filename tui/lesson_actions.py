@@ -22,6 +22,7 @@ from buildtrace.state.model_state import ModelState
 from tui.find_actions import FindActions
 from tui.labels import seq_of
 from tui.lesson_run import LessonRun
+from tui.panels import PANEL_SPECS
 from tui.theme_styles import ThemeStyles
 from tui.widgets.explain_panel import ExplainPanel
 from tui.widgets.lesson_panel import LessonPanel, LessonView
@@ -30,15 +31,7 @@ from tui.widgets.panel_tabs import PanelTabs
 #: A lesson step's ``show`` names the panels that matter at that step; these are their
 #: widgets here (``build``, the build so far, is the timeline; ``source`` is in "what
 #: this step does"). Those panels get an accent border while the step is shown.
-_PANELS_OF = {
-    "narration": "#explain",
-    "source": "#explain",
-    "build": "#timeline",
-    "topology": "#topology",
-    "stack": "#stack",
-    "model": "#model",
-    "training": "#training",
-}
+_PANELS_OF = {name: f"#{spec.name}" for spec in PANEL_SPECS for name in spec.lesson_names}
 
 #: Actions that exist only in a lesson, or while presenting: with neither, their keys
 #: fall through to the viewer's own bindings (space: breakpoint, PageDown: scroll).

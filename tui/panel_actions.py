@@ -18,7 +18,7 @@ from textual.app import App
 from textual.screen import Screen
 from textual.widgets import Tabs
 
-from tui.panel_layout import TABS, PanelLayout, is_compact
+from tui.panel_layout import PARTS, TABS, PanelLayout, is_compact
 from tui.screens.zoom_screen import ZoomScreen
 from tui.widgets.panel_tabs import PanelTabs
 
@@ -50,8 +50,8 @@ class PanelActions(App[int]):
         for selector, shown in displays.items():
             self.query_one(selector).display = shown
         # A part of the right column left alone there takes all of its height.
-        parts = [part for part in ("#explain", "#middle", "#bottom") if displays[part]]
-        for part in ("#explain", "#middle", "#bottom"):
+        parts = [part for part in PARTS if displays[part]]
+        for part in PARTS:
             self.query_one(part).set_class(parts == [part], "-alone")
         self.screen_of_panels.set_class(layout.compact and not layout.presenting, "-compact")
         if layout.compact:

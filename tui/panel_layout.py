@@ -18,48 +18,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tui.panels import PANEL_SPECS, in_place
+
 #: Panel name -> the widget's id (keys 1-7 toggle them, or on a small screen pick a tab).
-PANELS = {
-    "timeline": "left",
-    "explain": "explain",
-    "stack": "stack",
-    "model": "model",
-    "topology": "topology",
-    "training": "training",
-    "log": "log",
-}
+PANELS = {spec.name: spec.selector.lstrip("#") for spec in PANEL_SPECS}
 
 #: The panels that take turns behind the tabs on a small screen, in the tabs' order,
 #: with the tab's label (its key first, as the keys 2-7 pick them).
-TABS = {
-    "explain": "2 what it does",
-    "stack": "3 stack",
-    "model": "4 model",
-    "topology": "5 topology",
-    "training": "6 training",
-    "log": "7 output",
-}
+TABS = {spec.name: spec.tab for spec in PANEL_SPECS if spec.tab}
 
 #: Below this many columns, or this many rows, the screen is small (see the module).
 COMPACT_WIDTH = 100
 COMPACT_HEIGHT = 26
 
-#: The rows that hold two panels side by side on a wide screen.
-_ROWS = {"#middle": ("model", "topology"), "#bottom": ("stack", "training")}
+#: The rows that hold panels side by side on a wide screen.
+_ROWS = {f"#{row}": tuple(spec.name for spec in in_place(row)) for row in ("middle", "bottom")}
 
-#: What presenter mode shows and hides.
-_PRESENTING = {
-    "#left": False,
-    "#explain": False,
-    "#bottom": False,
-    "#log": False,
-    "#tabs": False,
-    "#right": True,
-    "#lesson": True,
-    "#middle": True,
-    "#model": True,
-    "#topology": True,
-}
+#: The parts of the right column, top to bottom (one left alone takes all its height).
+PARTS = (
+    *(spec.selector for spec in in_place("right")),
+    *_ROWS,
+    *(spec.selector for spec in in_place("below")),
+)
 
 
 def is_compact(width: int, height: int) -> bool:
@@ -98,8 +78,11 @@ class PanelLayout:
             shown[row] = any(self.shows(name) for name in members)
         shown["#tabs"] = self.compact
         shown["#lesson"] = self.lesson
-        right = ("#lesson", "#explain", "#middle", "#bottom", "#log", "#tabs")
-        shown["#right"] = any(shown[selector] for selector in right)
+        shown["#right"] = any(shown[selector] for selector in ("#lesson", "#tabs", *PARTS))
         if self.presenting:
-            shown.update(_PRESENTING)
+            # The words (the lesson panel) and the panels that declare they present.
+            shown.update({spec.selector: spec.presenting for spec in PANEL_SPECS})
+            for row, members in _ROWS.items():
+                shown[row] = any(shown[f"#{PANELS[name]}"] for name in members)
+            shown.update({"#tabs": False, "#right": True, "#lesson": True})
         return shown

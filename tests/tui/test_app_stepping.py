@@ -11,6 +11,7 @@ from rich.console import Console
 from textual.widgets import Static
 
 from tui.app import BuildTraceApp, create_app
+from tui.commands import KeyCommands
 from tui.widgets import ModelPanel, StackPanel, TimelineView, TopologyPanel
 
 #: The ``wait_for`` fixture (see conftest.py).
@@ -173,7 +174,7 @@ async def test_help_palette_and_panel_toggles(seed_trace: Path, wait_for: WaitFo
         assert type(app.screen).__name__ == "HelpScreen"
         await pilot.press("escape")
         assert type(app.screen).__name__ == "Screen"
-        commands = [c.title for c in app.get_system_commands(app.screen)]
+        commands = [hit.text async for hit in KeyCommands(app.screen).discover()]
         assert "Step over: past this call" in commands and "Next add_weight" in commands
         for key in "123456":
             await pilot.press(key)

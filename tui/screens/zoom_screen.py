@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.keymap import FOOTER_DROP_ORDER
-from tui.panel_layout import PANELS
+from tui.panels import PANEL_SPECS
 from tui.widgets.key_footer import KeyFooter
 
 
@@ -45,7 +45,7 @@ class ZoomScroll(VerticalScroll, inherit_bindings=False):
 #: Keys whose action works on the panels under the zoom: they close it first.
 _UNDER = {
     "slash": "search",
-    **{str(n): f"toggle_panel('{name}')" for n, name in enumerate(PANELS, start=1)},
+    **{spec.key: f"toggle_panel('{spec.name}')" for spec in PANEL_SPECS},
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
@@ -12,8 +14,12 @@ from textual.widgets import Static
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event
 from tui.explainer import Explainer, Explanation
+from tui.panel_spec import Moment, PanelSpec
 from tui.source_index import function_at
 from tui.theme_styles import ThemeStyles
+
+if TYPE_CHECKING:
+    from tui.app import BuildTraceApp
 
 #: Lines of source shown above the marked line when the function does not fit.
 _CONTEXT_ABOVE = 2
@@ -183,3 +189,17 @@ def append_marked(text: Text, words: str, style: Style, code: Style) -> None:
     """Append ``words``, showing the narration's `code` spans in the ``code`` style."""
     for number, part in enumerate(words.split("`")):
         text.append(part, style=code if number % 2 else style)
+
+
+def _refresh(panel: ExplainPanel, app: BuildTraceApp, moment: Moment) -> None:
+    # Explaining costs the most of any panel: only when it shows (or fills the zoom).
+    if panel.display or moment.zoomed:
+        event, store = moment.event, app.store
+        source = store.source_of(moment.index) if event is not None else None
+        panel.show(event, source, moment.state, moment.styles)
+
+
+PANEL = PanelSpec(
+    "explain", "right", 10, "2", "what this step does", tab="2 what it does",
+    widget=ExplainPanel, refresh=_refresh, lesson_names=("narration", "source"),
+)  # fmt: skip

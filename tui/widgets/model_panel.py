@@ -10,6 +10,7 @@ from buildtrace.render.tree import format_shape
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event
 from tui.labels import counted
+from tui.panel_spec import Moment, PanelSpec
 from tui.theme_styles import ThemeStyles
 from tui.topology_drawing import ordered_layers
 
@@ -147,3 +148,13 @@ class ModelPanel(Static):
     def on_resize(self) -> None:
         if self._shown is not None:
             self.show(*self._shown)
+
+
+def _refresh(panel: ModelPanel, app: object, moment: Moment) -> None:
+    panel.show(moment.state, moment.event, moment.styles)
+
+
+PANEL = PanelSpec(
+    "model", "middle", 10, "4", "the model", tab="4 model",
+    widget=ModelPanel, refresh=_refresh, lesson_names=("model",), presenting=True,
+)  # fmt: skip

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from textual.widgets import Tab, Tabs
 
-from tui.panel_layout import TABS
-
 
 class PanelTabs(Tabs, can_focus=False):
     """One tab per panel that takes turns on a small screen; keys 2-7 pick them too.
@@ -18,8 +16,9 @@ class PanelTabs(Tabs, can_focus=False):
         'model'
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(*(Tab(label, id=f"tab-{name}") for name, label in TABS.items()), id=id)
+    def __init__(self, tabs: dict[str, str], *, id: str | None = None) -> None:
+        """One tab per ``tabs`` item: a panel's name and its tab's label."""
+        super().__init__(*(Tab(label, id=f"tab-{name}") for name, label in tabs.items()), id=id)
 
     @staticmethod
     def panel_of(tab: Tab) -> str:

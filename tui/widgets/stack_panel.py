@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
+from tui.panel_spec import Moment, PanelSpec
 from tui.theme_styles import ThemeStyles
 
 
@@ -58,3 +59,13 @@ class StackPanel(Static):
             if depth:
                 lines.append("\n")
         self.update(lines, layout=False)
+
+
+def _refresh(panel: StackPanel, app: object, moment: Moment) -> None:
+    panel.show(list(moment.state.stack.frames), moment.event, moment.styles)
+
+
+PANEL = PanelSpec(
+    "stack", "bottom", 10, "3", "the call stack", tab="3 stack",
+    widget=StackPanel, refresh=_refresh, lesson_names=("stack",),
+)  # fmt: skip

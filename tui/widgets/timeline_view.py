@@ -12,7 +12,9 @@ batches are one line each until opened.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from typing import ClassVar
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -21,10 +23,16 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from tui.breakpoints import Breakpoints
 from tui.event_store import EventStore
 from tui.labels import Palette, counted, event_text, logs_text, search_text
+from tui.panel_spec import Moment, PanelSpec
+from tui.widgets.search_bar import SearchBar
+
+if TYPE_CHECKING:
+    from tui.app import BuildTraceApp
 
 #: Columns per nesting level (with a guide line), and the narrower fallback (spaces).
 INDENT = 2
@@ -387,3 +395,20 @@ class TimelineView(ScrollView, can_focus=True, inherit_bindings=False):
             self.toggle(index)
             return
         self.post_message(self.Selected(index))
+
+
+def _compose(app: BuildTraceApp) -> Iterable[Widget]:
+    # The timeline owns the left column: the search bar opens below it (key /).
+    yield TimelineView(app.store, app.breakpoints, id="timeline")
+    yield SearchBar(id="search")
+
+
+def _refresh(timeline: TimelineView, app: object, moment: Moment) -> None:
+    timeline.move_cursor(moment.index)
+
+
+PANEL = PanelSpec(
+    "timeline", "left", 10, "1", "the timeline",
+    compose=_compose, refresh=_refresh, lesson_names=("build",), selector="#left",
+    css=Path(__file__).with_suffix(".tcss"),
+)  # fmt: skip

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Static
 
 from buildtrace.state.model_state import ModelState
+from tui.panel_spec import Moment, PanelSpec
 from tui.theme_styles import ThemeStyles
 from tui.topology_drawing import Box, Topology, TopologyDrawing, snapshot
+
+if TYPE_CHECKING:
+    from tui.app import BuildTraceApp
 
 
 class TopologyPanel(Static):
@@ -52,3 +58,14 @@ class TopologyPanel(Static):
 
     def on_resize(self) -> None:
         self._draw()
+
+
+def _refresh(panel: TopologyPanel, app: BuildTraceApp, moment: Moment) -> None:
+    # On a projector the diagram gets its own, bolder colours.
+    panel.show(moment.state, app.projector_styles if app.presenting else moment.styles)
+
+
+PANEL = PanelSpec(
+    "topology", "middle", 20, "5", "the topology", tab="5 topology",
+    widget=TopologyPanel, refresh=_refresh, lesson_names=("topology",), presenting=True,
+)  # fmt: skip

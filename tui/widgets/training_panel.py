@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.style import Style
@@ -14,7 +15,11 @@ from buildtrace.state.columns import BatchLogs
 from buildtrace.state.training import TrainingState
 from tui.braille_chart import LABEL_WIDTH, BrailleChart, Series
 from tui.labels import logs_text
+from tui.panel_spec import Moment, PanelSpec
 from tui.theme_styles import ThemeStyles
+
+if TYPE_CHECKING:
+    from tui.app import BuildTraceApp
 
 #: Metrics drawn, each in a chart of its own (their scales differ).
 METRICS = ("loss", "accuracy")
@@ -220,3 +225,33 @@ class TrainingPanel(Static):
         if not training.epoch_logs:
             text.append("no epoch finished yet", style=styles.muted)
         return text
+
+
+#: What the data is called when neither the trace nor the script's output names it.
+UNNAMED_DATA = "unnamed"
+
+
+def _refresh(panel: TrainingPanel, app: BuildTraceApp, moment: Moment) -> None:
+    """Redraw training (a key: only if the cursor's place in training changed)."""
+    if not panel.display:
+        return
+    store, index = app.store, moment.index
+    cursor = None
+    if 0 <= index < len(store) and store.count("train_begin", index):
+        batches = store.count("batch_end", index)
+        logs = store.training.batch_logs[batches - 1][1] if batches else None
+        epoch = store.events[index].get("epoch")
+        if not isinstance(epoch, int):  # an event of no epoch: the last one begun
+            epoch = max(store.count("epoch_begin", index) - 1, 0)
+        cursor = TrainingCursor(batches, epoch, logs)
+    if moment.moved and panel.drawn and cursor == panel.cursor:
+        return  # the live curves redraw on the tick, not on every key
+    paused = app.child is not None and app.child.paused
+    data = app.data_label or UNNAMED_DATA
+    panel.show(store.training, cursor, moment.styles, paused=paused, data=data)
+
+
+PANEL = PanelSpec(
+    "training", "bottom", 20, "6", "training", tab="6 training",
+    widget=TrainingPanel, refresh=_refresh, live=True, lesson_names=("training",),
+)  # fmt: skip
