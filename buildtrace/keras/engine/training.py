@@ -57,15 +57,31 @@ class Model(Layer):
             if cls is Model:
                 model: Model = object.__new__(functional.Functional)
                 return model
-            if not issubclass(cls, functional.Functional):
-                # A subclass called with (inputs, outputs) is a functional model with the
-                # subclass's methods (its own train_step...). Mirrors Keras's
-                # `inject_functional_model_class`.
+            if not issubclass(cls, functional.Functional) and cls.__init__ is Model.__init__:
+                # A subclass without an __init__ of its own, called with (inputs, outputs), is
+                # a functional model with the subclass's methods (its own train_step...).
+                # Mirrors Keras's `inject_functional_model_class`. A subclass with its own
+                # __init__ (`VAE(encoder, decoder)`) stays subclassed unless that __init__
+                # passes inputs and outputs on to `Model.__init__` (see there).
                 cls = _with_functional(cls)
         return object.__new__(cls)
 
     @traced
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if is_functional_model_init_params(args, kwargs):
+            from buildtrace.keras.engine import functional
+
+            if not isinstance(self, functional.Functional):
+                # `super().__init__(inputs, outputs)` in a subclass's own __init__: the model
+                # becomes functional there. Mirrors `Model.__init__`'s call of
+                # `inject_functional_model_class` in Keras 2.
+                self.__class__ = _with_functional(type(self))
+                functional.Functional.__init__(self, *args, **kwargs)
+                return
+        elif args:
+            raise TypeError(
+                f"Model.__init__() takes 1 positional argument but {len(args) + 1} were given"
+            )
         allowed = {"trainable", "dtype", "dynamic", "name", "autocast", "inputs", "outputs"}
         for kwarg in kwargs:
             if kwarg not in allowed:
