@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras import losses_more as more
 from buildtrace.keras.ops import losses as ops
 from buildtrace.keras.unsupported import unsupported
 from buildtrace.tf import tape as tf_tape
@@ -507,7 +508,129 @@ def mean_absolute_error(y_true: Any, y_pred: Any) -> Array:
     return MeanAbsoluteError().call(y_true, y_pred)
 
 
+class _FormulaLoss(Loss):
+    """A Keras 2 loss class around one formula of :mod:`buildtrace.keras.losses_more`."""
+
+    _formula: Callable[..., LossAndGrad]
+    _default_name = ""
+
+    def __init__(self, reduction: str = "auto", name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(reduction=reduction, name=name or self._default_name)
+        self._formula_kwargs = kwargs
+
+    def _losses_and_grad(self, y_true: Any, y_pred: Array, need_grad: bool) -> LossAndGrad:
+        return type(self)._formula(y_true, y_pred, **self._formula_kwargs)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), **self._formula_kwargs}
+
+
+class Hinge(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::Hinge`` (0/1 labels are read as -1/1)."""
+
+    _formula = staticmethod(more.hinge)
+    _default_name = "hinge"
+
+
+class SquaredHinge(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::SquaredHinge``."""
+
+    _formula = staticmethod(more.squared_hinge)
+    _default_name = "squared_hinge"
+
+
+class Huber(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::Huber`` (``delta`` 1.0)."""
+
+    _formula = staticmethod(more.huber)
+    _default_name = "huber_loss"
+
+    def __init__(self, delta: float = 1.0, reduction: str = "auto", name: str = "huber_loss"):
+        super().__init__(reduction=reduction, name=name, delta=delta)
+
+
+class LogCosh(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::LogCosh``."""
+
+    _formula = staticmethod(more.log_cosh)
+    _default_name = "log_cosh"
+
+
+class KLDivergence(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::KLDivergence`` (both inputs clipped to ``[eps, 1]``)."""
+
+    _formula = staticmethod(more.kl_divergence)
+    _default_name = "kl_divergence"
+
+
+class CosineSimilarity(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::CosineSimilarity``: -1 for aligned vectors."""
+
+    _formula = staticmethod(more.cosine_similarity)
+    _default_name = "cosine_similarity"
+
+    def __init__(self, axis: int = -1, reduction: str = "auto", name: str = "cosine_similarity"):
+        super().__init__(reduction=reduction, name=name, axis=axis)
+
+
+class MeanAbsolutePercentageError(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::MeanAbsolutePercentageError``."""
+
+    _formula = staticmethod(more.mean_absolute_percentage_error)
+    _default_name = "mean_absolute_percentage_error"
+
+
+class Poisson(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::Poisson``."""
+
+    _formula = staticmethod(more.poisson)
+    _default_name = "poisson"
+
+
+def hinge(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample hinge loss."""
+    return Hinge().call(y_true, y_pred)
+
+
+def squared_hinge(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample squared hinge loss."""
+    return SquaredHinge().call(y_true, y_pred)
+
+
+def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> Array:
+    """Per-sample Huber loss."""
+    return Huber(delta=delta).call(y_true, y_pred)
+
+
+def log_cosh(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample log-cosh loss."""
+    return LogCosh().call(y_true, y_pred)
+
+
+def kl_divergence(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample Kullback-Leibler divergence."""
+    return KLDivergence().call(y_true, y_pred)
+
+
+def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> Array:
+    """Per-sample negative cosine similarity."""
+    return CosineSimilarity(axis=axis).call(y_true, y_pred)
+
+
+def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample mean absolute percentage error."""
+    return MeanAbsolutePercentageError().call(y_true, y_pred)
+
+
+def poisson(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample Poisson loss."""
+    return Poisson().call(y_true, y_pred)
+
+
 mse = MSE = mean_squared_error
+kld = KLD = kl_divergence
+logcosh = log_cosh
+mape = MAPE = mean_absolute_percentage_error
 mae = MAE = mean_absolute_error
 
 _CLASSES: dict[str, type[Loss]] = {
@@ -518,6 +641,14 @@ _CLASSES: dict[str, type[Loss]] = {
         BinaryCrossentropy,
         MeanSquaredError,
         MeanAbsoluteError,
+        Hinge,
+        SquaredHinge,
+        Huber,
+        LogCosh,
+        KLDivergence,
+        CosineSimilarity,
+        MeanAbsolutePercentageError,
+        Poisson,
     )
 }
 #: Function (and alias) names -> the class Keras's compile would wrap them in.
@@ -531,6 +662,20 @@ _BY_FUNCTION: dict[Any, type[Loss]] = {
     "MSE": MeanSquaredError,
     "mae": MeanAbsoluteError,
     "MAE": MeanAbsoluteError,
+    "hinge": Hinge,
+    "squared_hinge": SquaredHinge,
+    "huber": Huber,
+    "huber_loss": Huber,
+    "log_cosh": LogCosh,
+    "logcosh": LogCosh,
+    "kl_divergence": KLDivergence,
+    "kld": KLDivergence,
+    "KLD": KLDivergence,
+    "cosine_similarity": CosineSimilarity,
+    "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+    "mape": MeanAbsolutePercentageError,
+    "MAPE": MeanAbsolutePercentageError,
+    "poisson": Poisson,
 }
 _BY_FUNCTION.update(
     {
@@ -539,14 +684,19 @@ _BY_FUNCTION.update(
         binary_crossentropy: BinaryCrossentropy,
         mean_squared_error: MeanSquaredError,
         mean_absolute_error: MeanAbsoluteError,
+        hinge: Hinge,
+        squared_hinge: SquaredHinge,
+        huber: Huber,
+        log_cosh: LogCosh,
+        kl_divergence: KLDivergence,
+        cosine_similarity: CosineSimilarity,
+        mean_absolute_percentage_error: MeanAbsolutePercentageError,
+        poisson: Poisson,
     }
 )
 #: Losses Keras 2 has that buildtrace leaves out.
 _KERAS_ONLY = {
-    "huber", "Huber", "hinge", "Hinge", "squared_hinge", "SquaredHinge", "categorical_hinge",
-    "CategoricalHinge", "kl_divergence", "kld", "KLD", "KLDivergence", "poisson", "Poisson",
-    "log_cosh", "logcosh", "LogCosh", "cosine_similarity", "CosineSimilarity",
-    "mean_absolute_percentage_error", "mape", "MAPE", "MeanAbsolutePercentageError",
+    "categorical_hinge", "CategoricalHinge",
     "mean_squared_logarithmic_error", "msle", "MSLE", "MeanSquaredLogarithmicError",
     "categorical_focal_crossentropy", "CategoricalFocalCrossentropy",
     "binary_focal_crossentropy", "BinaryFocalCrossentropy",

@@ -376,8 +376,16 @@ class Model(Layer):
         for metric in self.metrics:
             metric.reset_state()
 
-    def _build_for_step(self, x: Any, training: bool) -> None:
-        """The deferred build: an unbuilt model meets its first batch inside a step."""
+    def _build_for_step(self, x: Any, training: bool) -> bool:
+        """The deferred build: an unbuilt model meets its first batch inside a step.
+
+        Returns whether the model is a graph of layers (``fit``'s fast path); a subclassed
+        model is built by its first real call, as in Keras.
+        """
+        from buildtrace.keras.engine.functional import Functional
+
+        if not isinstance(self, Functional):
+            return False
         if not self._is_graph_network:
             with symbolic_batch():
                 self(x, training=training)
@@ -386,6 +394,24 @@ class Model(Layer):
                 f"buildtrace can only train models with a graph of layers; {self.name} has "
                 "none (subclassed models are not supported)."
             )
+        return True
+
+    def _subclassed_train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, float]:
+        """Keras's default ``train_step`` as written, for a model with no graph of layers.
+
+        Mirrors: ``Model.train_step``: the forward pass and the loss under a
+        ``tf.GradientTape`` (each built-in layer leaves one node on it, a layer of your own
+        its ops), ``tape.gradient``, ``apply_gradients``, then the metrics.
+        """
+        from buildtrace.tf.autodiff import GradientTape as TfTape
+
+        with TfTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sample_weight)
+        variables = self.trainable_weights
+        grads = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def _flatten_to_reference_inputs(self, x: Any) -> Any:
         """A dict of inputs, keyed by input name, in the order of ``model.inputs``.
@@ -406,6 +432,8 @@ class Model(Layer):
 
     def _targets_and_outputs(self, y: Any, y_pred: Any) -> tuple[list[Any], list[Any]]:
         preds = y_pred if isinstance(y_pred, list) else [y_pred]
+        if not self.output_names:  # a subclassed model: Keras names its outputs this way
+            self.output_names = [f"output_{i + 1}" for i in range(len(preds))]
         if isinstance(y, dict):  # targets by output name, as Keras matches them
             unknown = set(y) - set(self.output_names)
             if unknown:
@@ -431,7 +459,8 @@ class Model(Layer):
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         x = self._flatten_to_reference_inputs(x)
         regularizers.clear_eager_losses([self, *self.layers])
-        self._build_for_step(x, training=True)
+        if not self._build_for_step(x, training=True):
+            return self._subclassed_train_step(x, y, sample_weight)
         tape = GradientTape(self)  # type: ignore[arg-type]
         y_pred = tape.forward(x, training=True)
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
