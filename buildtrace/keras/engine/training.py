@@ -532,7 +532,12 @@ class Model(Layer):
             return step
 
         def packed(data: Any) -> Any:
-            return step(tuple(d for d in data if d is not None))
+            present = tuple(d for d in data if d is not None)
+            if len(present) == 1 and not isinstance(present[0], tuple):
+                # x alone is handed over unwrapped, as Keras's pack_x_y_sample_weight does
+                # (`fit(images)` for an autoencoder or a VAE: `train_step(self, images)`).
+                return step(present[0])
+            return step(present)
 
         return packed
 
