@@ -46,6 +46,7 @@ def __getattr__(name: str) -> Any:
     # Submodules loaded on first use, like Keras's lazy ones. (Only Keras's own names:
     # buildtrace's internal `ops` kernels are not part of the Keras API.)
     lazy = {"datasets", "optimizers", "losses", "metrics", "callbacks", "regularizers", "saving"}
+    lazy.add("preprocessing")
     if name in lazy and importlib.util.find_spec(f"buildtrace.keras.{name}") is not None:
         return importlib.import_module(f"buildtrace.keras.{name}")
     return module_getattr("keras")(name)

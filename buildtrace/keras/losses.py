@@ -22,10 +22,11 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras import losses_more as more
 from buildtrace.keras.ops import losses as ops
 from buildtrace.keras.unsupported import unsupported
 from buildtrace.tf import tape as tf_tape
-from buildtrace.tf.tensors import Tensor
+from buildtrace.tf.tensors import Tensor, to_array
 
 Array = np.ndarray
 #: (per-sample losses, gradient of each per-sample loss w.r.t. the predictions or logits)
@@ -131,7 +132,7 @@ class Loss:
             from buildtrace.keras.engine import gradients
 
             return gradients.loss_on_tape(self, y_true, y_pred, sample_weight)
-        losses = self.call(y_true, y_pred)
+        losses = np.asarray(to_array(self.call(y_true, y_pred)))
         if sample_weight is not None:
             losses = losses * np.broadcast_to(np.asarray(sample_weight, losses.dtype), losses.shape)
         if self.reduction == "none":
@@ -181,7 +182,7 @@ class Loss:
         one = losses.dtype.type(1)
         scale = one if self.reduction == "sum" else one / losses.dtype.type(losses.size)
         if sample_weight is not None:
-            weights = np.broadcast_to(np.asarray(sample_weight, losses.dtype), losses.shape)
+            weights = _broadcast_weights(sample_weight, losses)
             losses = losses * weights
             grad *= (weights * scale).reshape(weights.shape + (1,) * (grad.ndim - weights.ndim))
         else:
@@ -189,7 +190,15 @@ class Loss:
         return self._reduce(losses), grad
 
     def _losses_and_grad(self, y_true: Any, y_pred: Array, need_grad: bool) -> LossAndGrad:
-        raise NotImplementedError(f"{type(self).__name__} has no gradient in buildtrace.")
+        # A loss written by the user (a ``Loss`` subclass's ``call``, or a plain function
+        # wrapped by ``LossFunctionWrapper``): differentiate its ops on a tape, as TF would.
+        if type(self).call is Loss.call:
+            raise NotImplementedError(f"{type(self).__name__} has no gradient in buildtrace.")
+        return _user_losses_and_grad(self._per_sample, y_true, y_pred, need_grad)
+
+    def _per_sample(self, y_true: Any, y_pred: Any) -> Any:
+        """The user's per-sample losses (``call``), run on tensors."""
+        return self.call(y_true, y_pred)
 
     def _logits_losses_and_grad(self, y_true: Any, logits: Array) -> LossAndGrad:
         raise NotImplementedError
@@ -204,11 +213,64 @@ class Loss:
         return cls(**config)
 
 
+def _broadcast_weights(sample_weight: Any, losses: Array) -> Array:
+    """Per-sample weights spread over ``losses`` (``(N,)`` weights on ``(N, d)`` losses too)."""
+    weights = np.asarray(to_array(sample_weight), losses.dtype)
+    if weights.ndim == losses.ndim + 1 and weights.shape[-1] == 1:  # (N, 1) on (N,)
+        weights = weights[..., 0]
+    if 0 < weights.ndim < losses.ndim:
+        weights = weights.reshape(weights.shape + (1,) * (losses.ndim - weights.ndim))
+    return np.broadcast_to(weights, losses.shape)
+
+
+def _user_losses_and_grad(
+    fn: Callable[[Any, Any], Any], y_true: Any, y_pred: Array, need_grad: bool
+) -> LossAndGrad:
+    """A user's loss ``fn(y_true, y_pred)``: its values and ``d(sum of values)/d(y_pred)``.
+
+    Mirrors what TensorFlow does for any Python loss: ``fn`` runs on tensors under a private
+    tape, every op records its gradient, and the tape is asked for the gradient with respect
+    to ``y_pred``. Each value depends on its own sample's row only (or the function
+    already reduced to a scalar), so one backward pass gives every per-sample gradient.
+    """
+    from buildtrace.tf.autodiff import GradientTape
+
+    if y_pred.dtype.kind != "f":
+        y_pred = y_pred.astype(np.float32)
+    pred = Tensor(y_pred)
+    target = y_true if isinstance(y_true, Tensor) else Tensor(np.asarray(to_array(y_true)))
+    tape = GradientTape(persistent=True)
+    with tf_tape.isolated(tape._recorder):
+        tape.watch(pred)
+        out = fn(target, pred)
+    losses = np.asarray(to_array(out))
+    if losses.dtype.kind != "f":
+        losses = losses.astype(y_pred.dtype)
+    if not need_grad:
+        return losses, np.zeros_like(y_pred)
+    if not isinstance(out, Tensor):
+        raise NotImplementedError(
+            "buildtrace has no gradient for this loss: it returned a numpy array. Write it "
+            "with keras.backend or tf ops (K.mean, tf.square...) or tensor arithmetic, so "
+            "that a tape can differentiate it."
+        )
+    # The caller scales each sample's gradient row by its weight and 1/N.
+    ones = np.ones(losses.shape, losses.dtype)
+    grad = tape.gradient(out, pred, output_gradients=ones)
+    grad_array = np.zeros_like(y_pred) if grad is None else np.array(to_array(grad), y_pred.dtype)
+    if losses.ndim == 0:
+        return losses, grad_array
+    if grad_array.ndim < losses.ndim:
+        grad_array = np.broadcast_to(grad_array, losses.shape).copy()
+    return losses, grad_array
+
+
 class LossFunctionWrapper(Loss):
     """A loss made from a per-sample function ``fn(y_true, y_pred, **kwargs)``.
 
-    Mirrors: ``keras/losses.py::LossFunctionWrapper``. Simplification: a user's function has
-    no gradient here (``forward_backward`` raises ``NotImplementedError``).
+    Mirrors: ``keras/losses.py::LossFunctionWrapper``. A user's function (``K.mean(K.square(
+    y_pred - y_true))``) is differentiated on a private tape (see ``_user_losses_and_grad``);
+    Keras's own losses keep their exact formulas.
     """
 
     def __init__(
@@ -224,7 +286,13 @@ class LossFunctionWrapper(Loss):
 
     def call(self, y_true: Any, y_pred: Any) -> Array:
         """``fn(y_true, y_pred, **kwargs)`` as an array."""
-        return np.asarray(self.fn(y_true, y_pred, **self._fn_kwargs))
+        return np.asarray(to_array(self.fn(y_true, y_pred, **self._fn_kwargs)))
+
+    def _losses_and_grad(self, y_true: Any, y_pred: Array, need_grad: bool) -> LossAndGrad:
+        return _user_losses_and_grad(self._per_sample, y_true, y_pred, need_grad)
+
+    def _per_sample(self, y_true: Any, y_pred: Any) -> Any:
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
 
     def get_config(self) -> dict[str, Any]:
         """Base config plus the function's keyword arguments."""
@@ -440,7 +508,129 @@ def mean_absolute_error(y_true: Any, y_pred: Any) -> Array:
     return MeanAbsoluteError().call(y_true, y_pred)
 
 
+class _FormulaLoss(Loss):
+    """A Keras 2 loss class around one formula of :mod:`buildtrace.keras.losses_more`."""
+
+    _formula: Callable[..., LossAndGrad]
+    _default_name = ""
+
+    def __init__(self, reduction: str = "auto", name: str | None = None, **kwargs: Any) -> None:
+        super().__init__(reduction=reduction, name=name or self._default_name)
+        self._formula_kwargs = kwargs
+
+    def _losses_and_grad(self, y_true: Any, y_pred: Array, need_grad: bool) -> LossAndGrad:
+        return type(self)._formula(y_true, y_pred, **self._formula_kwargs)
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), **self._formula_kwargs}
+
+
+class Hinge(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::Hinge`` (0/1 labels are read as -1/1)."""
+
+    _formula = staticmethod(more.hinge)
+    _default_name = "hinge"
+
+
+class SquaredHinge(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::SquaredHinge``."""
+
+    _formula = staticmethod(more.squared_hinge)
+    _default_name = "squared_hinge"
+
+
+class Huber(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::Huber`` (``delta`` 1.0)."""
+
+    _formula = staticmethod(more.huber)
+    _default_name = "huber_loss"
+
+    def __init__(self, delta: float = 1.0, reduction: str = "auto", name: str = "huber_loss"):
+        super().__init__(reduction=reduction, name=name, delta=delta)
+
+
+class LogCosh(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::LogCosh``."""
+
+    _formula = staticmethod(more.log_cosh)
+    _default_name = "log_cosh"
+
+
+class KLDivergence(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::KLDivergence`` (both inputs clipped to ``[eps, 1]``)."""
+
+    _formula = staticmethod(more.kl_divergence)
+    _default_name = "kl_divergence"
+
+
+class CosineSimilarity(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::CosineSimilarity``: -1 for aligned vectors."""
+
+    _formula = staticmethod(more.cosine_similarity)
+    _default_name = "cosine_similarity"
+
+    def __init__(self, axis: int = -1, reduction: str = "auto", name: str = "cosine_similarity"):
+        super().__init__(reduction=reduction, name=name, axis=axis)
+
+
+class MeanAbsolutePercentageError(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::MeanAbsolutePercentageError``."""
+
+    _formula = staticmethod(more.mean_absolute_percentage_error)
+    _default_name = "mean_absolute_percentage_error"
+
+
+class Poisson(_FormulaLoss):
+    """Mirrors: ``keras/losses.py::Poisson``."""
+
+    _formula = staticmethod(more.poisson)
+    _default_name = "poisson"
+
+
+def hinge(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample hinge loss."""
+    return Hinge().call(y_true, y_pred)
+
+
+def squared_hinge(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample squared hinge loss."""
+    return SquaredHinge().call(y_true, y_pred)
+
+
+def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> Array:
+    """Per-sample Huber loss."""
+    return Huber(delta=delta).call(y_true, y_pred)
+
+
+def log_cosh(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample log-cosh loss."""
+    return LogCosh().call(y_true, y_pred)
+
+
+def kl_divergence(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample Kullback-Leibler divergence."""
+    return KLDivergence().call(y_true, y_pred)
+
+
+def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> Array:
+    """Per-sample negative cosine similarity."""
+    return CosineSimilarity(axis=axis).call(y_true, y_pred)
+
+
+def mean_absolute_percentage_error(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample mean absolute percentage error."""
+    return MeanAbsolutePercentageError().call(y_true, y_pred)
+
+
+def poisson(y_true: Any, y_pred: Any) -> Array:
+    """Per-sample Poisson loss."""
+    return Poisson().call(y_true, y_pred)
+
+
 mse = MSE = mean_squared_error
+kld = KLD = kl_divergence
+logcosh = log_cosh
+mape = MAPE = mean_absolute_percentage_error
 mae = MAE = mean_absolute_error
 
 _CLASSES: dict[str, type[Loss]] = {
@@ -451,6 +641,14 @@ _CLASSES: dict[str, type[Loss]] = {
         BinaryCrossentropy,
         MeanSquaredError,
         MeanAbsoluteError,
+        Hinge,
+        SquaredHinge,
+        Huber,
+        LogCosh,
+        KLDivergence,
+        CosineSimilarity,
+        MeanAbsolutePercentageError,
+        Poisson,
     )
 }
 #: Function (and alias) names -> the class Keras's compile would wrap them in.
@@ -464,6 +662,20 @@ _BY_FUNCTION: dict[Any, type[Loss]] = {
     "MSE": MeanSquaredError,
     "mae": MeanAbsoluteError,
     "MAE": MeanAbsoluteError,
+    "hinge": Hinge,
+    "squared_hinge": SquaredHinge,
+    "huber": Huber,
+    "huber_loss": Huber,
+    "log_cosh": LogCosh,
+    "logcosh": LogCosh,
+    "kl_divergence": KLDivergence,
+    "kld": KLDivergence,
+    "KLD": KLDivergence,
+    "cosine_similarity": CosineSimilarity,
+    "mean_absolute_percentage_error": MeanAbsolutePercentageError,
+    "mape": MeanAbsolutePercentageError,
+    "MAPE": MeanAbsolutePercentageError,
+    "poisson": Poisson,
 }
 _BY_FUNCTION.update(
     {
@@ -472,14 +684,19 @@ _BY_FUNCTION.update(
         binary_crossentropy: BinaryCrossentropy,
         mean_squared_error: MeanSquaredError,
         mean_absolute_error: MeanAbsoluteError,
+        hinge: Hinge,
+        squared_hinge: SquaredHinge,
+        huber: Huber,
+        log_cosh: LogCosh,
+        kl_divergence: KLDivergence,
+        cosine_similarity: CosineSimilarity,
+        mean_absolute_percentage_error: MeanAbsolutePercentageError,
+        poisson: Poisson,
     }
 )
 #: Losses Keras 2 has that buildtrace leaves out.
 _KERAS_ONLY = {
-    "huber", "Huber", "hinge", "Hinge", "squared_hinge", "SquaredHinge", "categorical_hinge",
-    "CategoricalHinge", "kl_divergence", "kld", "KLD", "KLDivergence", "poisson", "Poisson",
-    "log_cosh", "logcosh", "LogCosh", "cosine_similarity", "CosineSimilarity",
-    "mean_absolute_percentage_error", "mape", "MAPE", "MeanAbsolutePercentageError",
+    "categorical_hinge", "CategoricalHinge",
     "mean_squared_logarithmic_error", "msle", "MSLE", "MeanSquaredLogarithmicError",
     "categorical_focal_crossentropy", "CategoricalFocalCrossentropy",
     "binary_focal_crossentropy", "BinaryFocalCrossentropy",

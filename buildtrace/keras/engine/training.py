@@ -57,15 +57,31 @@ class Model(Layer):
             if cls is Model:
                 model: Model = functional.Functional(*args, skip_init=True, **kwargs)
                 return model
-            if not issubclass(cls, functional.Functional):
-                # A subclass called with (inputs, outputs) is a functional model with the
-                # subclass's methods (its own train_step...). Mirrors Keras's
-                # `inject_functional_model_class`.
+            if not issubclass(cls, functional.Functional) and cls.__init__ is Model.__init__:
+                # A subclass without an __init__ of its own, called with (inputs, outputs), is
+                # a functional model with the subclass's methods (its own train_step...).
+                # Mirrors Keras's `inject_functional_model_class`. A subclass with its own
+                # __init__ (`VAE(encoder, decoder)`) stays subclassed unless that __init__
+                # passes inputs and outputs on to `Model.__init__` (see there).
                 cls = _with_functional(cls)
         return object.__new__(cls)
 
     @traced
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if is_functional_model_init_params(args, kwargs):
+            from buildtrace.keras.engine import functional
+
+            if not isinstance(self, functional.Functional):
+                # `super().__init__(inputs, outputs)` in a subclass's own __init__: the model
+                # becomes functional there. Mirrors `Model.__init__`'s call of
+                # `inject_functional_model_class` in Keras 2.
+                self.__class__ = _with_functional(type(self))
+                functional.Functional.__init__(self, *args, **kwargs)
+                return
+        elif args:
+            raise TypeError(
+                f"Model.__init__() takes 1 positional argument but {len(args) + 1} were given"
+            )
         allowed = {"trainable", "dtype", "dynamic", "name", "autocast", "inputs", "outputs"}
         for kwarg in kwargs:
             if kwarg not in allowed:
@@ -364,8 +380,16 @@ class Model(Layer):
         for metric in self.metrics:
             metric.reset_state()
 
-    def _build_for_step(self, x: Any, training: bool) -> None:
-        """The deferred build: an unbuilt model meets its first batch inside a step."""
+    def _build_for_step(self, x: Any, training: bool) -> bool:
+        """The deferred build: an unbuilt model meets its first batch inside a step.
+
+        Returns whether the model is a graph of layers (``fit``'s fast path); a subclassed
+        model is built by its first real call, as in Keras.
+        """
+        from buildtrace.keras.engine.functional import Functional
+
+        if not isinstance(self, Functional):
+            return False
         if not self._is_graph_network:
             with symbolic_batch():
                 self(x, training=training)
@@ -374,6 +398,24 @@ class Model(Layer):
                 f"buildtrace can only train models with a graph of layers; {self.name} has "
                 "none (subclassed models are not supported)."
             )
+        return True
+
+    def _subclassed_train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, float]:
+        """Keras's default ``train_step`` as written, for a model with no graph of layers.
+
+        Mirrors: ``Model.train_step``: the forward pass and the loss under a
+        ``tf.GradientTape`` (each built-in layer leaves one node on it, a layer of your own
+        its ops), ``tape.gradient``, ``apply_gradients``, then the metrics.
+        """
+        from buildtrace.tf.autodiff import GradientTape as TfTape
+
+        with TfTape() as tape:
+            y_pred = self(x, training=True)
+            loss = self.compute_loss(x, y, y_pred, sample_weight)
+        variables = self.trainable_weights
+        grads = tape.gradient(loss, variables)
+        self.optimizer.apply_gradients(zip(grads, variables))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def _flatten_to_reference_inputs(self, x: Any) -> Any:
         """A dict of inputs, keyed by input name, in the order of ``model.inputs``.
@@ -394,6 +436,8 @@ class Model(Layer):
 
     def _targets_and_outputs(self, y: Any, y_pred: Any) -> tuple[list[Any], list[Any]]:
         preds = y_pred if isinstance(y_pred, list) else [y_pred]
+        if not self.output_names:  # a subclassed model: Keras names its outputs this way
+            self.output_names = [f"output_{i + 1}" for i in range(len(preds))]
         if isinstance(y, dict):  # targets by output name, as Keras matches them
             unknown = set(y) - set(self.output_names)
             if unknown:
@@ -420,7 +464,8 @@ class Model(Layer):
         x = self._flatten_to_reference_inputs(x)
         regularizers.clear_eager_losses([self, *self.layers])
         deferred = not self._is_graph_network
-        self._build_for_step(x, training=True)
+        if not self._build_for_step(x, training=True):
+            return self._subclassed_train_step(x, y, sample_weight)
         tape = GradientTape(self)  # type: ignore[arg-type]
         # The first (traced) step shows the forward pass as Keras's: the model's call (a
         # deferred build's call just did, and Keras calls the model once).
@@ -495,7 +540,12 @@ class Model(Layer):
             return step
 
         def packed(data: Any) -> Any:
-            return step(tuple(d for d in data if d is not None))
+            present = tuple(d for d in data if d is not None)
+            if len(present) == 1 and not isinstance(present[0], tuple):
+                # x alone is handed over unwrapped, as Keras's pack_x_y_sample_weight does
+                # (`fit(images)` for an autoencoder or a VAE: `train_step(self, images)`).
+                return step(present[0])
+            return step(present)
 
         return packed
 

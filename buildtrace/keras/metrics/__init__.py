@@ -14,6 +14,15 @@ from typing import Any
 from buildtrace.keras.losses import (
     binary_crossentropy,
     categorical_crossentropy,
+    hinge,
+    kl_divergence,
+    kld,
+    log_cosh,
+    logcosh,
+    mape,
+    mean_absolute_percentage_error,
+    poisson,
+    squared_hinge,
     mae,
     mean_absolute_error,
     mean_squared_error,
@@ -31,10 +40,43 @@ from buildtrace.keras.metrics.accuracy_metrics import (
     sparse_categorical_accuracy,
 )
 from buildtrace.keras.metrics.base_metric import Mean, MeanMetricWrapper, Metric, Reduce, Sum
+from buildtrace.keras.metrics.regression_metrics import (
+    Hinge,
+    KLDivergence,
+    LogCoshError,
+    MeanAbsoluteError,
+    MeanAbsolutePercentageError,
+    MeanSquaredError,
+    Poisson,
+    Precision,
+    Recall,
+    RootMeanSquaredError,
+    SquaredHinge,
+)
 from buildtrace.keras.unsupported import unsupported
 
 __all__ = [
     "Accuracy",
+    "Hinge",
+    "KLDivergence",
+    "LogCoshError",
+    "MeanAbsoluteError",
+    "MeanAbsolutePercentageError",
+    "MeanSquaredError",
+    "Poisson",
+    "Precision",
+    "Recall",
+    "RootMeanSquaredError",
+    "SquaredHinge",
+    "hinge",
+    "kl_divergence",
+    "kld",
+    "log_cosh",
+    "logcosh",
+    "mape",
+    "mean_absolute_percentage_error",
+    "poisson",
+    "squared_hinge",
     "BinaryAccuracy",
     "CategoricalAccuracy",
     "Mean",
@@ -63,8 +105,12 @@ __all__ = [
 #: What a metric name can mean: a class (instantiated) or a per-sample function.
 _OBJECTS: dict[str, Any] = {
     cls.__name__: cls
-    for cls in (Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, Mean, Sum)
-}
+    for cls in (
+        Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, Mean, Sum,
+        MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, RootMeanSquaredError,
+        LogCoshError, KLDivergence, Hinge, SquaredHinge, Poisson, Precision, Recall,
+    )
+}  # fmt: skip
 _OBJECTS.update(
     {
         fn.__name__: fn
@@ -78,10 +124,16 @@ _OBJECTS.update(
             sparse_categorical_crossentropy,
             mean_squared_error,
             mean_absolute_error,
+            mean_absolute_percentage_error,
+            kl_divergence,
+            hinge,
+            squared_hinge,
+            poisson,
         )
     }
 )
-_OBJECTS.update({"mse": mse, "MSE": mse, "mae": mae, "MAE": mae})
+_OBJECTS.update({"mse": mse, "MSE": mse, "mae": mae, "MAE": mae, "mape": mape, "MAPE": mape})
+_OBJECTS.update({"kld": kld, "KLD": kld, "logcosh": logcosh, "log_cosh": log_cosh})
 
 
 def serialize(metric: Metric) -> dict[str, Any]:
@@ -186,11 +238,9 @@ def resolve_metric(
 
 #: Metrics Keras 2 has that buildtrace leaves out.
 _KERAS_ONLY = {
-    "AUC", "Precision", "Recall", "TopKCategoricalAccuracy", "top_k_categorical_accuracy",
-    "SparseTopKCategoricalAccuracy", "sparse_top_k_categorical_accuracy", "MeanSquaredError",
-    "MeanAbsoluteError", "RootMeanSquaredError", "MeanIoU", "F1Score", "FBetaScore", "Hinge",
-    "KLDivergence", "kld", "hinge", "poisson", "Poisson", "CosineSimilarity", "LogCoshError",
-    "MeanAbsolutePercentageError", "mape", "msle", "logcosh", "TruePositives", "TrueNegatives",
+    "AUC", "TopKCategoricalAccuracy", "top_k_categorical_accuracy",
+    "SparseTopKCategoricalAccuracy", "sparse_top_k_categorical_accuracy", "MeanIoU",
+    "F1Score", "FBetaScore", "CosineSimilarity", "msle", "TruePositives", "TrueNegatives",
     "FalsePositives", "FalseNegatives", "PrecisionAtRecall", "RecallAtPrecision", "R2Score",
 }  # fmt: skip
 

@@ -45,9 +45,25 @@ class Metric:
         """The state variables (``total``, ``count``...)."""
         return list(self._variables)
 
-    def add_weight(self, name: str, shape: tuple[int, ...] = ()) -> Variable:
-        """A zero-initialised, non-trainable state variable named ``<name>:0``."""
-        variable = Variable(np.zeros(shape, self._dtype), f"{name}:0", trainable=False)
+    def add_weight(
+        self,
+        name: str,
+        shape: tuple[int, ...] = (),
+        aggregation: Any = None,
+        synchronization: Any = None,
+        initializer: Any = None,
+        dtype: Any = None,
+    ) -> Variable:
+        """A non-trainable state variable named ``<name>:0`` (zeros unless ``initializer``).
+
+        Mirrors: ``Metric.add_weight`` (its arguments; the distribution ones are ignored).
+        """
+        value = np.zeros(shape, np.dtype(dtype or self._dtype))
+        if initializer is not None and initializer not in {"zeros", "Zeros"}:
+            from buildtrace.keras import initializers
+
+            value = np.asarray(initializers.get(initializer)(shape, dtype=value.dtype), value.dtype)
+        variable = Variable(value, f"{name}:0", trainable=False)
         self._variables.append(variable)
         return variable
 
