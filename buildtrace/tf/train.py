@@ -28,7 +28,7 @@ def latest_checkpoint(checkpoint_dir: Any, latest_filename: Any = None) -> str |
     is the newest ``.h5`` / ``.weights.h5`` file (by modification time, then by name, so
     ``cp-0010.weights.h5`` beats ``cp-0005.weights.h5`` written in the same second).
     """
-    folder = os.fspath(checkpoint_dir)
+    folder: str = os.fspath(checkpoint_dir)
     if not os.path.isdir(folder):
         return None
     found = [
