@@ -299,6 +299,17 @@ class Layer:
         if _in_functional_construction_mode(input_list):
             return self._functional_construction_call(inputs, args, kwargs, input_list)
         # Eager path: real data. Keras converts numpy inputs to tensors of its dtype.
+        if not _IN_CALL:
+            # Keras's `_clear_losses` at the outermost call: `layer.losses` then holds
+            # what this call added, not every call's.
+            _clear_added_losses(self)
+        _IN_CALL.append(self)
+        try:
+            return self._eager_call(inputs, args, kwargs)
+        finally:
+            _IN_CALL.pop()
+
+    def _eager_call(self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         arrays = map_structure(self._convert_input, inputs)
         input_spec_module.assert_input_compatibility(self.input_spec, arrays, self.name)
         if not self.built:
@@ -485,7 +496,11 @@ class Layer:
         """Weight penalties at the current weights, then ``add_loss`` losses. Mirrors ``losses``."""
         from buildtrace.keras import regularizers
 
-        return regularizers.layer_losses(self)
+        # Keras collects them over `_flatten_layers()`: a layer's sublayers' losses too.
+        found = regularizers.layer_losses(self)
+        for layer in self.__dict__.get("_tracked_layers") or []:
+            found += layer.losses
+        return found
 
     def add_loss(self, losses: Any, **kwargs: Any) -> None:
         """Add losses to ``self.losses`` (counted in the loss; no gradient in buildtrace)."""
@@ -694,6 +709,25 @@ def _describe_argument(value: Any) -> str:
 def _in_functional_construction_mode(input_list: list[Any]) -> bool:
     """True when the layer is called on symbolic tensors. Mirrors the Keras function."""
     return any(isinstance(x, KerasTensor) for x in input_list)
+
+
+#: The layers whose eager ``__call__`` is running (outermost first).
+_IN_CALL: list[Layer] = []
+
+
+def _clear_added_losses(layer: Layer) -> None:
+    from buildtrace.keras import regularizers
+
+    seen: list[Any] = []
+    todo: list[Any] = [layer]
+    while todo:
+        current = todo.pop()
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo += current.__dict__.get("_tracked_layers") or []
+        todo += current.__dict__.get("_self_tracked_trackables") or []
+    regularizers.clear_eager_losses(seen)
 
 
 def _has_symbolic(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
