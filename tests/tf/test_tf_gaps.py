@@ -78,3 +78,22 @@ def test_tf_losses_and_metrics_are_keras_under_run(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "ok False ''" in done.stdout
+
+
+def test_checkpoint_prefix_round_trip_as_the_save_and_load_tutorial(tmp_path: Path) -> None:
+    from buildtrace import keras
+
+    def make() -> keras.Model:
+        return keras.Sequential([keras.layers.Dense(3, input_shape=(4,)), keras.layers.Dense(1)])
+
+    model = make()
+    for epoch in (1, 2):
+        model.save_weights(str(tmp_path / "training_2" / f"cp-{epoch:04d}.ckpt"))
+    folder = tmp_path / "training_2"
+    assert "checkpoint" in os.listdir(folder)
+    latest = tf.train.latest_checkpoint(str(folder))
+    assert latest == str(folder / "cp-0002.ckpt")
+    fresh = make()
+    fresh.load_weights(latest)
+    for a, b in zip(model.get_weights(), fresh.get_weights()):
+        np.testing.assert_array_equal(a, b)
