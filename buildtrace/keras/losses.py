@@ -134,7 +134,10 @@ class Loss:
             return gradients.loss_on_tape(self, y_true, y_pred, sample_weight)
         losses = np.asarray(to_array(self.call(y_true, y_pred)))
         if sample_weight is not None:
-            losses = losses * np.broadcast_to(np.asarray(sample_weight, losses.dtype), losses.shape)
+            weights = np.asarray(sample_weight, losses.dtype)
+            if weights.ndim == losses.ndim + 1 and weights.shape[-1] == 1:  # Keras squeezes it
+                weights = weights[..., 0]
+            losses = losses * np.broadcast_to(weights, losses.shape)
         if self.reduction == "none":
             return Tensor(losses)
         return Tensor(np.asarray(self._reduce(losses), losses.dtype))

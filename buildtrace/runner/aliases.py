@@ -48,7 +48,10 @@ TARGET = "buildtrace.keras"
 _ALIAS_ROOTS = (*KERAS_NAMES, "tensorflow")
 
 #: ``tensorflow.X`` modules a script may import by name (each is a part of buildtrace.tf).
-_TF_PARTS = frozenset({"random", "data", "nn", "math", "errors", "dtypes", "linalg", "version"})
+_TF_PARTS = frozenset(
+    {"random", "data", "nn", "math", "errors", "dtypes", "linalg", "version", "test", "train"}
+    | {"losses", "metrics"}
+)
 
 
 class NotSupportedImport(ModuleNotFoundError):
@@ -119,6 +122,9 @@ def make_tensorflow_module() -> types.ModuleType:
     tf = _StandInModule("tensorflow", real.__doc__)
     tf.__dict__.update({k: v for k, v in vars(real).items() if not k.startswith("__")})
     tf.keras = keras  # type: ignore[attr-defined]
+    # TensorFlow 2's `tf.losses` / `tf.metrics` are Keras's (set here for the same reason).
+    tf.losses = keras.losses  # type: ignore[attr-defined]
+    tf.metrics = keras.metrics  # type: ignore[attr-defined]
     tf.__version__ = real.__version__  # type: ignore[attr-defined]
     # A package (it has a __path__) so that `import tensorflow.keras` may look inside it.
     tf.__path__ = []

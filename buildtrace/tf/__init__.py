@@ -12,7 +12,9 @@ module per area:
 * :mod:`~buildtrace.tf.nn` — ``softmax``, ``relu``, ``sigmoid``...;
 * :mod:`~buildtrace.tf.random` — ``normal``, ``uniform``, ``set_seed``;
 * :mod:`~buildtrace.tf.data` — ``Dataset.from_tensor_slices(...).shuffle().batch()``;
-* :mod:`~buildtrace.tf.autodiff` — ``GradientTape``, ``function``.
+* :mod:`~buildtrace.tf.autodiff` — ``GradientTape``, ``function``;
+* :mod:`~buildtrace.tf.testing` — ``tf.test`` (no GPU; ``TestCase``'s asserts);
+* :mod:`~buildtrace.tf.train` — ``latest_checkpoint`` of a folder of ``.h5`` weights.
 
 Anything else under ``tf.`` stops with "``tf.X`` is not supported by buildtrace".
 
@@ -26,7 +28,8 @@ from __future__ import annotations
 
 import builtins
 
-from buildtrace.tf import data, dtypes, errors, math_ops, nn, random
+from buildtrace.tf import data, dtypes, errors, math_ops, nn, random, train
+from buildtrace.tf import testing as test
 from buildtrace.tf.array_ops import (
     cast,
     clip_by_value,
@@ -45,6 +48,7 @@ from buildtrace.tf.array_ops import (
     reshape,
     shape,
     size,
+    split,
     squeeze,
     stack,
     tile,
@@ -244,6 +248,7 @@ __all__ = [
     "sign",
     "sin",
     "size",
+    "split",
     "sqrt",
     "square",
     "squared_difference",
@@ -252,7 +257,9 @@ __all__ = [
     "string",
     "subtract",
     "tanh",
+    "test",
     "tile",
+    "train",
     "transpose",
     "truediv",
     "uint8",

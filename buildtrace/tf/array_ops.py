@@ -313,3 +313,59 @@ def gather(params: Any, indices: Any, axis: int = 0, name: str | None = None) ->
 def tile(input: Any, multiples: Any, name: str | None = None) -> Tensor:
     """Repeat the tensor ``multiples[i]`` times along axis ``i``. Mirrors ``tf.tile``."""
     return Tensor(np.tile(to_array(input), [int(m) for m in to_array(multiples).reshape(-1)]))
+
+
+@tf_op("split")
+def split(
+    value: Any, num_or_size_splits: Any, axis: int = 0, num: Any = None, name: str | None = None
+) -> list[Tensor]:
+    """Cut ``value`` along ``axis`` into equal parts or parts of given sizes.
+
+    Mirrors ``tf.split``: an int ``n`` makes ``n`` equal parts (the size must divide);
+    a list of sizes (one may be ``-1``) makes parts of those sizes. Each part's gradient
+    lands in its slice of the input.
+
+    Raises:
+        InvalidArgumentError: the sizes do not fit the axis, with TensorFlow's message.
+    """
+    array = to_array(value)
+    axis = int(axis) % array.ndim if array.ndim else 0
+    length = array.shape[axis]
+    if isinstance(num_or_size_splits, int | np.integer):
+        count = int(num_or_size_splits)
+        if count <= 0 or length % count:
+            raise InvalidArgumentError(
+                f"Number of ways to split should evenly divide the split dimension, but got "
+                f"split_dim {axis} (size = {length}) and num_split {count}",
+                "Split",
+            )
+        sizes = [length // count] * count
+    else:
+        sizes = [int(s) for s in to_array(num_or_size_splits).reshape(-1)]
+        if sizes.count(-1) == 1:
+            sizes[sizes.index(-1)] = length - (sum(sizes) + 1)
+        if sum(sizes) != length or any(s < 0 for s in sizes):
+            raise InvalidArgumentError(
+                f"Determined shape must either match input shape along split_dim exactly if "
+                f"fully specified, or be less than the size of the input along split_dim if "
+                f"not fully specified.  Got: {sum(sizes)}",
+                "SplitV",
+            )
+    bounds = np.cumsum(sizes)[:-1]
+    outs = [Tensor(part) for part in np.split(array, bounds, axis=axis)]
+    if _tape._ACTIVE and is_tensor(value):
+        starts = [0, *bounds.tolist()]
+        for out, start, size in zip(outs, starts, sizes):
+            _tape.record("Split", (value,), (out,), _slice_vjp(array, axis, start, size))
+    return outs
+
+
+def _slice_vjp(array: np.ndarray, axis: int, start: int, size: int) -> Any:
+    def vjp(dy: Any) -> tuple[np.ndarray]:
+        grad = np.zeros_like(array)
+        index = [slice(None)] * array.ndim
+        index[axis] = slice(start, start + size)
+        grad[tuple(index)] = np.asarray(dy)
+        return (grad,)
+
+    return vjp

@@ -61,6 +61,11 @@ class DType:
         return builtins.bool(self._np.kind == "b")
 
     @property
+    def as_datatype_enum(self) -> int:
+        """TensorFlow's enum number for the type (``tf.float32`` is 1)."""
+        return next(k for k, v in _BY_ENUM.items() if v._np == self._np)
+
+    @property
     def base_dtype(self) -> DType:
         """The type itself (TensorFlow's reference types do not exist here)."""
         return self
@@ -113,6 +118,21 @@ _BY_NAME = {
 }
 _BY_NAME.update({"float": float32, "double": float64, "half": float16})
 
+#: TensorFlow's ``DataType`` enum numbers (``types.proto``): ``tf.zeros(3, 1)`` is float32.
+_BY_ENUM = {
+    1: float32,
+    2: float64,
+    3: int32,
+    4: uint8,
+    5: int16,
+    6: int8,
+    7: string,
+    9: int64,
+    10: bool,
+    17: uint16,
+    19: float16,
+}
+
 
 def as_dtype(type_value: Any) -> DType:
     """A ``DType`` from a ``DType``, a name, a numpy dtype or a Python type.
@@ -129,6 +149,13 @@ def as_dtype(type_value: Any) -> DType:
         return float32
     if type_value is int:
         return int32
+    if type(type_value) is int:
+        # TensorFlow reads a plain int as its DataType enum number.
+        if type_value in _BY_ENUM:
+            return _BY_ENUM[type_value]
+        raise TypeError(
+            f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType."
+        )
     if isinstance(type_value, str) and type_value in _BY_NAME:
         return _BY_NAME[type_value]
     try:

@@ -12,13 +12,17 @@ from typing import Any
 import numpy as np
 
 from buildtrace.tf import math_ops
+from buildtrace.tf import random as _random
 from buildtrace.tf import tape as _tape
+from buildtrace.tf.array_ops import gather
 from buildtrace.tf.errors import InvalidArgumentError
 from buildtrace.tf.math_ops import sigmoid, tanh
 from buildtrace.tf.tensors import Tensor, is_tensor, tf_op, to_array
-from buildtrace.tf.unsupported import module_getattr
+from buildtrace.tf.unsupported import module_getattr, unsupported
 
 __all__ = [
+    "dropout",
+    "embedding_lookup",
     "l2_normalize",
     "leaky_relu",
     "log_softmax",
@@ -125,6 +129,51 @@ def softmax_cross_entropy_with_logits(
     return math_ops.negative(
         math_ops.reduce_sum(math_ops.multiply(labels, log_softmax(logits, axis)), axis=axis)
     )
+
+
+@tf_op("nn.dropout")
+def dropout(
+    x: Any,
+    rate: Any = None,
+    noise_shape: Any = None,
+    seed: Any = None,
+    name: Any = None,
+    keep_prob: Any = None,
+) -> Tensor:
+    """Zero each entry with probability ``rate``, scale the kept ones by ``1 / (1 - rate)``.
+
+    Mirrors ``tf.nn.dropout`` (always active, as TensorFlow's op is: the ``training``
+    switch belongs to the Keras ``Dropout`` layer). ``noise_shape`` broadcasts the mask.
+
+    Raises:
+        ValueError: ``rate`` outside ``[0, 1)``, with TensorFlow's message.
+    """
+    if rate is None:
+        rate = 1.0 - float(keep_prob) if keep_prob is not None else 0.5
+    rate = float(to_array(rate))
+    if not 0 <= rate < 1:
+        raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). "
+                         f"Received: rate={rate}")  # fmt: skip
+    a = to_array(x)
+    shape = a.shape if noise_shape is None else tuple(int(d) for d in to_array(noise_shape))
+    rng = np.random.default_rng(int(seed)) if seed is not None else _random.generator()
+    scale = (rng.random(shape) >= rate).astype(a.dtype) / a.dtype.type(1 - rate)
+    scale = np.broadcast_to(scale, a.shape) if scale.shape != a.shape else scale
+    return _record("Dropout", x, Tensor(a * scale), lambda dy: dy * scale)
+
+
+@tf_op("nn.embedding_lookup")
+def embedding_lookup(params: Any, ids: Any, max_norm: Any = None, name: Any = None) -> Tensor:
+    """The rows of ``params`` that ``ids`` pick: ``params[ids]``, shaped ``ids.shape + row``.
+
+    Mirrors ``tf.nn.embedding_lookup`` (one table, not a sharded list of them); the
+    gradient adds into the picked rows, as TensorFlow's ``IndexedSlices`` do when applied.
+    """
+    if isinstance(params, list | tuple):
+        if len(params) != 1:
+            raise unsupported("tf.nn.embedding_lookup of a sharded list of tables")
+        params = params[0]
+    return gather(params, ids)
 
 
 __getattr__ = module_getattr("tf.nn")

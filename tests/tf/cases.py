@@ -218,6 +218,50 @@ CASES: dict[str, str] = {
     ),
     "softplus": "out = tf.nn.softplus(tf.constant([-1.0, 0.0, 30.0]))",
     "linspace": "out = tf.linspace(-1.0, 1.0, 5)",
+    # ------------------------------------------------- gaps found in public scripts
+    "zeros_dtype_enum": "out = tf.zeros(3, 1)",
+    "ones_dtype_enum_int32": "out = tf.ones((2,), 3)",
+    "ones_dtype_enum_int64": "out = tf.ones((2,), 9)",
+    "cast_dtype_enum_bool": "out = tf.cast(tf.constant([0.0, 2.0]), 10)",
+    "datatype_enum": "out = [tf.float32.as_datatype_enum, tf.int64.as_datatype_enum]",
+    "split_even": "out = tf.split(tf.reshape(tf.range(8.0), (2, 4)), 2, axis=1)",
+    "split_sizes": "out = tf.split(tf.reshape(tf.range(12), (3, 4)), [1, -1], axis=1)",
+    "split_axis0": "out = tf.split(tf.range(6.0), 3)",
+    "error_split_uneven": "out = tf.split(tf.ones((2, 5)), 2, axis=1)",
+    "grad_split": (
+        "x = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])\n"
+        "with tf.GradientTape() as tape:\n"
+        "    a, b = tf.split(x, [2, 1], axis=1)\n"
+        "    y = tf.reduce_sum(a * a) + tf.reduce_sum(3.0 * b)\n"
+        "out = tape.gradient(y, x)"
+    ),
+    "embedding_lookup": (
+        "out = tf.nn.embedding_lookup(tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]), "
+        "tf.constant([[0, 2], [1, 1]]))"
+    ),
+    "grad_embedding_lookup": (
+        "e = tf.Variable([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])\n"
+        "with tf.GradientTape() as tape:\n"
+        "    y = tf.reduce_sum(tf.nn.embedding_lookup(e, [[0, 2], [0, 0]]) * 2.0)\n"
+        "out = tf.convert_to_tensor(tape.gradient(y, e))"
+    ),
+    "dropout_zero_rate": "out = tf.nn.dropout(tf.constant([[1.0, 2.0]]), rate=0.0)",
+    "dropout_kept_scaled": (
+        "y = tf.nn.dropout(tf.ones((50, 40)), rate=0.25)\n"
+        "out = sorted(set(np.round(y.numpy().ravel(), 4).tolist()))"
+    ),
+    "dropout_shape_dtype": "out = tf.zeros_like(tf.nn.dropout(tf.ones((3, 2), tf.float64), 0.5))",
+    "grad_dropout_matches_mask": (
+        "x = tf.Variable(tf.ones((20, 10)))\n"
+        "with tf.GradientTape() as tape:\n"
+        "    y = tf.nn.dropout(x, rate=0.5)\n"
+        "    s = tf.reduce_sum(y)\n"
+        "out = bool(np.array_equal(tape.gradient(s, x).numpy(), y.numpy()))"
+    ),
+    "error_dropout_rate": "out = tf.nn.dropout(tf.ones((2,)), rate=1.5)",
+    "test_is_gpu_available": "out = tf.test.is_gpu_available()",
+    "test_gpu_device_name": "out = tf.test.gpu_device_name()",
+    "train_latest_checkpoint_missing": "out = tf.train.latest_checkpoint('no-such-folder')",
     # --------------------------------------------------------------- errors
     "error_add_shapes": "out = tf.constant([1.0, 2.0]) + tf.constant([1.0, 2.0, 3.0])",
     "error_matmul_shapes": "out = tf.matmul(tf.ones((2, 3)), tf.ones((2, 3)))",

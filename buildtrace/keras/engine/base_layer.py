@@ -299,6 +299,17 @@ class Layer:
         if _in_functional_construction_mode(input_list):
             return self._functional_construction_call(inputs, args, kwargs, input_list)
         # Eager path: real data. Keras converts numpy inputs to tensors of its dtype.
+        if not _IN_CALL:
+            # Keras's `_clear_losses` at the outermost call: `layer.losses` then holds
+            # what this call added, not every call's.
+            _clear_added_losses(self)
+        _IN_CALL.append(self)
+        try:
+            return self._eager_call(inputs, args, kwargs)
+        finally:
+            _IN_CALL.pop()
+
+    def _eager_call(self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         arrays = map_structure(self._convert_input, inputs)
         input_spec_module.assert_input_compatibility(self.input_spec, arrays, self.name)
         # Keras runs the eager call inside the layer's name scope: weights a subclassed
@@ -387,9 +398,18 @@ class Layer:
             # The scratch batch stands for a placeholder: its batch size is unknown, which
             # matters when this layer is a model that builds its own graph from it.
             with symbolic_batch(), _explained_call_errors(self, inputs, call_kwargs):
-                scratch = self.call(_scratch(inputs, 1), *args, **call_kwargs)
+                # Symbolic tensors in the other arguments (an endpoint layer's targets) get
+                # a scratch batch too, so a loss computed on them in `call` runs.
+                scratch = self.call(
+                    _scratch(inputs, 1), *_scratch(args, 1), **_scratch(call_kwargs, 1)
+                )
             dtype = _dtype_name(flatten(scratch)[0])
-        shapes = self.compute_output_shape(input_shapes)
+        if _has_symbolic(args, kwargs) and _default_output_shape(self):
+            # The fallback below calls `call` on the inputs alone; with symbolic tensors in
+            # the other arguments too, the scratch calls must get those as well.
+            shapes = self._scratch_output_shape(input_shapes, args, kwargs)
+        else:
+            shapes = self.compute_output_shape(input_shapes)
         if isinstance(shapes, list):
             return [KerasTensor(shape, dtype, self.name) for shape in shapes]
         return KerasTensor(shapes, dtype, self.name)
@@ -491,7 +511,11 @@ class Layer:
         """Weight penalties at the current weights, then ``add_loss`` losses. Mirrors ``losses``."""
         from buildtrace.keras import regularizers
 
-        return regularizers.layer_losses(self)
+        # Keras collects them over `_flatten_layers()`: a layer's sublayers' losses too.
+        found = regularizers.layer_losses(self)
+        for layer in self.__dict__.get("_tracked_layers") or []:
+            found += layer.losses
+        return found
 
     def add_loss(self, losses: Any, **kwargs: Any) -> None:
         """Add losses to ``self.losses`` (counted in the loss; no gradient in buildtrace)."""
@@ -532,11 +556,17 @@ class Layer:
         ``call`` on zeros twice, with 1 and then 2 for every unknown size: an output size
         that changes between the two runs depends on an unknown size, so it is unknown.
         """
+        return self._scratch_output_shape(input_shape, (), {})
+
+    def _scratch_output_shape(
+        self, input_shape: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
         placeholders = _placeholders(input_shape)
+        kwargs = self._call_kwargs({**kwargs, "training": False}) if kwargs else {}
         with suspended():
             self._maybe_build(placeholders)
-            first = self.call(_scratch(placeholders, 1))
-            second = self.call(_scratch(placeholders, 2))
+            first = self.call(_scratch(placeholders, 1), *_scratch(args, 1), **_scratch(kwargs, 1))
+            second = self.call(_scratch(placeholders, 2), *_scratch(args, 2), **_scratch(kwargs, 2))
         shapes = [
             tuple(d1 if d1 == d2 else None for d1, d2 in zip(a.shape, b.shape))
             for a, b in zip(flatten(first), flatten(second))
@@ -703,6 +733,33 @@ _NAME_SCOPES: list[str] = []
 def _in_functional_construction_mode(input_list: list[Any]) -> bool:
     """True when the layer is called on symbolic tensors. Mirrors the Keras function."""
     return any(isinstance(x, KerasTensor) for x in input_list)
+
+
+#: The layers whose eager ``__call__`` is running (outermost first).
+_IN_CALL: list[Layer] = []
+
+
+def _clear_added_losses(layer: Layer) -> None:
+    from buildtrace.keras import regularizers
+
+    seen: list[Any] = []
+    todo: list[Any] = [layer]
+    while todo:
+        current = todo.pop()
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo += current.__dict__.get("_tracked_layers") or []
+        todo += current.__dict__.get("_self_tracked_trackables") or []
+    regularizers.clear_eager_losses(seen)
+
+
+def _has_symbolic(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    return any(isinstance(x, KerasTensor) for x in flatten([list(args), list(kwargs.values())]))
+
+
+def _default_output_shape(layer: Layer) -> bool:
+    return type(layer).compute_output_shape is Layer.compute_output_shape
 
 
 def _scratch(structure: Any, unknown: int) -> Any:

@@ -35,6 +35,19 @@ def _as_arrays(x: Any) -> Any:
     return array
 
 
+def conform_to_reference_input(value: Any, dtype: Any) -> Any:
+    """A batch of numpy data as the dtype of the model input it feeds.
+
+    Mirrors: ``Functional._conform_to_reference_input``: Keras casts an input whose dtype
+    differs from its ``keras.Input``'s (bool or int data into a float32 input) before any
+    layer sees it, so a layer's forward and backward passes work on float32. Tensors of
+    a hand-written loop pass unchanged (a cast would cut them off the tape).
+    """
+    if type(value) is np.ndarray and value.dtype != dtype and value.dtype.kind in "biuf":
+        return value.astype(dtype)
+    return value
+
+
 def _first(x: Any) -> Any:
     if isinstance(x, dict):
         return _first(next(iter(x.values())))

@@ -16,6 +16,7 @@ import logging
 from typing import Any
 
 from buildtrace.keras import backend
+from buildtrace.keras.engine import data_adapter
 from buildtrace.keras.engine import input_spec as input_spec_module
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_layer import InputLayer
@@ -226,7 +227,7 @@ class Functional(Model):
         """
         values: dict[int, Any] = {}
         for ref, value in zip(self.inputs, flatten(inputs)):
-            values[id(ref)] = value
+            values[id(ref)] = data_adapter.conform_to_reference_input(value, ref.dtype)
         computed = values.keys()
         for depth in sorted(self._nodes_by_depth, reverse=True):
             for node in self._nodes_by_depth[depth]:

@@ -13,6 +13,7 @@ from typing import Any
 
 from buildtrace.keras.saving import legacy_h5, saving_lib
 from buildtrace.keras.unsupported import unsupported
+from buildtrace.tf import train as tf_train
 
 _H5 = (".h5", ".hdf5")
 
@@ -74,11 +75,9 @@ def save_weights(model: Any, filepath: Any, overwrite: bool = True, save_format:
         saving_lib.save_weights_only(model, path)
     elif save_format == "h5" or path.endswith((*_H5, ".keras")):
         legacy_h5.save_weights_to_hdf5(model, path)
-    else:
-        raise unsupported(
-            f"keras.Model.save_weights to TensorFlow's checkpoint format ({path!r}); end the "
-            "file name in .weights.h5 or .h5"
-        )
+    else:  # a TensorFlow checkpoint prefix: HDF5 under TensorFlow's names (see tf.train)
+        legacy_h5.save_weights_to_hdf5(model, tf_train.prepare_checkpoint_prefix(path))
+        tf_train.write_checkpoint_state(path)
 
 
 def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name: bool = False,
@@ -87,6 +86,10 @@ def load_weights(model: Any, filepath: Any, skip_mismatch: bool = False, by_name
     path = _path(filepath)
     if by_name:
         raise unsupported("keras.Model.load_weights(by_name=True)")
+    if not path.endswith((*_H5, ".keras")) and os.path.isfile(
+        tf_train.weights_file_for_prefix(path)
+    ):
+        path = tf_train.weights_file_for_prefix(path)  # a checkpoint prefix saved above
     if not path.endswith((*_H5, ".keras")) and not os.path.isfile(path):
         raise unsupported(
             f"keras.Model.load_weights from TensorFlow's checkpoint format ({path!r}); "

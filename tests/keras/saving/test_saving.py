@@ -147,7 +147,6 @@ def test_clone_model_has_the_config_and_new_weights() -> None:
     ("call", "named"),
     [
         (lambda m, p: m.save(p / "saved_model_dir"), "SavedModel"),
-        (lambda m, p: m.save_weights(p / "ckpt"), "checkpoint format"),
         (lambda m, p: m.load_weights(p / "ckpt"), "checkpoint format"),
     ],
 )
