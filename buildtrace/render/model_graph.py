@@ -124,9 +124,11 @@ def _config(layer: Any) -> dict[str, Any]:
 def _shape(layer: Any, attribute: str) -> Any:
     """``layer.input_shape`` / ``output_shape``, None when the layer was never called."""
     try:
-        return getattr(layer, attribute)
+        shape = getattr(layer, attribute)
     except (AttributeError, ValueError):  # never called, or called with differing shapes
         return None
+    # An InputLayer's shapes are a one-item list in Keras 2 ([(None, 784)]): drawn as the trace's.
+    return shape[0] if isinstance(shape, list) and len(shape) == 1 else shape
 
 
 def _size(weight: Any) -> int:
