@@ -29,13 +29,15 @@ def tokenizer_facts() -> dict:
         entry = {
             "kwargs": kwargs,
             "word_index": t.word_index,
-            "sequences": t.texts_to_sequences(TEXTS + ["unknown cat words"]),
+            "sequences": t.texts_to_sequences([*TEXTS, "unknown cat words"]),
         }
         for mode in ("binary", "count", "freq", "tfidf"):
             entry[mode] = t.texts_to_matrix(TEXTS, mode=mode).tolist()
         facts[label] = entry
     t = Tokenizer(num_words=6)
-    facts["sequences_to_matrix"] = t.sequences_to_matrix([[1, 2, 2, 7], [5]], mode="binary").tolist()
+    facts["sequences_to_matrix"] = t.sequences_to_matrix(
+        [[1, 2, 2, 7], [5]], mode="binary"
+    ).tolist()
     return facts
 
 

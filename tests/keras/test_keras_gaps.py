@@ -96,9 +96,7 @@ def _plain_loss(y_true: Any, y_pred: Any) -> Any:
 def test_plain_function_loss_trains_as_tf_keras() -> None:
     facts = REF["training"]
     x, y = np.asarray(facts["x"], np.float32), np.asarray(facts["y"], np.float32)
-    model = keras.Sequential(
-        [keras.layers.Dense(1, kernel_initializer="ones", input_shape=(3,))]
-    )
+    model = keras.Sequential([keras.layers.Dense(1, kernel_initializer="ones", input_shape=(3,))])
     model.compile(keras.optimizers.SGD(0.05), loss=_plain_loss)
     history = model.fit(x, y, batch_size=4, epochs=3, shuffle=False, verbose=0)
     np.testing.assert_allclose(history.history["loss"], facts["plain_fn_loss"], rtol=1e-5)

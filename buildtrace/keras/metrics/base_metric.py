@@ -62,7 +62,8 @@ class Metric:
         if initializer is not None and initializer not in {"zeros", "Zeros"}:
             from buildtrace.keras import initializers
 
-            value = np.asarray(initializers.get(initializer)(shape, dtype=value.dtype), value.dtype)
+            init: Any = initializers.get(initializer)
+            value = np.asarray(init(shape, dtype=value.dtype), value.dtype)
         variable = Variable(value, f"{name}:0", trainable=False)
         self._variables.append(variable)
         return variable

@@ -112,7 +112,9 @@ class _Thresholded(Metric):
         if top_k is not None or isinstance(thresholds, list | tuple):
             from buildtrace.keras.unsupported import unsupported
 
-            raise unsupported(f"keras.metrics.{type(self).__name__} with top_k or several thresholds")
+            raise unsupported(
+                f"keras.metrics.{type(self).__name__} with top_k or several thresholds"
+            )
         self.thresholds = 0.5 if thresholds is None else float(thresholds)
         self.class_id = class_id
         self.true_positives = self.add_weight("true_positives", (1,))
@@ -133,7 +135,9 @@ class _Thresholded(Metric):
         weights = np.ones(y_pred.shape, self._dtype)
         if sample_weight is not None:
             w = np.asarray(sample_weight, self._dtype)
-            weights = np.broadcast_to(w.reshape(w.shape + (1,) * (y_pred.ndim - w.ndim)), y_pred.shape)
+            weights = np.broadcast_to(
+                w.reshape(w.shape + (1,) * (y_pred.ndim - w.ndim)), y_pred.shape
+            )
         for state, mask in (
             (self.true_positives, predicted & actual),
             (self.false_positives, predicted & ~actual),

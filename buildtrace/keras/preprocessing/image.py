@@ -44,8 +44,7 @@ def array_to_img(
     x = np.asarray(x, dtype=dtype or backend.floatx())
     if x.ndim != 3:
         raise ValueError(
-            "Expected image array to have rank 3 (single image). "
-            f"Got array with shape: {x.shape}"
+            f"Expected image array to have rank 3 (single image). Got array with shape: {x.shape}"
         )
     if data_format not in {"channels_first", "channels_last"}:
         raise ValueError(f"Invalid data_format: {data_format}")

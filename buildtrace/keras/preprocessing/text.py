@@ -38,7 +38,8 @@ def text_to_word_sequence(
     """
     if lower:
         input_text = input_text.lower()
-    input_text = input_text.translate(str.maketrans({c: split for c in filters}))
+    table: dict[str, str | int | None] = {c: split for c in filters}
+    input_text = input_text.translate(str.maketrans(table))
     return [word for word in input_text.split(split) if word]
 
 
@@ -74,7 +75,9 @@ def one_hot(
 
     Mirrors: ``keras_preprocessing/text.py::one_hot`` (``hashing_trick`` with ``hash``).
     """
-    return hashing_trick(input_text, n, hash_function=hash, filters=filters, lower=lower, split=split)
+    return hashing_trick(
+        input_text, n, hash_function=hash, filters=filters, lower=lower, split=split
+    )
 
 
 class Tokenizer:
