@@ -61,7 +61,8 @@ assert any(not np.array_equal(a, b) for a, b in zip(before, model.get_weights())
 # A hand-written step: the gradients flow through the lookup, the split and dropout.
 optimizer = keras.optimizers.Adam()
 with tf.GradientTape() as tape:
-    loss = tf.reduce_mean(keras.losses.binary_crossentropy(labels[:, None], model(ids, training=True)))
+    probs = model(ids, training=True)
+    loss = tf.reduce_mean(keras.losses.binary_crossentropy(labels[:, None], probs))
 grads = tape.gradient(loss, model.trainable_variables)
 assert all(g is not None for g in grads)
 optimizer.apply_gradients(zip(grads, model.trainable_variables))
