@@ -316,11 +316,13 @@ class Layer:
         # model's `call` creates are named `two_layer/dense/kernel:0`.
         _NAME_SCOPES.append(self.name)
         try:
-            return self._eager_call(inputs, arrays, args, kwargs)
+            return self._eager_call_in_scope(inputs, arrays, args, kwargs)
         finally:
             _NAME_SCOPES.pop()
 
-    def _eager_call(self, inputs: Any, arrays: Any, args: Any, kwargs: dict[str, Any]) -> Any:
+    def _eager_call_in_scope(
+        self, inputs: Any, arrays: Any, args: Any, kwargs: dict[str, Any]
+    ) -> Any:
         if not self.built:
             self._maybe_build(arrays)
         call_kwargs = self._call_kwargs(kwargs)
