@@ -258,7 +258,9 @@ def _input_shape(state: ModelState, layer: LayerState) -> Any:
     """What the layer was built for, else what its inbound layers produce."""
     if layer.build_input_shape is not None:
         return layer.build_input_shape
-    shapes = [state.layers[source].output_shape for source in layer.inbound]
+    # A mutated or partial trace may name an inbound layer the fold never saw created.
+    sources = [state.layers.get(source) for source in layer.inbound]
+    shapes = [source.output_shape if source is not None else None for source in sources]
     if not shapes or any(shape is None for shape in shapes):
         return None
     return shapes[0] if len(shapes) == 1 else shapes

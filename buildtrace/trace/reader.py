@@ -276,15 +276,21 @@ class TraceFile:
         self.count = 0
 
     def __iter__(self) -> Iterator[Event]:
-        self.error = None
-        self.count = 0
+        # ``error`` and ``count`` change only when a pass reaches the end (or the bad
+        # line): a view that stops reading early (the frames stop where the build ends)
+        # must not make the trace look unchecked to the next pass.
+        count = 0
         try:
             for event in iter_events(self.path):
-                self.count += 1
+                count += 1
                 yield event
         except TraceFormatError as exc:
-            self.error = exc
+            self.error, self.count = exc, count
+            return
         except OSError as exc:
             self.error = TraceFormatError(
                 f"cannot read it: {exc.strerror or exc}", path=self.path.name
             )
+            self.count = count
+            return
+        self.error, self.count = None, count
