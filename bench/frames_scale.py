@@ -43,7 +43,9 @@ def run(argv: list[str], code: Path) -> tuple[float, float]:
     env = {**os.environ, "PYTHONPATH": str(code)}
     start = time.perf_counter()
     with tempfile.TemporaryFile() as errors:
-        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        process = subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=errors, cwd=code
+        )
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         errors.seek(0)

@@ -38,7 +38,7 @@ from buildtrace.render.output import PAGE_HINT, Written, dot_available, write_do
 from buildtrace.render.perfetto import write_chrome_trace
 from buildtrace.render.topology import TopologyOptions, topology_source
 from buildtrace.state.model_state import model_state
-from buildtrace.trace import Event, TraceFile, iter_events, read_events
+from buildtrace.trace import Event, TraceFile, TraceFormatError, iter_events, read_events
 from buildtrace.trace.reader import parse_event
 
 #: The training events a long fit writes by the million, which change nothing a diagram
@@ -90,8 +90,14 @@ class Events:
         if isinstance(source, TraceFile):
             # ``drawn``: only what diagrams draw is wanted, and a trace file read once
             # already (so that where it stops is known) is then read skipping batches.
+            # Where it stops is taken now: a pass cut short (the frames stop at the
+            # build's end) forgets it.
             checked = source.count > 0 or source.error is not None
-            self.source = _Reread(lambda: _drawn_events(source)) if drawn and checked else source
+            error = source.error
+            if drawn and checked:
+                self.source = _Reread(lambda: _drawn_events(source, error))
+            else:
+                self.source = source
         elif isinstance(source, str | os.PathLike):
             path = source
             self.source = _Reread(lambda: iter_events(path))
@@ -120,9 +126,9 @@ class _Reread:
         return iterator
 
 
-def _drawn_events(trace: TraceFile) -> Iterator[Event]:
-    """The events of a checked trace file but its batches, up to where it stops."""
-    error = trace.error
+def _drawn_events(trace: TraceFile, error: TraceFormatError | None) -> Iterator[Event]:
+    """The events of a checked trace file but its batches, up to where it stops
+    (``error``, as the trace file found it)."""
     if error is not None and not error.line:  # stopped for a reason with no line: as it did
         yield from trace
         return
@@ -133,7 +139,11 @@ def _drawn_events(trace: TraceFile) -> Iterator[Event]:
                 return
             if not line.strip() or any(kind in line for kind in _NOT_DRAWN):
                 continue
-            yield parse_event(line.rstrip(b"\n"))
+            try:
+                event = parse_event(line.rstrip(b"\n"))
+            except TraceFormatError:  # changed since it was checked: stop, as it would
+                return
+            yield event
 
 
 def _check_source(source: Any) -> None:
@@ -245,7 +255,7 @@ def plot_frames(
     Returns:
         What was written; nothing when no step was selected.
     """
-    drawn = Events(source, at, drawn=True)
+    drawn, whole = Events(source, at, drawn=True), Events(source, drawn=True)
     frames = build_frames(
         Events(source, at), every=every, model=model, options=options, build_events=drawn
     )
@@ -254,9 +264,7 @@ def plot_frames(
     path = Path(target)
     if path.suffix.lower() in (".html", ".htm"):
         subject = title or f"How {_subject(source)} is built"
-        page = frames_html(
-            frames, title=subject, data=data_name(Events(source, drawn=True)), options=options
-        )
+        page = frames_html(frames, title=subject, data=data_name(whole), options=options)
         path.write_text(page, encoding="utf-8")
         note = None if dot_available() else f"{PAGE_HINT} (in {path.name})"
         return [Written(path, note)]

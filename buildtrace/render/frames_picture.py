@@ -193,8 +193,25 @@ def _node(name: str, label: str, attributes: dict[str, str], extra: str = "") ->
     return f"{name} [label={label} {pairs}{extra}]\n"
 
 
+def _stand_in(scenes: _Scenes) -> tuple[int, int] | None:
+    """``(placeholder, input)``: the "input" placeholder of an unbuilt Sequential and the
+    input layer that later replaces it, to be drawn in one place (never shown together,
+    feeding the same layer); None when there is no such pair."""
+    placeholder = scenes.slots.get(AWAITING_INPUT)
+    if placeholder is None:
+        return None
+    heads = {head for tail, head in scenes.edges if tail == placeholder}
+    together: set[int] = set()
+    for nodes, _, _ in scenes.shown:
+        if placeholder in nodes:
+            together |= set(nodes)
+    found = {tail for tail, head in scenes.edges if head in heads and tail not in together}
+    return (placeholder, found.pop()) if len(found) == 1 else None
+
+
 def _draw(scenes: _Scenes, options: TopologyOptions) -> SharedPicture:
     looks = list(scenes.looks)
+    stand_in = _stand_in(scenes)
     # 1. Every look's natural size, by one layout of them all (no edges).
     measure = _header(options, "looks")
     for number, (_, label, attributes) in enumerate(looks):
@@ -205,6 +222,10 @@ def _draw(scenes: _Scenes, options: TopologyOptions) -> SharedPicture:
         width, height = sizes[f"v{number}"]
         known = widest.get(slot, (0.0, 0.0))
         widest[slot] = (max(known[0], width), max(known[1], height))
+    if stand_in is not None:  # one place, as large as the larger of the two
+        sizes_of = [widest[slot] for slot in stand_in]
+        both = (max(w for w, _ in sizes_of), max(h for _, h in sizes_of))
+        widest[stand_in[0]] = widest[stand_in[1]] = both
     # 2. One run draws every look at its slot's size, every title, and the layout of
     # all slots and arrows.
     sources = []
@@ -216,15 +237,20 @@ def _draw(scenes: _Scenes, options: TopologyOptions) -> SharedPicture:
         sources.append(_header(options, "title") + f"label={title}\n}}")
     layout = _header(options, "all")
     layout += 'node [label="" style=invis fixedsize=true]\n'
+    placeholder = stand_in[0] if stand_in else None
     for slot in range(len(scenes.slots)):
         width, height = widest.get(slot, (0.5, 0.5))
-        layout += f's{slot} [width="{width}" height="{height}"]\n'
+        if slot != placeholder:
+            layout += f's{slot} [width="{width}" height="{height}"]\n'
     for tail, head in scenes.edges:
-        layout += f"s{tail} -> s{head}\n"
+        if tail != placeholder:
+            layout += f"s{tail} -> s{head}\n"
     sources.append(layout + "}")
     pictures = [svg.decode("utf-8") for svg in render_many(sources, "svg")]
     centres = _plain_centres(render(sources[-1], "plain").decode("utf-8"))
-    return _assemble(scenes, pictures, centres)
+    if stand_in is not None:
+        centres[1][stand_in[0]] = centres[1][stand_in[1]]
+    return _assemble(scenes, pictures, centres, stand_in)
 
 
 def _plain_sizes(plain: str) -> dict[str, tuple[float, float]]:
@@ -265,6 +291,7 @@ def _assemble(
     scenes: _Scenes,
     pictures: list[str],
     layout: tuple[tuple[float, float], dict[int, tuple[float, float]]],
+    stand_in: tuple[int, int] | None = None,
 ) -> SharedPicture:
     looks = len(scenes.looks)
     defs = [_centred(svg, f"look-{n}")[0] for n, svg in enumerate(pictures[:looks])]
@@ -287,6 +314,12 @@ def _assemble(
         arrow = scenes.edges.get((int(match[1]), int(match[2])))
         if arrow is not None:
             edges[arrow] = f'<g transform="{shift}">{_IDS.sub("", match[3])}</g>'
+    if stand_in is not None:  # the placeholder's arrow is the input's
+        placeholder, replaced_by = stand_in
+        for (tail, head), arrow in scenes.edges.items():
+            same = scenes.edges.get((replaced_by, head))
+            if tail == placeholder and same is not None and same in edges:
+                edges[arrow] = edges[same]
     changes: list[FrameChanges] = []
     before: tuple[dict[int, int], dict[int, int]] = ({}, {})
     for nodes, arrows, title in scenes.shown:
