@@ -605,6 +605,8 @@ class Model(Layer):
             (x, y, sample_weight), validation_data = data_adapter.train_validation_split(
                 (x, y, sample_weight), validation_split=validation_split
             )
+        if isinstance(validation_data, list):  # `[x_val, y_val]`, which Keras 2 reads as a tuple
+            validation_data = tuple(validation_data)
         if validation_data:
             val_x, val_y, val_sample_weight = data_adapter.unpack_x_y_sample_weight(validation_data)
         data_handler = data_adapter.DataHandler(

@@ -254,10 +254,10 @@ def test_get_errors_like_keras() -> None:
         losses.get("nope")
     with pytest.raises(ValueError, match="Could not interpret loss function identifier: 3"):
         losses.get(3)
-    with pytest.raises(NotSupportedByBuildtrace, match=r"keras\.losses\.huber"):
-        losses.get("huber")
-    with pytest.raises(NotSupportedByBuildtrace, match=r"keras\.losses\.Huber"):
-        losses.Huber  # noqa: B018
+    with pytest.raises(NotSupportedByBuildtrace, match=r"keras\.losses\.categorical_hinge"):
+        losses.get("categorical_hinge")
+    with pytest.raises(NotSupportedByBuildtrace, match=r"keras\.losses\.CategoricalHinge"):
+        losses.CategoricalHinge  # noqa: B018
 
 
 def test_default_configs() -> None:
