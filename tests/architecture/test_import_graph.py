@@ -47,6 +47,8 @@ LAZY_UPWARD: dict[tuple[str, str], str] = {
     ),
     ("buildtrace.commands.diagram", "cli"): "the shared --engine argument is defined by the CLI",
     ("buildtrace.commands.tui", "cli"): "the shared --engine argument is defined by the CLI",
+    ("buildtrace.commands.lesson", "cli"): "the shared --engine argument is defined by the CLI",
+    ("buildtrace.commands.serve", "cli"): "the shared --engine argument is defined by the CLI",
 }
 
 

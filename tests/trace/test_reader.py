@@ -52,10 +52,26 @@ BAD_LINES: dict[str, bytes] = {
     ).encode(),
     "unknown kind": json.dumps(event(60, "explode")).encode(),
     "a list": b"[1, 2, 3]",
-    "surrogate": json.dumps(event(60, layer="\ud800")).encode(),
-    "escape code": json.dumps(event(60, layer="\x1b[2J")).encode(),
     "not finite time": json.dumps(event(60, t=float("nan"))).encode(),
 }
+
+
+#: Strings that are not safe to show: read, with each such character replaced by a
+#: visible stand-in (a layer may be named anything, and the recorder writes what it got).
+UNSHOWABLE = {
+    "surrogate": ("\ud800", "\ufffd"),
+    "escape code": ("\x1b[2J", "\u241b[2J"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(UNSHOWABLE))
+def test_a_name_no_terminal_should_print_is_read_as_its_picture(tmp_path: Path, name: str) -> None:
+    raw, shown = UNSHOWABLE[name]
+    lines = good_lines(150)
+    lines[60] = json.dumps(event(60, layer=raw)).encode()
+    trace = read_trace(write(tmp_path / "t.jsonl", lines))
+    assert trace.error is None and len(trace.events) == 150
+    assert trace.events[60]["layer"] == shown
 
 
 @pytest.mark.parametrize("bad", sorted(BAD_LINES))

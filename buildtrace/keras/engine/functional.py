@@ -299,7 +299,11 @@ def report_layer_call(layer: Layer, inputs: Any, run: Any) -> Any:
     What ``run`` calls inside is not reported (``Flatten``'s forward pass runs its
     ``call``, ``Dense``'s does not): one ``call`` event for every layer either way.
     """
-    input_spec_module.assert_input_compatibility(layer.input_spec, inputs, layer.name)
+    # A layer whose own __call__ widens its spec for extra inputs (an RNN given its
+    # initial state) says which spec the call is checked against.
+    spec_for = getattr(layer, "_call_input_spec", None)
+    spec = spec_for(inputs) if spec_for is not None else layer.input_spec
+    input_spec_module.assert_input_compatibility(spec, inputs, layer.name)
     cls = type(layer)
     reporter = _CALL_REPORTERS.get(cls)
     if reporter is None:

@@ -121,6 +121,14 @@ class RNN(Layer):
         finally:
             self.input_spec = original
 
+    def _call_input_spec(self, inputs: Any) -> Any:
+        """The spec ``__call__`` checks ``inputs`` against: with initial states joined to
+        the inputs (``[x, h, c]``), one spec for the sequence and one per state."""
+        if isinstance(inputs, list) and len(inputs) > 1:
+            main = self.input_spec[0] if isinstance(self.input_spec, list) else self.input_spec
+            return [main, *(InputSpec(shape=(None, size)) for size in self.states_sizes)]
+        return self.input_spec
+
     @traced(details=lambda self, input_shape: {"input_shape": input_shape})
     def build(self, input_shape: Any) -> None:
         """Build the cell for one step's input, then the state specs, then ``Layer.build``."""
