@@ -42,6 +42,17 @@ def tf_keras_trace_events(tracer: EngineTracer, base: type) -> type:
     ``TraceEvents``'s events for ``tracer``."""
     hooks = TraceEvents
 
+    # Loops: mute the tracer's per-batch plumbing from a loop's begin to its end (loops
+    # nest: a fit's validation runs evaluate inside it).
+    def _loop_began() -> None:
+        tracer.muted += 1
+        tracer.pause()
+
+    def _loop_ended() -> None:
+        tracer.muted = max(0, tracer.muted - 1)
+        if not tracer.muted:
+            tracer.resume()
+
     class TfKerasTraceEvents(base):  # type: ignore[misc]
         """Mirrors: ``buildtrace.keras.callbacks_trace.TraceEvents`` on tf-keras."""
 
@@ -54,51 +65,29 @@ def tf_keras_trace_events(tracer: EngineTracer, base: type) -> type:
             super().set_model(model)
             self._name = getattr(model, "name", None)
 
-        # Loops: mute the tracer's per-batch plumbing from begin to end.
         def on_train_begin(self, logs: Logs = None) -> None:
-            tracer.muted += 1
-            tracer.pause()
+            _loop_began()
             hooks.on_train_begin(self, plain_logs(logs))
 
         def on_train_end(self, logs: Logs = None) -> None:
             hooks.on_train_end(self, plain_logs(logs))
-            tracer.muted = max(0, tracer.muted - 1)
-            if not tracer.muted:
-                tracer.resume()
-            if not tracer.muted:
-                tracer.resume()
-            if not tracer.muted:
-                tracer.resume()
+            _loop_ended()
 
         def on_test_begin(self, logs: Logs = None) -> None:
-            tracer.muted += 1
-            tracer.pause()
+            _loop_began()
             hooks.on_test_begin(self, plain_logs(logs))
 
         def on_test_end(self, logs: Logs = None) -> None:
             hooks.on_test_end(self, plain_logs(logs))
-            tracer.muted = max(0, tracer.muted - 1)
-            if not tracer.muted:
-                tracer.resume()
-            if not tracer.muted:
-                tracer.resume()
-            if not tracer.muted:
-                tracer.resume()
+            _loop_ended()
 
         def on_predict_begin(self, logs: Logs = None) -> None:
-            tracer.muted += 1
-            tracer.pause()
+            _loop_began()
             hooks.on_predict_begin(self, plain_logs(logs))
 
         def on_predict_end(self, logs: Logs = None) -> None:
             hooks.on_predict_end(self, plain_logs(logs))
-            tracer.muted = max(0, tracer.muted - 1)
-            if not tracer.muted:
-                tracer.resume()
-            if not tracer.muted:
-                tracer.resume()
-            if not tracer.muted:
-                tracer.resume()
+            _loop_ended()
 
         def on_epoch_begin(self, epoch: int, logs: Logs = None) -> None:
             hooks.on_epoch_begin(self, epoch, plain_logs(logs))
