@@ -74,8 +74,24 @@ def get(identifier: Any) -> ActivationFn:
             )
         return entry.forward
     if callable(identifier):
-        return identifier  # type: ignore[no-any-return]
+        return _keras_twin(identifier)
     raise TypeError(f"Could not interpret activation function identifier: {identifier}")
+
+
+def _keras_twin(function: Any) -> Any:
+    """The Keras activation that stands for a TensorFlow op of the same name, or ``function``.
+
+    ``Dense(128, activation=tf.nn.relu)`` is common in Keras 2 era tutorials. Keras 2 calls
+    the op as is and saves it by its ``__name__`` (``"relu"``), so a saved model reloads with
+    Keras's own ``relu``. buildtrace's ``tf.nn.relu`` records tensors for a tape, not the
+    layer's numpy maths; the Keras activation of the same name computes the same numbers
+    and has the exact gradient rule, so it stands in from the start.
+    """
+    name = getattr(function, "__name__", None)
+    module = getattr(function, "__module__", None) or ""
+    if module.startswith("buildtrace.tf.") and name in ACTIVATIONS:
+        return ACTIVATIONS[name].forward
+    return function
 
 
 def serialize(activation: ActivationFn) -> str:

@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.callbacks import Callback, Logs
-from buildtrace.keras.unsupported import unsupported
 
 _log = logging.getLogger("buildtrace.keras.callbacks")
 
@@ -243,13 +242,14 @@ class TensorBoard(Callback):
 
 
 class ModelCheckpoint(Callback):
-    """Save the model (or its weights) at the end of epochs, or only when it improves.
+    """Save the model (or its weights) each epoch, each ``save_freq`` batches, or when better.
 
-    Mirrors: ``keras/callbacks.py::ModelCheckpoint`` with ``save_freq="epoch"``: the file
-    name is formatted with ``epoch`` (one-based) and the logs
-    (``"weights.{epoch:02d}-{val_loss:.2f}.h5"``); ``.keras`` and ``.h5`` files are
-    written as Keras writes them. TensorFlow's SavedModel and checkpoint formats are
-    not supported by buildtrace.
+    Mirrors: ``keras/callbacks.py::ModelCheckpoint``: the file name is formatted with
+    ``epoch`` (one-based), ``batch`` (one-based, when saving every ``save_freq`` batches)
+    and the logs (``"weights.{epoch:02d}-{val_loss:.2f}.h5"``). The deprecated ``period``
+    saves every ``period`` epochs, as Keras 2 still accepts it. ``.keras`` and ``.h5``
+    files are written as Keras writes them; any other name is written by ``model.save`` /
+    ``model.save_weights`` (buildtrace's HDF5 stand-ins for TensorFlow's formats).
     """
 
     def __init__(
@@ -271,9 +271,20 @@ class ModelCheckpoint(Callback):
         self.filepath = os.fspath(filepath)
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
-        if save_freq != "epoch":
-            raise unsupported("keras.callbacks.ModelCheckpoint(save_freq=<batches>)")
         self.save_freq = save_freq
+        # Counters of Keras's batch-level saving (`_should_save_on_batch`).
+        self.epochs_since_last_save = 0
+        self._batches_seen_since_last_saving = 0
+        self._last_batch_seen = -1
+        self._current_epoch = 0
+        self.best = initial_value_threshold
+        if "period" in kwargs:
+            # Keras 2 still honours the old `period` (epochs between saves), with a warning.
+            self.period = kwargs["period"]
+            _log.warning("`period` argument is deprecated. Please use `save_freq` "
+                         "to specify the frequency in number of batches seen.")  # fmt: skip
+        else:
+            self.period = 1
         if mode not in {"auto", "min", "max"}:
             _log.warning("ModelCheckpoint mode %s is unknown, fallback to auto mode.", mode)
             mode = "auto"
@@ -281,23 +292,50 @@ class ModelCheckpoint(Callback):
             mode == "auto" and ("acc" in monitor or monitor.startswith("fmeasure"))
         ):
             self.monitor_op: Callable[[Any, Any], Any] = np.greater
-            self.best = -np.inf
+            self.best = -np.inf if self.best is None else self.best
         else:
             self.monitor_op = np.less
-            self.best = np.inf
-        if initial_value_threshold is not None:
-            self.best = initial_value_threshold
-        if not save_weights_only and not self.filepath.endswith((".keras", ".h5", ".hdf5")):
-            raise unsupported(
-                "keras.callbacks.ModelCheckpoint to the SavedModel format (use a file name "
-                "ending in .keras or .h5)"
+            self.best = np.inf if self.best is None else self.best
+        if save_freq != "epoch" and not isinstance(save_freq, int):
+            raise ValueError(
+                f'Unrecognized save_freq: {save_freq}. Expected save_freq are "epoch" or integer'
             )
 
-    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
-        self._save_model(epoch, dict(logs or {}))
+    def on_train_batch_end(self, batch: int, logs: Logs | None = None) -> None:
+        if self._should_save_on_batch(batch):
+            self._save_model(self._current_epoch, batch, dict(logs or {}))
 
-    def _save_model(self, epoch: int, logs: Logs) -> None:
-        filepath = self.filepath.format(epoch=epoch + 1, **logs)
+    def on_epoch_begin(self, epoch: int, logs: Logs | None = None) -> None:
+        self._current_epoch = epoch
+
+    def on_epoch_end(self, epoch: int, logs: Logs | None = None) -> None:
+        self.epochs_since_last_save += 1
+        if self.save_freq == "epoch":
+            self._save_model(epoch, None, dict(logs or {}))
+
+    def _should_save_on_batch(self, batch: int) -> bool:
+        """Count the batches seen (a smaller index means a new epoch); True every ``save_freq``."""
+        if self.save_freq == "epoch":
+            return False
+        if batch <= self._last_batch_seen:  # a new epoch
+            added = batch + 1
+        else:
+            added = batch - self._last_batch_seen
+        self._batches_seen_since_last_saving += added
+        self._last_batch_seen = batch
+        if self._batches_seen_since_last_saving >= self.save_freq:
+            self._batches_seen_since_last_saving = 0
+            return True
+        return False
+
+    def _save_model(self, epoch: int, batch: int | None, logs: Logs) -> None:
+        if not isinstance(self.save_freq, int) and self.epochs_since_last_save < self.period:
+            return
+        self.epochs_since_last_save = 0
+        filepath = self._get_file_path(epoch, batch, logs)
+        dirname = os.path.dirname(filepath)
+        if dirname:
+            os.makedirs(dirname, exist_ok=True)
         if self.save_best_only:
             current = logs.get(self.monitor)
             if current is None:
@@ -319,3 +357,14 @@ class ModelCheckpoint(Callback):
             self.model.save_weights(filepath, overwrite=True)
         else:
             self.model.save(filepath, overwrite=True)
+
+    def _get_file_path(self, epoch: int, batch: int | None, logs: Logs) -> str:
+        """The file name for this save, formatted as Keras formats it."""
+        try:
+            if batch is None or "batch" in logs:
+                return self.filepath.format(epoch=epoch + 1, **logs)
+            return self.filepath.format(epoch=epoch + 1, batch=batch + 1, **logs)
+        except KeyError as e:
+            raise KeyError(
+                f'Failed to format this callback filepath: "{self.filepath}". Reason: {e}'
+            ) from None
