@@ -14,7 +14,9 @@ module per area:
 * :mod:`~buildtrace.tf.data` — ``Dataset.from_tensor_slices(...).shuffle().batch()``;
 * :mod:`~buildtrace.tf.autodiff` — ``GradientTape``, ``function``;
 * :mod:`~buildtrace.tf.testing` — ``tf.test`` (no GPU; ``TestCase``'s asserts);
-* :mod:`~buildtrace.tf.train` — ``latest_checkpoint`` of a folder of ``.h5`` weights.
+* :mod:`~buildtrace.tf.train` — ``latest_checkpoint``, ``Checkpoint`` (to HDF5 files);
+* :mod:`~buildtrace.tf.config` — ``tf.config`` and ``tf.device`` (one device, the CPU);
+* :mod:`~buildtrace.tf.module` — ``tf.Module``, which collects variables and sub-modules.
 
 Anything else under ``tf.`` stops with "``tf.X`` is not supported by buildtrace".
 
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import builtins
 
-from buildtrace.tf import data, dtypes, errors, math_ops, nn, random, train
+from buildtrace.tf import config, data, dtypes, errors, math_ops, nn, random, train
 from buildtrace.tf import testing as test
 from buildtrace.tf.array_ops import (
     cast,
@@ -58,6 +60,7 @@ from buildtrace.tf.array_ops import (
     zeros_like,
 )
 from buildtrace.tf.autodiff import Function, GradientTape, UnconnectedGradients, function
+from buildtrace.tf.config import device
 from buildtrace.tf.dtypes import (
     DType,
     as_dtype,
@@ -118,6 +121,7 @@ from buildtrace.tf.math_ops import (
     tanh,
     truediv,
 )
+from buildtrace.tf.module import Module
 from buildtrace.tf.random import (
     constant_initializer,
     ones_initializer,
@@ -165,6 +169,7 @@ __all__ = [
     "DType",
     "Function",
     "GradientTape",
+    "Module",
     "Tensor",
     "TensorShape",
     "UnconnectedGradients",
@@ -179,11 +184,13 @@ __all__ = [
     "cast",
     "clip_by_value",
     "concat",
+    "config",
     "constant",
     "constant_initializer",
     "convert_to_tensor",
     "cos",
     "data",
+    "device",
     "divide",
     "double",
     "dtypes",

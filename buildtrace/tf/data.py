@@ -23,7 +23,7 @@ import numpy as np
 
 from buildtrace.tf import random as tf_random
 from buildtrace.tf.tensors import Tensor, is_tensor, to_array
-from buildtrace.tf.unsupported import Namespace, module_getattr
+from buildtrace.tf.unsupported import Namespace, module_getattr, unsupported
 
 #: ``tf.data.AUTOTUNE``: accepted wherever TensorFlow takes it, and means nothing here.
 AUTOTUNE = -1
@@ -306,6 +306,35 @@ class Dataset:
         return f"<Dataset length={self._length}>"
 
 
+class TextLineDataset(Dataset):
+    """The lines of text files, one string element each. Mirrors ``tf.data.TextLineDataset``.
+
+    Each file is read afresh on each pass, line by line, without the line endings
+    (``\n`` or ``\r\n``); a last line without an ending is kept.
+    """
+
+    def __init__(
+        self,
+        filenames: Any,
+        compression_type: str | None = None,
+        buffer_size: int | None = None,
+        num_parallel_reads: int | None = None,
+        name: str | None = None,
+    ) -> None:
+        if compression_type not in (None, ""):
+            raise unsupported(f"tf.data.TextLineDataset(compression_type={compression_type!r})")
+        paths = [filenames] if isinstance(filenames, str | Tensor) else list(filenames)
+        files = [str(to_array(p).item()) if is_tensor(p) else str(p) for p in paths]
+
+        def make() -> Iterator[Any]:
+            for path in files:
+                with open(path, encoding="utf-8", newline="") as f:
+                    for line in f.read().splitlines():
+                        yield Tensor(np.array(line))
+
+        super().__init__(make, None)
+
+
 def _pop_random(buffer: list[Any], rng: np.random.Generator) -> Any:
     """Take a random element out of ``buffer`` in O(1): swap it with the last, pop."""
     i = int(rng.integers(len(buffer)))
@@ -336,6 +365,6 @@ experimental = Namespace(
     "tf.data.experimental", "Mirrors `tf.data.experimental`.", {"AUTOTUNE": AUTOTUNE}
 )
 
-__all__ = ["AUTOTUNE", "Dataset", "experimental", "is_dataset", "is_tensor"]
+__all__ = ["AUTOTUNE", "Dataset", "TextLineDataset", "experimental", "is_dataset", "is_tensor"]
 
 __getattr__ = module_getattr("tf.data")

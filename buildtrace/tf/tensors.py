@@ -142,6 +142,11 @@ class _TensorOps:
         raise NotImplementedError
 
     @property
+    def device(self) -> str:
+        """Where the value lives: always the CPU (buildtrace computes on numpy)."""
+        return "/job:localhost/replica:0/task:0/device:CPU:0"
+
+    @property
     def shape(self) -> TensorShape:
         """The shape, a :class:`TensorShape`."""
         return TensorShape(self._array().shape)
