@@ -2,13 +2,17 @@
 
 Mirrors: ``keras/saving/saving_api.py`` of tf-keras 2.21: ``.keras`` is the zip format,
 ``.h5`` / ``.hdf5`` the legacy HDF5 format, ``*.weights.h5`` the weights in the
-``.keras`` layout. TensorFlow's SavedModel directories and checkpoints are not
-supported by buildtrace (there is no TensorFlow graph to save), and say so.
+``.keras`` layout. A name without those endings asks Keras 2 for TensorFlow's SavedModel
+folder; buildtrace has no TensorFlow graph to save, so it writes a stand-in: the folder,
+holding the model in the ``.keras`` format (``STANDIN_FILE``), says so once, and
+``load_model`` of the folder reads it back. A real SavedModel folder (from TensorFlow)
+stops with the clear message.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from typing import Any
 
 from buildtrace.keras.saving import legacy_h5, saving_lib
@@ -16,6 +20,9 @@ from buildtrace.keras.unsupported import unsupported
 from buildtrace.tf import train as tf_train
 
 _H5 = (".h5", ".hdf5")
+#: The file a SavedModel stand-in folder holds: the whole model in the ``.keras`` format.
+STANDIN_FILE = "buildtrace_model.keras"
+_announced: set[str] = set()
 
 
 def _path(filepath: Any) -> str:
@@ -35,14 +42,45 @@ def save_model(
     Mirrors: ``keras/saving/saving_api.py::save_model``.
     """
     path = _path(filepath)
-    if save_format == "keras" or (save_format is None and path.endswith(".keras")):
+    save_format = _save_format(path, save_format)
+    if save_format == "keras":
         saving_lib.save_model(model, path)
-    elif save_format == "h5" or (save_format is None and path.endswith(_H5)):
+    elif save_format == "h5":
         legacy_h5.save_model_to_hdf5(model, path, include_optimizer=include_optimizer)
     else:
-        raise unsupported(
-            f"keras.Model.save to TensorFlow's SavedModel format ({path!r}); end the file "
-            "name in .keras or .h5"
+        _save_standin_folder(model, path)
+
+
+def _save_format(path: str, save_format: str | None) -> str:
+    """``"keras"``, ``"h5"`` or ``"tf"``. Mirrors ``saving_api.get_save_format``."""
+    if save_format:
+        if save_format in ("keras", "keras_v3"):
+            return "keras"
+        if save_format in ("h5", "hdf5"):
+            return "h5"
+        if save_format in ("tf", "tensorflow"):
+            return "tf"
+        raise ValueError(
+            "Unknown `save_format` argument. Expected one of 'keras', 'tf', or 'h5'. "
+            f"Received: save_format={save_format}"
+        )
+    if path.endswith(".keras"):
+        return "keras"
+    return "h5" if path.endswith(_H5) else "tf"
+
+
+def _save_standin_folder(model: Any, path: str) -> None:
+    """The SavedModel stand-in: ``path/`` holding the model as ``STANDIN_FILE``."""
+    os.makedirs(path, exist_ok=True)
+    saving_lib.save_model(model, os.path.join(path, STANDIN_FILE))
+    if path not in _announced:
+        _announced.add(path)
+        print(
+            f"buildtrace: model.save({path!r}) asks for TensorFlow's SavedModel folder; "
+            f"buildtrace has no TensorFlow graph to save, so the folder holds the model in "
+            f"Keras's .keras format ({STANDIN_FILE}), which keras.models.load_model({path!r}) "
+            "reads back. It is not a SavedModel: TensorFlow Serving cannot read it.",
+            file=sys.stderr,
         )
 
 
@@ -59,7 +97,10 @@ def load_model(
     """
     path = _path(filepath)
     if os.path.isdir(path):
-        raise unsupported(f"keras.models.load_model of a SavedModel directory ({path!r})")
+        standin = os.path.join(path, STANDIN_FILE)
+        if not os.path.isfile(standin):
+            raise unsupported(f"keras.models.load_model of a SavedModel directory ({path!r})")
+        return saving_lib.load_model(standin, custom_objects=custom_objects, compile=compile)
     if not os.path.exists(path):
         raise OSError(f"No file or directory found at {path}")
     if saving_lib.is_keras_zip(path):
