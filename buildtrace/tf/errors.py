@@ -33,10 +33,17 @@ class InvalidArgumentError(OpError, ValueError):
     """
 
 
+class NotFoundError(OpError, FileNotFoundError):
+    """A file or checkpoint does not exist. Mirrors: ``tf.errors.NotFoundError``."""
+
+    def __init__(self, node_def: object, op: object, message: str) -> None:
+        super().__init__(message)
+
+
 class UnimplementedError(OpError, NotImplementedError):
     """Mirrors: ``tf.errors.UnimplementedError``."""
 
 
-__all__ = ["InvalidArgumentError", "OpError", "UnimplementedError"]
+__all__ = ["InvalidArgumentError", "NotFoundError", "OpError", "UnimplementedError"]
 
 __getattr__ = module_getattr("tf.errors")

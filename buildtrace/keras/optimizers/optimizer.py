@@ -234,6 +234,19 @@ class Optimizer:
         self._variables.append(variable)
         return variable
 
+    def _restore_deferred_slots(self) -> None:
+        """Give the slots the values a ``tf.train.Checkpoint`` restored before they existed.
+
+        Mirrors TensorFlow's deferred restoration: a checkpoint restored into a fresh
+        optimizer keeps its slot values until the first step creates the slots.
+        """
+        pending = getattr(self, "_deferred_restore", None)
+        if pending is None:
+            return
+        self._deferred_restore = None
+        for slot, value in zip(self._variables[1:], pending, strict=False):
+            slot.assign(np.asarray(value).reshape(slot.shape))
+
     def _scratch_for(self, variable: Variable) -> tuple[np.ndarray, np.ndarray]:
         """Two preallocated float arrays shaped like ``variable`` (contents are garbage)."""
         return self._scratch[id(variable)]
@@ -278,6 +291,7 @@ class Optimizer:
         if not pairs:
             return self._iterations
         self.build([var for _, var in pairs])
+        self._restore_deferred_slots()
         kept = [(g, v) for g, v in pairs if g is not None]
         if not kept:
             raise ValueError(
