@@ -147,6 +147,17 @@ def merges() -> tuple[Any, str]:
     return keras.Model([a, b], out), "sparse_categorical_crossentropy"
 
 
+def random_fourier_features() -> tuple[Any, str]:
+    rff = keras.layers.experimental.RandomFourierFeatures(16, scale=2.0, trainable=True)
+    model = keras.Sequential([keras.Input(shape=(6,)), rff, layers.Dense(3, activation="softmax")])
+    return model, "sparse_categorical_crossentropy"
+
+
+def random_fourier_features_frozen() -> tuple[Any, str]:
+    rff = keras.layers.experimental.RandomFourierFeatures(output_dim=12)
+    return keras.Sequential([keras.Input(shape=(5,)), rff, layers.Dense(2)]), "mse"
+
+
 CASES: dict[str, Callable[[], tuple[Any, str]]] = {
     f.__name__: f
     for f in (
@@ -160,5 +171,7 @@ CASES: dict[str, Callable[[], tuple[Any, str]]] = {
         bidirectional,
         time_distributed,
         merges,
+        random_fourier_features,
+        random_fourier_features_frozen,
     )
 }
