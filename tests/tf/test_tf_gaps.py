@@ -1,9 +1,10 @@
 """The ``tf`` names public tutorials use that buildtrace once lacked.
 
 ``tf.test`` (no GPU), ``tf.losses`` / ``tf.metrics`` (Keras's, under ``buildtrace run``),
-``tf.train.latest_checkpoint`` of a folder of HDF5 weights, and ``tf.train.Checkpoint``'s
-clear refusal. Values of ``tf.split`` / ``tf.nn.dropout`` / ``tf.nn.embedding_lookup``
-and the DType enum numbers are compared with TensorFlow in ``test_tf_facts.py``.
+``tf.train.latest_checkpoint`` of a folder of HDF5 weights (``tf.train.Checkpoint`` is
+tested in ``test_checkpoint.py``). Values of ``tf.split`` / ``tf.nn.dropout`` /
+``tf.nn.embedding_lookup`` and the DType enum numbers are compared with TensorFlow in
+``test_tf_facts.py``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,8 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 from buildtrace import tf
-from buildtrace.tf.unsupported import NotSupportedByBuildtrace
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,11 +46,6 @@ def test_latest_checkpoint_is_the_newest_weights_file(tmp_path: Path) -> None:
     assert latest == str(tmp_path / "cp-0010.weights.h5")
     model.load_weights(latest)
     assert tf.train.latest_checkpoint(str(tmp_path / "empty")) is None
-
-
-def test_checkpoint_stops_with_a_specific_message() -> None:
-    with pytest.raises(NotSupportedByBuildtrace, match=r"`tf.train.Checkpoint .*weights.h5"):
-        tf.train.Checkpoint(model=None)
 
 
 def test_tf_losses_and_metrics_are_keras_under_run(tmp_path: Path) -> None:

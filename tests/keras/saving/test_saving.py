@@ -146,7 +146,7 @@ def test_clone_model_has_the_config_and_new_weights() -> None:
 @pytest.mark.parametrize(
     ("call", "named"),
     [
-        (lambda m, p: m.save(p / "saved_model_dir"), "SavedModel"),
+        (lambda m, p: keras.models.load_model(p), "SavedModel directory"),
         (lambda m, p: m.load_weights(p / "ckpt"), "checkpoint format"),
     ],
 )
