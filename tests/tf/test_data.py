@@ -75,8 +75,8 @@ def test_map_take_skip_repeat_prefetch_and_cardinality() -> None:
 
 
 def test_unknown_names_say_so() -> None:
-    with pytest.raises(AttributeError, match=r"`tf.data.TextLineDataset` is not supported"):
-        _ = tf.data.TextLineDataset
+    with pytest.raises(AttributeError, match=r"`tf.data.TFRecordDataset` is not supported"):
+        _ = tf.data.TFRecordDataset
 
 
 def test_fit_evaluate_and_predict_take_a_dataset() -> None:
