@@ -97,3 +97,17 @@ def test_a_real_saved_model_and_an_unknown_format_are_refused(tmp_path: Path) ->
         keras.models.load_model(str(tmp_path / "from_tensorflow"))
     with pytest.raises(ValueError, match=r"Unknown `save_format` argument\. Expected one of"):
         _model().save(str(tmp_path / "m"), save_format="onnx")
+
+
+@pytest.mark.parametrize("name", ["m.keras", "m.h5", "folder"])
+def test_a_loss_object_reloads_with_its_config(name: str, tmp_path: Path) -> None:
+    """``SparseCategoricalCrossentropy(from_logits=True)`` comes back with ``from_logits``."""
+    x, y = _data()
+    model = keras.Sequential([keras.layers.Dense(3, input_shape=(4,))])
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile("adam", loss=loss, metrics=["accuracy"])
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(str(tmp_path / name))
+    again = keras.models.load_model(str(tmp_path / name))
+    assert again.loss.get_config()["from_logits"] is True
+    np.testing.assert_allclose(again.evaluate(x, y, verbose=0), model.evaluate(x, y, verbose=0))

@@ -83,6 +83,22 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _plain_loss(value: Any) -> Any:
+    """A saved loss back into a loss: a ``Loss`` class with its config (``from_logits``
+    included) is rebuilt as Keras's ``losses.get`` does; anything else as :func:`_plain`."""
+    from buildtrace.keras import losses
+
+    if isinstance(value, list):
+        return [_plain_loss(v) for v in value]
+    if isinstance(value, dict) and "class_name" in value:
+        if value["class_name"] in losses._CLASSES:
+            return losses.get({"class_name": value["class_name"], "config": value.get("config")})
+        return _plain(value)
+    if isinstance(value, dict):
+        return {k: _plain_loss(v) for k, v in value.items()}
+    return value
+
+
 def compile_from_config(model: Any, config: dict[str, Any]) -> None:
     """Mirrors ``Model.compile_from_config``: compile again with the saved arguments."""
     from buildtrace.keras import optimizers
@@ -94,7 +110,7 @@ def compile_from_config(model: Any, config: dict[str, Any]) -> None:
         optimizer = optimizers.deserialize(optimizer)
     model.compile(
         optimizer=optimizer,
-        loss=_plain(config.get("loss")),
+        loss=_plain_loss(config.get("loss")),
         metrics=_plain(config.get("metrics")),
         loss_weights=config.get("loss_weights"),
         weighted_metrics=_plain(config.get("weighted_metrics")),
