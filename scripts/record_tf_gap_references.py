@@ -23,7 +23,7 @@ import numpy as np
 os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
-from tensorflow import keras  # noqa: E402
+from tensorflow import keras
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "layers"
 RFF = keras.layers.experimental.RandomFourierFeatures
