@@ -74,7 +74,7 @@ def get(identifier: Any) -> ActivationFn:
             )
         return entry.forward
     if callable(identifier):
-        return _keras_twin(identifier)
+        return _keras_twin(identifier)  # type: ignore[no-any-return]
     raise TypeError(f"Could not interpret activation function identifier: {identifier}")
 
 

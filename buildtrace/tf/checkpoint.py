@@ -181,6 +181,10 @@ class Checkpoint:
         ['step/.ATTRIBUTES/VARIABLE_VALUE']
     """
 
+    _tracked: dict[str, Any]
+    _deferred: dict[str, np.ndarray]
+    _save_counter: Variable | None
+
     def __init__(self, root: Any = None, **kwargs: Any) -> None:
         object.__setattr__(self, "_tracked", {})
         object.__setattr__(self, "_deferred", {})
@@ -204,9 +208,10 @@ class Checkpoint:
     @property
     def save_counter(self) -> Variable:
         """How many times ``save`` ran (an int64 variable, made on first use)."""
-        if self._save_counter is None:
-            object.__setattr__(self, "_save_counter", Variable(np.int64(0), name="save_counter"))
-        counter: Variable = self._save_counter
+        counter = self._save_counter
+        if counter is None:
+            counter = Variable(np.int64(0), name="save_counter")
+            object.__setattr__(self, "_save_counter", counter)
         return counter
 
     def _values(self) -> list[tuple[str, Variable]]:
@@ -224,7 +229,7 @@ class Checkpoint:
             for name, variable in self._values():
                 h5.create_dataset(name, data=to_array(variable))
         _announce(path)
-        return prefix
+        return str(prefix)
 
     def save(self, file_prefix: Any, options: Any = None) -> str:
         """Count the save, write ``file_prefix-N`` and make it the folder's latest."""

@@ -114,7 +114,8 @@ class RandomFourierFeatures(Layer):
     def call(self, inputs: np.ndarray) -> np.ndarray:
         """``cos(inputs @ (unscaled_kernel / kernel_scale) + bias)``."""
         kernel = (1.0 / self.kernel_scale.value) * self.unscaled_kernel.value
-        return np.cos(inputs.astype(np.float32) @ kernel + self.bias.value)
+        outputs: np.ndarray = np.cos(inputs.astype(np.float32) @ kernel + self.bias.value)
+        return outputs
 
     def compute_output_shape(self, input_shape: Any) -> tuple[int | None, ...]:
         input_shape = tuple(input_shape)
@@ -148,7 +149,7 @@ def _random_features_initializer(initializer: Any, shape: tuple[int, int]) -> An
         return initializers.RandomNormal(stddev=1.0)
     # Keras draws these with numpy's global generator (`keras.utils.set_random_seed` seeds it).
     probs = np.random.uniform(low=0.0, high=1.0, size=shape)
-    return initializers.Constant(np.tan(np.pi * (probs - 0.5)))
+    return initializers.Constant(np.tan(np.pi * (probs - 0.5)))  # type: ignore[arg-type]
 
 
 def _default_scale(initializer: Any, input_dim: int) -> float:
