@@ -30,6 +30,7 @@ from buildtrace.narration import (  # noqa: F401
     texts_graph,
     texts_inputs,
     texts_keras3,
+    texts_kernelized,
     texts_layers,
     texts_layers_more,
     texts_layers_spatial,
