@@ -178,7 +178,7 @@ def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
 def _shapes(structure: Any) -> Any:
     if isinstance(structure, list | tuple):
         return [_shapes(x) for x in structure]
-    from buildtrace.keras.engine.base_layer import static_shape  # (it imports us)
+    from buildtrace.keras.utils.tf_utils import static_shape  # (imports base_layer's imports)
 
     return static_shape(np.asarray(structure))  # the batch is None inside a traced step
 

@@ -16,11 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from buildtrace.keras.engine import functional, input_layer
-from buildtrace.keras.engine.base_layer import Layer, default, static_shape
+from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
 from buildtrace.keras.engine.node import Node
 from buildtrace.keras.engine.training import Model
+from buildtrace.keras.utils.generic_utils import default
 from buildtrace.keras.utils.nest import flatten
+from buildtrace.keras.utils.tf_utils import static_shape
 from buildtrace.trace import traced
 
 SINGLE_LAYER_OUTPUT_ERROR_MSG = (

@@ -21,10 +21,12 @@ import numpy as np
 
 from buildtrace.keras import backend, regularizers
 from buildtrace.keras.engine import data_adapter, training_loop
-from buildtrace.keras.engine.base_layer import Layer, _scratch, default, symbolic_batch
+from buildtrace.keras.engine.base_layer import Layer
+from buildtrace.keras.engine.base_layer_utils import scratch_values
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.unsupported import attribute_error
+from buildtrace.keras.utils.generic_utils import default
 from buildtrace.tf import tape as tf_tape
 from buildtrace.trace import BUS, emit, traced
 
@@ -147,8 +149,8 @@ class Model(Layer):
             # Keras's placeholders are plain (graph) tensors, not KerasTensors: the layers
             # take their eager path (no Node, so `summary()` says "multiple"). Zeros with a
             # batch of 1 stand in for them.
-            with symbolic_batch():  # shapes reported with the placeholder's None batch
-                self.call(_scratch(x, 1))
+            with backend.symbolic_batch():  # shapes reported with the placeholder's None batch
+                self.call(scratch_values(x, 1))
         super().build(input_shape)
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
@@ -391,7 +393,7 @@ class Model(Layer):
         if not isinstance(self, Functional):
             return False
         if not self._is_graph_network:
-            with symbolic_batch():
+            with backend.symbolic_batch():
                 self(x, training=training)
         if not self._is_graph_network:
             raise NotImplementedError(
@@ -469,7 +471,7 @@ class Model(Layer):
         tape = GradientTape(self)  # type: ignore[arg-type]
         # The first (traced) step shows the forward pass as Keras's: the model's call (a
         # deferred build's call just did, and Keras calls the model once).
-        with symbolic_batch():
+        with backend.symbolic_batch():
             y_pred = tape.forward(x, training=True, announce=BUS.active and not deferred)
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
         variables = self.trainable_weights
@@ -566,7 +568,7 @@ class Model(Layer):
         x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
         x = self._flatten_to_reference_inputs(x)
         if not self.built:
-            with symbolic_batch():
+            with backend.symbolic_batch():
                 return self(x, training=False)
         return self(x, training=False)
 
