@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildtrace.keras.utils.tf_utils import shapes_of
+import numpy as np
+
+from buildtrace.keras.utils.nest import flatten
+from buildtrace.keras.utils.tf_utils import shapes_of, static_shape
 
 
 def call_details(*args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -33,3 +36,60 @@ def output_details(outputs: Any) -> dict[str, Any]:
         return {"output_shape": shapes_of(outputs)}
     except AttributeError:
         return {}
+
+
+def added_details(self: Any, layer: Any) -> dict[str, Any]:
+    """Fields of ``Sequential.add``: the name of the layer added."""
+    return {"added": getattr(layer, "name", repr(layer))}
+
+
+def node_details(
+    self: Any, layer: Any, call_args: Any = None, call_kwargs: Any = None, outputs: Any = None
+) -> dict[str, Any]:
+    """Fields of ``Node.__init__``: which layer's call, fed by which layers.
+
+    (The event's ``layer`` stays empty, as in Keras's own trace of a ``Node``.)
+    """
+    inbound = []
+    for tensor in flatten((call_args or (), call_kwargs or {})):
+        history = getattr(tensor, "_keras_history", None)
+        if history is not None:
+            inbound.append([history.layer.name, history.node_index, history.tensor_index])
+    return {
+        "node_of": layer.name,
+        "node_index": len(layer._inbound_nodes),
+        "inbound": inbound,
+        "output_shapes": [list(t.shape) for t in flatten(outputs) if hasattr(t, "shape")],
+    }
+
+
+def graph_layers_details(network: Any) -> dict[str, Any]:
+    """Fields of ``_map_graph_network``'s return: its layers, in the order they run."""
+    return {"layers": [layer.name for layer in network[2]]}
+
+
+def tensor_details(tensor: Any, *_: Any) -> dict[str, Any]:
+    """Fields of ``_build_map_helper``: the tensor it walks back from."""
+    return {"tensor": repr(tensor)}
+
+
+def iterations_details(iterations: Any) -> dict[str, Any]:
+    """Fields of ``apply_gradients``'s return: the optimizer's step count."""
+    return {"iterations": int(iterations)}
+
+
+def array_shapes(structure: Any) -> Any:
+    """The shape of each array in a structure, the batch None inside a traced step."""
+    if isinstance(structure, list | tuple):
+        return [array_shapes(x) for x in structure]
+    return static_shape(np.asarray(structure))
+
+
+def tape_call_details(layer: Any, inputs: Any, training: bool = True) -> dict[str, Any]:
+    """Fields of a layer's forward pass on ``fit``'s tape: the shapes it ran on."""
+    return {"input_shape": array_shapes(inputs)}
+
+
+def tape_output_details(value: Any) -> dict[str, Any]:
+    """Fields of its return: the shapes of the outputs (``value`` is outputs and cache)."""
+    return {"output_shape": array_shapes(value[0])}
