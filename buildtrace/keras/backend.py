@@ -10,9 +10,6 @@ per process, which is what a script sees in eager mode.
 from __future__ import annotations
 
 import collections
-import contextlib
-import contextvars
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -82,34 +79,7 @@ def set_rng_seed(seed: int) -> None:
     tf_random.set_seed(seed)
 
 
-# ------------------------------------------------------------ graph-building state
-#: True while running a training/test/predict step the way Keras's ``tf.function`` traces
-#: it: the step sees its batch as a symbolic tensor whose batch size is unknown (None).
-_SYMBOLIC_BATCH: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "symbolic_batch", default=False
-)
-
-
-@contextlib.contextmanager
-def symbolic_batch() -> Iterator[None]:
-    """Report real batches with an unknown batch size, as inside a traced ``tf.function``.
-
-    A model first built by ``fit`` is built from this shape: Keras records
-    ``(None, 784)``, not ``(128, 784)``, because the graph must accept any batch size.
-    Keras gets this from TensorFlow's graph mode; buildtrace keeps the flag here.
-    """
-    token = _SYMBOLIC_BATCH.set(True)
-    try:
-        yield
-    finally:
-        _SYMBOLIC_BATCH.reset(token)
-
-
-def in_symbolic_batch() -> bool:
-    """Whether a step is running as traced (see :func:`symbolic_batch`)."""
-    return _SYMBOLIC_BATCH.get()
-
-
+# ------------------------------------------------------------------ name scopes
 #: Names of the layers whose eager ``__call__`` is running, outermost first: the part of
 #: TensorFlow's name-scope stack that weight names see (``two_layer/dense/kernel:0``).
 NAME_SCOPES: list[str] = []

@@ -35,7 +35,7 @@ from buildtrace.keras.utils import generic_utils, tf_utils, traceback_utils
 from buildtrace.keras.utils.nest import flatten, map_structure
 from buildtrace.tf import tape as tf_tape
 from buildtrace.tf.tensors import Tensor, Variable, register_symbolic_handler
-from buildtrace.trace import emit, emit_set, suspended, traced
+from buildtrace.trace import emit, emit_set, traced
 
 #: Attributes whose every write is reported as a ``set`` event.
 TRACED_FLAGS = frozenset({"built", "_graph_initialized"})
@@ -76,9 +76,7 @@ class Layer:
         dynamic: bool = False,
         **kwargs: Any,
     ) -> None:
-        for kwarg in kwargs:
-            if kwarg not in _ALLOWED_KWARGS:
-                raise TypeError("Keyword argument not understood:", kwarg)
+        generic_utils.validate_kwargs(kwargs, _ALLOWED_KWARGS)
         self.built = False
         self._init_set_name(name)
         self._trainable = trainable
@@ -117,20 +115,8 @@ class Layer:
         if attr in TRACED_FLAGS:
             emit_set(self, attr, self.__dict__.get(attr), value)
         elif not attr.startswith("_") and "_trainable_weights" in self.__dict__:
-            self._track(value)
+            base_layer_utils.track_attribute(self, value)
         object.__setattr__(self, attr, value)
-
-    def _track(self, value: Any) -> None:
-        """Keras's attribute tracking: a ``tf.Variable`` or a layer assigned to a layer
-        becomes part of its weights (``self.w = tf.Variable(...)`` in a custom layer)."""
-        if isinstance(value, Variable):
-            store = self._trainable_weights if value.trainable else self._non_trainable_weights
-            if not any(v is value for v in store):
-                store.append(value)
-        elif isinstance(value, Layer) and value is not self:
-            sublayers = self.__dict__.setdefault("_tracked_layers", [])
-            if not any(layer is value for layer in sublayers):
-                sublayers.append(value)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -319,7 +305,7 @@ class Layer:
             # The scratch batch stands for a placeholder: its batch size is unknown, which
             # matters when this layer is a model that builds its own graph from it.
             with (
-                backend.symbolic_batch(),
+                base_layer_utils.symbolic_batch(),
                 traceback_utils.explained_call_errors(self, inputs, call_kwargs),
             ):
                 # Symbolic tensors in the other arguments (an endpoint layer's targets) get
@@ -333,7 +319,7 @@ class Layer:
         if base_layer_utils.has_symbolic(args, kwargs) and _default_output_shape(self):
             # The fallback below calls `call` on the inputs alone; with symbolic tensors in
             # the other arguments too, the scratch calls must get those as well.
-            shapes = self._scratch_output_shape(input_shapes, args, kwargs)
+            shapes = base_layer_utils.scratch_output_shape(self, input_shapes, args, kwargs)
         else:
             shapes = self.compute_output_shape(input_shapes)
         if isinstance(shapes, list):
@@ -403,29 +389,13 @@ class Layer:
         trainable = True if trainable is None else trainable
         init = initializers.get(initializer) or initializers.GlorotUniform()
         value = np.asarray(init(shape, dtype=dtype), dtype=dtype)
-        scope = self.__dict__.get("_name_scope_prefix") or self.name  # set by RNN/wrappers
-        outer = list(backend.NAME_SCOPES)  # the enclosing eager calls, without this layer's own
-        if outer and outer[-1] == self.name:
-            outer.pop()
-        if scope.split("/")[0] in outer:
-            outer = outer[: outer.index(scope.split("/")[0])]
-        scope = "/".join([*outer, scope])
+        scope = base_layer_utils.weight_name_scope(self)
         variable = Variable(value, name=f"{scope}/{name}:0", trainable=trainable)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
-        emit(
-            "add_weight",
-            "add_weight",
-            self.name,
-            cls=type(self).__name__,
-            weight=name,
-            shape=list(shape),
-            dtype=dtype,
-            initializer=type(init).__name__,
-            trainable=trainable,
-            variable=variable.name,
-            owner=self.__dict__.get("_weight_owner") or self.name,  # the RNN of a cell
-            params=int(np.prod(shape)) if shape else 1,
+        details = trace_details.add_weight_details(
+            self, name, shape, dtype, init, trainable, variable
         )
+        emit("add_weight", "add_weight", self.name, **details)
         if regularizer is not None:  # its penalty joins `self.losses` (keras/regularizers.py)
             from buildtrace.keras import regularizers
 
@@ -482,30 +452,7 @@ class Layer:
         ``call`` on zeros twice, with 1 and then 2 for every unknown size: an output size
         that changes between the two runs depends on an unknown size, so it is unknown.
         """
-        return self._scratch_output_shape(input_shape, (), {})
-
-    def _scratch_output_shape(
-        self, input_shape: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
-        placeholders = base_layer_utils.generate_placeholders_from_shape(input_shape)
-        kwargs = self._call_kwargs({**kwargs, "training": False}) if kwargs else {}
-        with suspended():
-            self._maybe_build(placeholders)
-            first = self.call(
-                scratch_values(placeholders, 1),
-                *scratch_values(args, 1),
-                **scratch_values(kwargs, 1),
-            )
-            second = self.call(
-                scratch_values(placeholders, 2),
-                *scratch_values(args, 2),
-                **scratch_values(kwargs, 2),
-            )
-        shapes = [
-            tuple(d1 if d1 == d2 else None for d1, d2 in zip(a.shape, b.shape))
-            for a, b in zip(flatten(first), flatten(second))
-        ]
-        return shapes if isinstance(first, list | tuple) else shapes[0]
+        return base_layer_utils.scratch_output_shape(self, input_shape, (), {})
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments; ``from_config`` rebuilds an equal layer from them."""

@@ -93,3 +93,42 @@ def tape_call_details(layer: Any, inputs: Any, training: bool = True) -> dict[st
 def tape_output_details(value: Any) -> dict[str, Any]:
     """Fields of its return: the shapes of the outputs (``value`` is outputs and cache)."""
     return {"output_shape": array_shapes(value[0])}
+
+
+def compile_details(model: Any, loss: Any, metrics: Any) -> dict[str, Any]:
+    """Fields of the ``compile`` event: the optimizer and its config, the loss, the metrics."""
+    return {
+        "optimizer": type(model.optimizer).__name__,
+        "optimizer_config": model.optimizer.get_config(),
+        "loss": describe(loss),
+        "metrics": [describe(m) for m in (metrics or [])],
+    }
+
+
+def describe(value: Any) -> Any:
+    """A JSON-friendly name for a loss/metric/optimizer argument of ``compile``."""
+    if value is None or isinstance(value, str | int | float):
+        return value
+    if isinstance(value, list | tuple):
+        return [describe(v) for v in value]
+    if isinstance(value, dict):
+        return {k: describe(v) for k, v in value.items()}
+    return getattr(value, "name", None) or getattr(value, "__name__", type(value).__name__)
+
+
+def add_weight_details(
+    layer: Any, name: Any, shape: tuple[int, ...], dtype: str, initializer: Any,
+    trainable: bool, variable: Any,
+) -> dict[str, Any]:  # fmt: skip
+    """Fields of the ``add_weight`` event: the weight, its shape, initializer and owner."""
+    return {
+        "cls": type(layer).__name__,
+        "weight": name,
+        "shape": list(shape),
+        "dtype": dtype,
+        "initializer": type(initializer).__name__,
+        "trainable": trainable,
+        "variable": variable.name,
+        "owner": layer.__dict__.get("_weight_owner") or layer.name,  # the RNN of a cell
+        "params": int(np.prod(shape)) if shape else 1,
+    }

@@ -38,3 +38,24 @@ def to_snake_case(name: str) -> str:
     insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
     # A name that would start with "_" gets a prefix, so layer names stay public-looking.
     return insecure if insecure[0] != "_" else "private" + insecure
+
+
+def validate_kwargs(
+    kwargs: dict[str, Any],
+    allowed_kwargs: Any,
+    error_message: str = "Keyword argument not understood:",
+) -> None:
+    """Refuse any keyword argument not in ``allowed_kwargs``, naming it.
+
+    Mirrors: ``keras/utils/generic_utils.py::validate_kwargs`` (``Layer.__init__`` and
+    ``Model.__init__`` both check their ``**kwargs`` with it).
+
+    Example:
+        >>> validate_kwargs({"input_shape": (3,)}, {"input_shape"})
+        >>> validate_kwargs({"units": 3}, {"input_shape"})
+        Traceback (most recent call last):
+        TypeError: ('Keyword argument not understood:', 'units')
+    """
+    for kwarg in kwargs:
+        if kwarg not in allowed_kwargs:
+            raise TypeError(error_message, kwarg)

@@ -2,7 +2,7 @@
 
 Mirrors: ``keras/utils/tf_utils.py`` (``get_shapes``, ``convert_shapes``...), where Keras
 keeps its small helpers over TensorFlow tensors. Here they also read buildtrace's
-stand-in for graph mode: inside a traced step (``backend.symbolic_batch``) a real batch
+stand-in for graph mode: inside a traced step (``base_layer_utils.symbolic_batch``) a real batch
 reports its batch size as None, as the ``tf.function``'s placeholder would.
 """
 
@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from buildtrace.keras import backend
+from buildtrace.keras.engine import base_layer_utils
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.tf import array_ops
 from buildtrace.tf.tensors import Tensor, is_tensor
@@ -24,12 +24,12 @@ def static_shape(x: Any) -> tuple[int | None, ...]:
     Example:
         >>> static_shape(np.zeros((2, 3)))
         (2, 3)
-        >>> with backend.symbolic_batch():
+        >>> with base_layer_utils.symbolic_batch():
         ...     static_shape(np.zeros((2, 3)))
         (None, 3)
     """
     shape = tuple(x.shape)
-    if shape and backend.in_symbolic_batch() and not isinstance(x, KerasTensor):
+    if shape and base_layer_utils.in_symbolic_batch() and not isinstance(x, KerasTensor):
         return (None, *shape[1:])
     return shape
 
