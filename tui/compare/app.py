@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePath
 from typing import ClassVar
 
 from textual.app import App
@@ -58,12 +58,12 @@ class CompareApp(App[None]):
         script_name: the script the runs run.
     """
 
-    CSS_PATH: ClassVar[list[str | os.PathLike[str]]] = [
+    CSS_PATH: ClassVar[list[str | PurePath]] = [
         HERE.parent / "app.tcss",
         HERE / "compare.tcss",
     ]
     TITLE = "buildtrace · compare"
-    COMMANDS: ClassVar[set[type[Provider] | object]] = {CompareCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {CompareCommands}
     # Taller terminals give the event details more room (compare.tcss).
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (as Textual types it)
 

@@ -6,9 +6,8 @@ key map, groups and introduction (:mod:`tui.compare.keymap`).
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from collections.abc import Mapping, Sequence
+from typing import ClassVar
 
 from rich.console import Group
 from rich.table import Table
