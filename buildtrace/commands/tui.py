@@ -4,7 +4,8 @@
 as with ``buildtrace run``) and opens the viewer on its live event stream;
 ``buildtrace tui TRACE.jsonl`` opens a recorded trace, or one still being written.
 ``buildtrace tui --compare A.jsonl B.jsonl`` and ``buildtrace tui SCRIPT.py --engines
-mini,tf-keras`` open compare mode (:mod:`buildtrace.commands.compare_view`). Textual and the viewer are imported only when the command runs.
+mini,tf-keras`` open compare mode (:mod:`buildtrace.commands.compare_view`). Textual
+and the viewer are imported only when the command runs.
 """
 
 from __future__ import annotations

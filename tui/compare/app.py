@@ -109,7 +109,7 @@ class CompareApp(App[None]):
             return 2
         return 0 if self.comparison.same else 1
 
-    def action_quit(self) -> None:  # type: ignore[override]
+    async def action_quit(self) -> None:
         self.exit(return_code=self.status)
 
     def on_unmount(self) -> None:

@@ -57,10 +57,17 @@ def fields_table(item: Item | None, absent: str) -> Table | Text:
 
 
 class EventDetail(Static):
-    """One side's event at the cursor (its title rule names the side)."""
+    """One side's event at the cursor (its title rule names the side).
+
+    Attributes:
+        fields: the fields shown, as (name, text); empty when the side has no step here.
+    """
+
+    fields: list[tuple[str, str]] = []  # noqa: RUF012 (replaced, never changed in place)
 
     def show(self, item: Item | None, other_side: str, known_reason: str = "") -> None:
         """Show ``item``'s fields; when the side has no step here, say so (and why)."""
+        self.fields = event_fields(item) if item is not None else []
         absent = f"nothing here: this step is only in {other_side}"
         if known_reason:
             absent += f".\n\nA known difference: {known_reason}"

@@ -96,6 +96,7 @@ class CompareScreen(Screen[None]):
         self.query_one("#detail-b").border_title = f"B · {self.titles[1]}"
         self.query_one(AlignedView).focus()
         self._show()
+        self.call_after_refresh(self._show_titles)  # once the panes have their width
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._show_titles)
@@ -121,6 +122,10 @@ class CompareScreen(Screen[None]):
         from tui.screens.help_screen import HelpScreen
 
         self.app.push_screen(HelpScreen(COMPARE_KEYMAP, COMPARE_GROUPS, COMPARE_INTRO))
+
+    async def action_quit(self) -> None:
+        """Quit compare mode (the app's exit status says whether the traces differ)."""
+        await self.app.action_quit()
 
     def go(self, row: int) -> None:
         """Put the cursor on ``row``: both panes, the note, the details, the verdict."""
