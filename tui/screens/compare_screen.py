@@ -54,10 +54,16 @@ MEANING = {
 
 
 def row_note(comparison: Comparison, row: Row) -> str:
-    """One line on a row: the same, how it differs, or which known difference it is."""
+    """One line on a row: the same, how it differs, or which known difference it is.
+
+    A known difference's reason is said here only when both sides have a step; when
+    one has none, its detail pane says it, with more room (a classroom's 24 rows).
+    """
     if row.known is not None:
-        reason = comparison.known[row.known].reason
-        return f"known difference {row.known} (not counted): {reason}"
+        note = f"known difference {row.known} (not counted)"
+        if row.a is not None and row.b is not None:
+            note += f": {comparison.known[row.known].reason}"
+        return note
     if row.op == "equal":
         return "the same in A and B"
     return MEANING[row.op]
