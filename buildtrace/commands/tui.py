@@ -117,6 +117,8 @@ def tui_command(args: argparse.Namespace) -> int:
         return compare_mode(args)
     if args.script is None:
         return _usage_error("give a script (.py) or a trace, or --compare A.jsonl B.jsonl")
+    if args.until != "build":
+        return _usage_error("--until applies to compare mode (--engines A,B) only")
     target = Path(args.script)
     given = (("--lockstep", args.lockstep), ("--output", args.output))
     problem = target_problem(target, args.script_args, [name for name, on in given if on])

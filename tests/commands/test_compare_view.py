@@ -29,6 +29,7 @@ SEED = ROOT / "samples" / "seed.py"
         (["tui", str(SEED), "--engines", "mini,nonesuch"], "--engines takes two of"),
         (["tui", str(MINI), "--engines", "mini,mini"], "give two traces"),
         (["diff", str(MINI), str(TF), "--tui", "--json"], "--tui and --json: choose one"),
+        (["tui", str(MINI), "--until", "fit"], "--until applies to compare mode"),
         # Off a terminal (as under pytest), compare mode says so instead of hanging.
         (["tui", "--compare", str(MINI), str(TF)], "the viewer needs a terminal"),
         (["diff", str(MINI), str(TF), "--tui"], "the viewer needs a terminal"),

@@ -63,6 +63,12 @@ async def test_one_cursor_steps_both_traces(
         await pilot.press("p")
         assert screen.query_one(AlignedView).cursor == screen.row
         assert text_of(app, "#compare-verdict").startswith(f"{screen.row + 1}/")
+        # A click on a row puts the one cursor there.
+        view = screen.query_one(AlignedView)
+        await pilot.click(AlignedView, offset=(5, 4))
+        assert screen.row == int(view.scroll_y) + 4 == view.cursor
+        clicked = rows[screen.row].a
+        assert clicked is not None and detail_seq(app, "a") == str(clicked.event["seq"])
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -77,11 +83,11 @@ async def test_d_goes_to_the_known_difference_and_says_why(
         screen = app.screen
         assert isinstance(screen, CompareScreen)
         row = screen.comparison.rows[screen.row]
-        assert row.known == "tf-second-trace" and row.a is None
+        assert row.known == "tf-second-trace" and row.a is None and row.b is not None
         note = text_of(app, "#compare-note")
         assert note.startswith("= known difference tf-second-trace (not counted)")
         assert detail_seq(app, "a") is None  # A has no step here ...
-        assert detail_seq(app, "b") == str(row.b.event["seq"]) if row.b else False
+        assert detail_seq(app, "b") == str(row.b.event["seq"])
         # ... and its pane says why, in the known difference's own words.
         absent = plain(screen.query_one("#detail-a", EventDetail).content)
         assert "only in B" in absent and "twice" in absent

@@ -19,7 +19,9 @@ from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -59,6 +61,13 @@ class AlignedView(ScrollView, can_focus=True, inherit_bindings=False):
         "aligned--divider",
     }
 
+    class Selected(Message):
+        """The user clicked a row."""
+
+        def __init__(self, row: int) -> None:
+            self.row = row
+            super().__init__()
+
     def __init__(self, rows: Sequence[Row], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.rows = rows
@@ -71,6 +80,11 @@ class AlignedView(ScrollView, can_focus=True, inherit_bindings=False):
         # Lines are cut to the width, never scrolled sideways: the width is not virtual.
         self.virtual_size = Size(0, len(self.rows))
         self.call_after_refresh(self._scroll_to_cursor)
+
+    def on_click(self, event: events.Click) -> None:
+        row = int(self.scroll_y) + event.y
+        if 0 <= row < len(self.rows):
+            self.post_message(self.Selected(row))
 
     def move_cursor(self, row: int) -> None:
         """Put the cursor on ``row``; redraw only the two lines that change, or scroll."""

@@ -63,7 +63,10 @@ class CompareApp(App[None]):
         HERE / "compare.tcss",
     ]
     TITLE = "buildtrace · compare"
-    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {CompareCommands}
+    # Compare mode's keys by name, then Textual's own commands (themes...), as in the viewer.
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = App.COMMANDS | {
+        CompareCommands
+    }
     # Taller terminals give the event details more room (compare.tcss).
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012 (as Textual types it)
 

@@ -129,6 +129,9 @@ class CompareScreen(Screen[None]):
 
         self.app.push_screen(HelpScreen(COMPARE_KEYMAP, COMPARE_GROUPS, COMPARE_INTRO))
 
+    def on_aligned_view_selected(self, message: AlignedView.Selected) -> None:
+        self.go(message.row)
+
     async def action_quit(self) -> None:
         """Quit compare mode (the app's exit status says whether the traces differ)."""
         await self.app.action_quit()
