@@ -100,7 +100,10 @@ class EngineRun:
         if self.error:
             return f"{self.engine}: failed after {seconds:.0f} s: {self.error}"
         if self.done:
-            return f"{self.engine}: done, {self.events:,} events in {seconds:.1f} s"
+            # A script that raised still has a trace (its error is a teaching step).
+            code = self.process.returncode
+            status = f" (the script's exit status: {code})" if code else ""
+            return f"{self.engine}: done, {self.events:,} events in {seconds:.1f} s{status}"
         if self.events == 0:
             return f"{self.engine}: {STARTING.get(self.engine, 'starting')} … {seconds:.0f} s"
         return f"{self.engine}: {self.events:,} events … {seconds:.0f} s"
