@@ -25,6 +25,11 @@ Step through every event of the build like a debugger, forward and back: every p
 (what the step does and its source, the call stack, the model, the topology) shows the
 state as of the cursor, while training goes on and its curves grow. Press ? for the
 keys, Ctrl+P for every action by name.
+
+Compare mode (--compare A.jsonl B.jsonl, or SCRIPT.py --engines mini,tf-keras): two
+traces' teaching views side by side, as `buildtrace diff` aligns them; one cursor steps
+both with the same keys, d and D go to the next and previous difference, and q quits
+with the diff's exit status (1: they differ).
 """
 
 EPILOG = """\
