@@ -58,9 +58,15 @@ def _children(obj: Any) -> list[tuple[str, Any]]:
         for key, value in vars(obj).items()
         if not key.startswith("_") and _trackable(value)
     ]
-    if _is_layer(obj) and not found and hasattr(obj, "layers"):
+    if _is_layer(obj) and hasattr(obj, "layers"):
+        # A Sequential or functional model holds its layers in a list, not as attributes.
+        named = {id(value) for _, value in found}
         with_weights = [layer for layer in obj.layers if layer.weights]
-        found = [(f"layer_with_weights-{i}", layer) for i, layer in enumerate(with_weights)]
+        found += [
+            (f"layer_with_weights-{i}", layer)
+            for i, layer in enumerate(with_weights)
+            if id(layer) not in named
+        ]
     return found
 
 
@@ -96,14 +102,14 @@ def _walk(obj: Any, prefix: str, above: set[int]) -> list[tuple[str, Variable]]:
     return found
 
 
-def _nested_checkpoints(obj: Any, prefix: str, above: set[int]) -> list[tuple[str, Any]]:
-    """The ``Checkpoint`` objects under ``obj`` (itself included), with their paths."""
-    if id(obj) in above or not isinstance(obj, Checkpoint | list | tuple | dict):
+def _nested(obj: Any, prefix: str, above: set[int], wanted: Any) -> list[tuple[str, Any]]:
+    """The objects under ``obj`` (itself included) for which ``wanted`` holds, with paths."""
+    if id(obj) in above or isinstance(obj, Variable) or not _trackable([obj]):
         return []
-    found = [(prefix, obj)] if isinstance(obj, Checkpoint) else []
+    found = [(prefix, obj)] if wanted(obj) else []
     for name, child in _children(obj):
         path = f"{prefix}/{name}" if prefix else name
-        found += _nested_checkpoints(child, path, above | {id(obj)})
+        found += _nested(child, path, above | {id(obj)}, wanted)
     return found
 
 
@@ -268,12 +274,13 @@ class Checkpoint:
         pending = {k[: -len(_SUFFIX)]: v for k, v in saved.items() if k not in used}
         # Each checkpoint on the way down keeps what is saved under it, for a variable
         # assigned to it later (`fake_layer.kernel = ...` after `root.restore(...)`).
-        for path, nested in _nested_checkpoints(self, "", set()):
+        for path, nested in _nested(self, "", set(), lambda o: isinstance(o, Checkpoint)):
             start = f"{path}/" if path else ""
             nested._deferred.update(
                 {k[len(start) :]: v for k, v in pending.items() if k.startswith(start)}
             )
-        _defer_to_optimizers(self, pending)
+        for path, optimizer in _nested(self, "", set(), _is_optimizer):
+            _defer_slots(optimizer, path, pending)
         status = CheckpointLoadStatus(sorted(pending), unmatched_objects)
         status._matched_any = bool(used)
         return status
@@ -292,17 +299,14 @@ def _assign(variable: Variable, value: np.ndarray) -> None:
     variable.assign(np.asarray(value).reshape(variable.shape))
 
 
-def _defer_to_optimizers(checkpoint: Checkpoint, pending: dict[str, np.ndarray]) -> None:
+def _defer_slots(optimizer: Any, path: str, pending: dict[str, np.ndarray]) -> None:
     """An optimizer's slots do not exist before its first step: it takes them then."""
-    for name, child in checkpoint._tracked.items():
-        if _is_optimizer(child):
-            slots = sorted(
-                (int(key.rsplit("-", 1)[1]), value)
-                for key, value in pending.items()
-                if key.startswith(f"{name}/slot-")
-            )
-            if slots:
-                child._deferred_restore = [value for _, value in slots]
+    start = f"{path}/slot-"
+    slots = sorted(
+        (int(key[len(start) :]), value) for key, value in pending.items() if key.startswith(start)
+    )
+    if slots:
+        optimizer._deferred_restore = [value for _, value in slots]
 
 
 def _read_values(path: str) -> dict[str, np.ndarray]:

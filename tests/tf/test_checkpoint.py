@@ -143,3 +143,29 @@ def test_files_are_hdf5_and_a_missing_checkpoint_is_not_found(
     assert "not TensorFlow's checkpoint format" in capsys.readouterr().err
     with pytest.raises(tf.errors.NotFoundError, match="Failed to find any matching files"):
         tf.train.Checkpoint(v=tf.Variable(0.0)).restore(str(tmp_path / "nothing"))
+
+
+def test_a_compiled_sequential_model_resumes_fit_with_its_optimizer(tmp_path: Path) -> None:
+    """Its layers are saved as ``layer_with_weights-N`` and its optimizer's slots wait for
+    the first step of the restored model's ``fit``."""
+    rng = np.random.default_rng(0)
+    x, y = rng.random((32, 3), "float32"), rng.random((32, 1), "float32")
+
+    def make() -> keras.Model:
+        keras.utils.set_random_seed(1)
+        model = keras.Sequential([keras.layers.Dense(4, input_shape=(3,)), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.Adam(0.05), "mse")
+        return model
+
+    model = make()
+    model.fit(x, y, epochs=2, batch_size=8, shuffle=False, verbose=0)
+    prefix = tf.train.Checkpoint(model=model).save(str(tmp_path / "ckpt"))
+    names = [name for name, _ in tf.train.list_variables(prefix)]
+    assert "model/layer_with_weights-1/kernel/.ATTRIBUTES/VARIABLE_VALUE" in names
+    model.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+
+    again = make()
+    tf.train.Checkpoint(model=again).restore(prefix)
+    again.fit(x, y, epochs=1, batch_size=8, shuffle=False, verbose=0)
+    for a, b in zip(again.get_weights(), model.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
