@@ -262,11 +262,30 @@ def on_return(name: str, frame: FrameType, value: Any, is_init: bool) -> tuple[l
             init = vars(type(obj)).get("__init__")
             while hasattr(init, "__wrapped__"):  # Keras decorates some __init__s
                 init = init.__wrapped__
-            if getattr(init, "__code__", None) is frame.f_code and hasattr(obj, "get_config"):
+            if getattr(init, "__code__", None) is frame.f_code and is_layer(obj):
                 return [], {"config": plain(obj.get_config())}
     except Exception:
         return [], {}
     return [], {}
+
+
+#: The engines' layer base classes, as (module, name): a layer's config is what a view
+#: reads, and Keras's layers' ``get_config`` only reads their attributes.
+LAYER_BASES = frozenset(
+    {("tf_keras.src.engine.base_layer", "Layer"), ("keras.src.layers.layer", "Layer")}
+)
+
+
+def is_layer(obj: Any) -> bool:
+    """Whether ``obj`` is a layer (or model) of a real engine, by its classes' names.
+
+    Only a layer's ``get_config`` is called when its ``__init__`` returns. Other Keras
+    objects have one too, and not all of them only read: tf-keras's
+    ``LossesContainer.get_config`` flattens the ``loss`` dict given to ``compile`` in
+    place (into the dict keys' sorted order), after which ``build`` pairs the losses
+    with the wrong outputs. The recording must never change what it records.
+    """
+    return any((c.__module__, c.__name__) in LAYER_BASES for c in type(obj).__mro__)
 
 
 _INFER = "keras.engine.base_layer.Layer._infer_output_signature"
