@@ -248,3 +248,10 @@ _lesson(
     "The model is called on one batch with training=False.",
     "Model.predict_step.",
 )
+_lesson(
+    "keras3.ops.operation.Operation.symbolic_call",
+    "Operation.symbolic_call (Keras 3) — an operation on symbolic tensors",
+    "compute_output_spec gives the output's shape and dtype, and a Node records the "
+    "call: the graph grows by one operation, and nothing is computed.",
+    "_keras_tensor_symbolic_call and _infer_output_signature, in a scratch graph.",
+)

@@ -92,6 +92,9 @@ class ModelFlags:
     graph_initialized: bool | None = None
     members: list[str] = field(default_factory=list)
     mapped: list[str] = field(default_factory=list)
+    #: Keras 3: the Sequential this Functional was made for (its build makes one, and
+    #: the Sequential runs it): not a model of the script's own.
+    delegate_of: str | None = None
 
     @property
     def layers(self) -> list[str]:
@@ -184,6 +187,9 @@ class ModelState:
                 self.models.setdefault(layer_name, ModelFlags(layer_name, state.cls))
         elif name in _MODEL_INIT and layer_name:
             self.models.setdefault(layer_name, ModelFlags(layer_name, event.get("cls", "Model")))
+            building = self._open(k3.KERAS3_SEQUENTIAL_BUILD)
+            if building not in (None, layer_name):
+                self.models[layer_name].delegate_of = building
         elif name in _MAP_GRAPH and self.stack.frames:
             owner = self.stack.frames[-1].get("layer")
             if owner is None and self.models:
@@ -192,6 +198,9 @@ class ModelState:
                 owner = list(self.models)[-1]
             if owner in self.models:
                 self.models[owner].mapped = list(event.get("layers") or [])
+                sequential = self.models[owner].delegate_of
+                if sequential in self.models:  # Keras 3: the Sequential's graph is this one
+                    self.models[sequential].mapped = list(event.get("layers") or [])
         elif name == _INFER_OUTPUT and layer_name in self.layers and event.get("output_shape"):
             # The output's shape is known from here on, before Node.__init__ records it.
             shapes = event["output_shape"]
@@ -200,6 +209,13 @@ class ModelState:
             self.layers[layer_name].output_shape = _tuple(shapes)
         if "config" in event and layer_name in self.layers:
             self.layers[layer_name].config = dict(event["config"] or {})
+
+    def _open(self, name: str) -> str | None:
+        """The layer of the innermost open call of ``name``, if one is open."""
+        for frame in reversed(self.stack.frames):
+            if frame.get("name") == name:
+                return frame.get("layer")
+        return None
 
     def _open_context(self) -> str | None:
         """The Sequential whose build or add is running (an inferred input's owner)."""
