@@ -243,8 +243,7 @@ class _Reader:
             )
         if value is not None and "trace" in self.data:
             raise self.fail(
-                "engine goes with script = ...: a recorded trace was run under one engine "
-                "already",
+                "engine goes with script = ...: a recorded trace was run under one engine already",
                 self.lines.key_line("engine", step),
             )
         return value

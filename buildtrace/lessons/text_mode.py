@@ -49,8 +49,10 @@ def step_view(step: ResolvedStep, total: int, *, revealed: bool) -> Group:
     """Everything one step shows: the teacher's words, the narration, the question."""
     parts: list[Panel | Rule | Text | Padding] = [
         Text(),
-        Rule(styled(f"Step {step.number} / {total} · {step.title}{_under(step)}", "bold"),
-             align="left"),  # fmt: skip
+        Rule(
+            styled(f"Step {step.number} / {total} · {step.title}{_under(step)}", "bold"),
+            align="left",
+        ),  # fmt: skip
         Text(f"seq {step.seq} · {step.event.get('kind')}", style="dim"),
     ]
     if step.text:
