@@ -144,7 +144,7 @@ def _node_init3(local_vars: Locals) -> Event:
     inbound = []
     sources = [local_vars.get("call_args"), local_vars.get("call_kwargs")]
     for tensor in _flatten(sources):
-        history = getattr(tensor, "_keras_history", None)
+        history: Any = getattr(tensor, "_keras_history", None)
         source = _name(getattr(history, "operation", None))
         if source is not None:
             inbound.append([source, int(history.node_index), int(history.tensor_index)])

@@ -16,7 +16,7 @@ Example:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from buildtrace.lessons.lesson_format import Lesson, LessonError, LessonStep, Selector
@@ -89,7 +89,7 @@ def resolve(
     events: Sequence[Event],
     *,
     partial: bool = False,
-    by_engine: dict[str, Sequence[Event]] | None = None,
+    by_engine: Mapping[str, Sequence[Event]] | None = None,
 ) -> list[ResolvedStep]:
     """Tie every step of ``lesson`` to its event in ``events``.
 

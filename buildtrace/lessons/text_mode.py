@@ -52,7 +52,7 @@ def step_view(step: ResolvedStep, total: int, *, revealed: bool) -> Group:
         Rule(
             styled(f"Step {step.number} / {total} · {step.title}{_under(step)}", "bold"),
             align="left",
-        ),  # fmt: skip
+        ),
         Text(f"seq {step.seq} · {step.event.get('kind')}", style="dim"),
     ]
     if step.text:

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from buildtrace.state import keras3_names as k3
 from buildtrace.state.teaching import teaching_step
@@ -232,7 +233,7 @@ class _StageFinder:
     def __init__(self) -> None:
         self.stages: list[Stage] = []
 
-    def add(self, key: str, header: Step, **fields: list[Step]) -> Stage:
+    def add(self, key: str, header: Step, **fields: Any) -> Stage:
         """Append a stage (numbered next) about ``header``."""
         title, detail = _describe(key, header)
         stage = Stage(len(self.stages) + 1, key, title, detail, header, **fields)

@@ -21,8 +21,8 @@ from buildtrace import keras
 from buildtrace.keras import backend
 from buildtrace.narration import Explanation, explain, has_narration
 from buildtrace.runner.script import run_script
-from buildtrace.state.model_state import ModelState
 from buildtrace.state.keras3_names import KERAS3_TEACHING_FUNCTIONS
+from buildtrace.state.model_state import ModelState
 from buildtrace.state.teaching import (
     KERAS2_TEACHING_FUNCTIONS,
     TEACHING_FUNCTIONS,
