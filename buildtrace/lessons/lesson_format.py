@@ -8,6 +8,7 @@ each with the teacher's words. The whole format::
     script = "seed_build.py"   # next to this file, or a built-in script's name
     # trace = "seed.jsonl"     # ...or a recorded trace instead of a script
     # args = ["--epochs", "1"] # arguments for the script (optional)
+    # engine = "tf-keras"      # the Keras it runs under (optional; also per step)
 
     [[step]]                                   # one table per stop, in trace order
     stop = { kind = "call", name = "Dense.build", layer = "dense" }
@@ -17,6 +18,7 @@ each with the teacher's words. The whole format::
     answer = "(784, 512): one row per input, one column per unit."
     show = ["topology", "stack"]                # optional: the panels that matter
     # model = "two_branches"                    # optional: the model to draw
+    # engine = "keras3"                         # optional: stop in this engine's run
 
 ``stop`` selects an event. Its keys: ``kind`` (call, return, set, add_weight, raise,
 or a training kind such as compile or epoch_end), ``name`` (the Keras name or its end:
