@@ -25,6 +25,7 @@ from buildtrace.keras.engine.base_layer import Layer, _scratch, default, symboli
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.unsupported import attribute_error
+from buildtrace.keras.utils import tf_utils
 from buildtrace.tf import tape as tf_tape
 from buildtrace.trace import BUS, emit, traced
 
@@ -505,22 +506,26 @@ class Model(Layer):
         self.compiled_metrics.update_state(targets, preds, sample_weight)
         return self.get_metrics_result()
 
-    def get_metrics_result(self) -> dict[str, float]:
-        """Every metric's current value, by name. Mirrors ``Model.get_metrics_result``."""
-        return {m.name: float(m.result()) for m in self.metrics}
+    def get_metrics_result(self) -> dict[str, Any]:
+        """Every metric's current value (a tensor), by name. Mirrors ``get_metrics_result``."""
+        return {m.name: m.result() for m in self.metrics}
 
     @traced
     def make_train_function(self, force: bool = False) -> Any:
         """The function ``fit`` calls per batch: ``train_step``, traced only the first time."""
         if self.train_function is not None and not force:
             return self.train_function
-        self.train_function = training_loop.trace_once(self._packed_step("train_step"))
+        self.train_function = training_loop.trace_once(
+            self._packed_step("train_step"), to_logs=True
+        )
         return self.train_function
 
     def make_test_function(self, force: bool = False) -> Any:
         """The function ``evaluate`` calls per batch: ``test_step``, traced the first time."""
         if self.test_function is None or force:
-            self.test_function = training_loop.trace_once(self._packed_step("test_step"))
+            self.test_function = training_loop.trace_once(
+                self._packed_step("test_step"), to_logs=True
+            )
         return self.test_function
 
     def make_predict_function(self, force: bool = False) -> Any:
@@ -738,6 +743,7 @@ class Model(Layer):
         if reset_metrics:
             self.reset_metrics()
         logs = self.test_step((np.asarray(x, np.float32), y, sample_weight))
+        logs = tf_utils.sync_to_numpy_or_python_type(logs)
         return training_loop.logs_as_keras_returns(logs, list(logs), return_dict)
 
     def predict_on_batch(self, x: Any) -> Any:
