@@ -520,19 +520,16 @@ class Layer:
         return found
 
     def add_loss(self, losses: Any, **kwargs: Any) -> None:
-        """Add losses to ``self.losses`` (counted in the loss; no gradient in buildtrace)."""
-        from buildtrace.keras import regularizers
+        """Add losses to ``self.losses`` (see ``engine/added_losses.py``). Mirrors ``add_loss``."""
+        from buildtrace.keras.engine import added_losses
 
-        regularizers.add_loss(self, losses)
+        added_losses.add_loss(self, losses, **kwargs)
 
     def add_metric(self, value: Any, name: str | None = None, **kwargs: Any) -> None:
         """Report the running mean of ``value`` as metric ``name``. Mirrors ``add_metric``."""
-        from buildtrace.keras.metrics import Mean
+        from buildtrace.keras.engine import added_losses
 
-        added = self.__dict__.setdefault("_added_metrics", {})
-        if name not in added:
-            added[name] = Mean(name=name or f"{self.name}_metric")
-        added[name].update_state(float(np.mean(value)))
+        added_losses.add_metric(self, value, name, **kwargs)
 
     # ---------------------------------------------------- gradients (not in Keras)
     # Keras gets gradients from TensorFlow's GradientTape. Built-in layers state their

@@ -216,6 +216,36 @@ def has_gradient_rule(layer: Layer) -> bool:
     return type(layer)._backward is not BaseLayer._backward
 
 
+def adds_losses(model: Layer) -> bool:
+    """Whether a training step of ``model`` may meet losses added with ``add_loss``.
+
+    That is: a layer of your own (its ``call`` may add one), a loss added to the model, or
+    a loss function kept by ``add_loss(lambda: ...)``. Such a step runs under a
+    ``tf.GradientTape``, where those losses record the ops they come from, so that their
+    gradients reach the weights as in Keras. TF-op layers (``tf.nn.relu(x)`` in a model)
+    add no loss.
+    """
+    todo: list[Any] = [model]
+    seen: set[int] = set()
+    while todo:
+        layer = todo.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        if layer.__dict__.get("_callable_losses") or layer.__dict__.get("_added_ends"):
+            return True
+        inner = layer.__dict__.get("_self_tracked_trackables")
+        if inner is not None and getattr(layer, "_is_graph_network", False):
+            todo += inner
+            continue
+        if type(layer).__name__ not in {"TFOpLambda", "InputLayer"} and not has_gradient_rule(
+            layer
+        ):
+            return True
+        todo += layer.__dict__.get("_tracked_layers") or []
+    return False
+
+
 def call_on_tape(layer: Layer, inputs: Any, arrays: Any, kwargs: dict[str, Any]) -> Any:
     """Run ``layer`` on ``arrays`` and leave one node on the recording tape(s).
 
@@ -364,7 +394,8 @@ def compiled_loss_on_tape(
             value = math_ops.multiply(value, np.float32(weight))
         total = value if total is None else math_ops.add(total, value)
     for extra in regularization_losses or []:
-        total = math_ops.add(total, extra)
+        # An endpoint model compiled without a loss has only the losses its layers added.
+        total = extra if total is None else math_ops.add(total, extra)
     batch = float(np.shape(preds[0])[0])
     container._loss_metric.update_state(float(total), sample_weight=batch)
     return total

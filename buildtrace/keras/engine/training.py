@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import backend, regularizers
-from buildtrace.keras.engine import data_adapter, training_loop
+from buildtrace.keras.engine import data_adapter, gradients, training_loop
 from buildtrace.keras.engine.base_layer import Layer, _scratch, default, symbolic_batch
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
@@ -359,9 +359,9 @@ class Model(Layer):
             found += self.compiled_loss.metrics
         if self.compiled_metrics is not None:
             found += self.compiled_metrics.metrics
-        for layer in [self, *self.layers]:
-            found += layer.__dict__.get("_added_metrics", {}).values()
-        return found
+        from buildtrace.keras.engine import added_losses  # (it imports base_layer)
+
+        return found + added_losses.layer_metrics(self)
 
     @property
     def losses(self) -> list[Any]:
@@ -401,12 +401,14 @@ class Model(Layer):
             )
         return True
 
-    def _subclassed_train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, float]:
-        """Keras's default ``train_step`` as written, for a model with no graph of layers.
+    def _subclassed_train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, Any]:
+        """Keras's default ``train_step`` as written, for a model with no graph of layers
+        (or with losses added by its layers, which the tape differentiates).
 
         Mirrors: ``Model.train_step``: the forward pass and the loss under a
         ``tf.GradientTape`` (each built-in layer leaves one node on it, a layer of your own
-        its ops), ``tape.gradient``, ``apply_gradients``, then the metrics.
+        its ops, an ``add_loss`` tensor its ops too), ``tape.gradient``,
+        ``apply_gradients``, then the metrics.
         """
         from buildtrace.tf.autodiff import GradientTape as TfTape
 
@@ -415,6 +417,10 @@ class Model(Layer):
             loss = self.compute_loss(x, y, y_pred, sample_weight)
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)
+        grads = [np.zeros_like(v.value) if g is None else g for g, v in zip(grads, variables)]
+        penalised = regularizers.regularized(self.layers)
+        if penalised:  # weight penalties are numbers here: their gradients are added
+            grads = _add_penalty_gradients(grads, variables, penalised)
         self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -465,7 +471,9 @@ class Model(Layer):
         x = self._flatten_to_reference_inputs(x)
         regularizers.clear_eager_losses([self, *self.layers])
         deferred = not self._is_graph_network
-        if not self._build_for_step(x, training=True):
+        if not self._build_for_step(x, training=True) or gradients.adds_losses(self):
+            # Layers of your own (which may `add_loss`), or losses added to the model:
+            # the step runs as Keras writes it, under a tf.GradientTape.
             return self._subclassed_train_step(x, y, sample_weight)
         tape = GradientTape(self)  # type: ignore[arg-type]
         # The first (traced) step shows the forward pass as Keras's: the model's call (a
@@ -488,8 +496,6 @@ class Model(Layer):
         """The batch's loss (and, given a tape, its gradient). Mirrors ``compute_loss``."""
         targets, preds = self._targets_and_outputs(y, y_pred)
         penalties = self.losses
-        if penalties and tape is not None and regularizers.has_added_losses([self, *self.layers]):
-            _say_once_added_losses_have_no_gradient()
         loss = self.compiled_loss(
             targets, preds, sample_weight, tape=tape, regularization_losses=penalties
         )
@@ -789,18 +795,3 @@ def _add_penalty_gradients(
         if index is not None and extra is not None:
             grads[index] = extra if grads[index] is None else grads[index] + extra
     return grads
-
-
-_warned: set[str] = set()
-
-
-def _say_once_added_losses_have_no_gradient() -> None:
-    if "add_loss" not in _warned:
-        _warned.add("add_loss")
-        import sys
-
-        print(
-            "buildtrace: losses added with add_loss() count in the reported loss but add no "
-            "gradient (buildtrace has no automatic differentiation); weight regularizers do.",
-            file=sys.stderr,
-        )
