@@ -18,9 +18,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.utils.nest import flatten
+from buildtrace.tf import tape
+from buildtrace.tf.tensors import Tensor, is_tensor, to_array
 
 if TYPE_CHECKING:
     from buildtrace.keras.engine.functional import Functional
@@ -85,6 +89,33 @@ def _in_eager_call() -> bool:
     from buildtrace.keras.engine import base_layer
 
     return bool(base_layer._IN_CALL)
+
+
+def handle_activity_regularization(layer: Layer, outputs: Any) -> None:
+    """Add ``activity_regularizer(output) / batch size`` to the layer's losses, per output.
+
+    Mirrors: ``Layer._handle_activity_regularization``. Under a ``tf.GradientTape`` the
+    penalty is one node whose gradient is the regularizer's, divided by the batch size.
+    """
+    from buildtrace.keras import regularizers
+
+    regularizer = regularizers.get(layer._activity_regularizer)
+    if regularizer is None:
+        return
+    for output in flatten(outputs):
+        values = np.asarray(to_array(output), np.float32)
+        batch = np.float32(values.shape[0]) if values.ndim else np.float32(1)
+        loss = Tensor(np.asarray(regularizer(values) / batch if batch else 0.0, np.float32))
+
+        def vjp(dy: Any, values: np.ndarray = values, batch: np.float32 = batch) -> list[Any]:
+            grad = regularizer.gradient(values)
+            if grad is None or not batch:
+                return [np.zeros_like(values)]
+            return [np.asarray(grad * (np.asarray(dy, np.float32) / batch), np.float32)]
+
+        if is_tensor(output):
+            tape.record("ActivityRegularizer", (output,), (loss,), vjp)
+        layer.add_loss(loss)
 
 
 def layer_metrics(layer: Layer) -> list[Any]:

@@ -162,6 +162,8 @@ class Layer:
                 raise TypeError("Keyword argument not understood:", kwarg)
         self.built = False
         self._init_set_name(name)
+        # Its penalty on the outputs joins `losses` at each call (engine/added_losses.py).
+        self._activity_regularizer = kwargs.get("activity_regularizer")
         self._trainable = trainable
         self._dtype = dtype or backend.floatx()
         self._dynamic = dynamic
@@ -316,9 +318,14 @@ class Layer:
         # model's `call` creates are named `two_layer/dense/kernel:0`.
         _NAME_SCOPES.append(self.name)
         try:
-            return self._eager_call_in_scope(inputs, arrays, args, kwargs)
+            outputs = self._eager_call_in_scope(inputs, arrays, args, kwargs)
         finally:
             _NAME_SCOPES.pop()
+        if self._activity_regularizer is not None:
+            from buildtrace.keras.engine import added_losses
+
+            added_losses.handle_activity_regularization(self, outputs)
+        return outputs
 
     def _eager_call_in_scope(
         self, inputs: Any, arrays: Any, args: Any, kwargs: dict[str, Any]

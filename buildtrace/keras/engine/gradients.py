@@ -204,10 +204,15 @@ def has_gradient_rule(layer: Layer) -> bool:
     if hasattr(layer, "_is_graph_network"):
         # A model: one node only once it is a graph of layers that all have rules (a
         # Sequential meeting its first batch builds its graph inside `call`).
-        return bool(layer._is_graph_network) and all(
-            has_gradient_rule(inner)
-            for inner in layer.layers  # type: ignore[attr-defined]
-            if type(inner).__name__ != "InputLayer"
+        # Not when its layers add losses: those are seen only when each layer is called.
+        return (
+            bool(layer._is_graph_network)
+            and all(
+                has_gradient_rule(inner)
+                for inner in layer.layers  # type: ignore[attr-defined]
+                if type(inner).__name__ != "InputLayer"
+            )
+            and not adds_losses(layer)
         )
     if backprop.rule_for(layer) is not None:
         return True
@@ -219,8 +224,8 @@ def has_gradient_rule(layer: Layer) -> bool:
 def adds_losses(model: Layer) -> bool:
     """Whether a training step of ``model`` may meet losses added with ``add_loss``.
 
-    That is: a layer of your own (its ``call`` may add one), a loss added to the model, or
-    a loss function kept by ``add_loss(lambda: ...)``. Such a step runs under a
+    That is: a layer of your own (its ``call`` may add one), a loss added to the model, a
+    loss function kept by ``add_loss(lambda: ...)``, or an activity regularizer. Such a step runs under a
     ``tf.GradientTape``, where those losses record the ops they come from, so that their
     gradients reach the weights as in Keras. TF-op layers (``tf.nn.relu(x)`` in a model)
     add no loss.
@@ -232,7 +237,8 @@ def adds_losses(model: Layer) -> bool:
         if id(layer) in seen:
             continue
         seen.add(id(layer))
-        if layer.__dict__.get("_callable_losses") or layer.__dict__.get("_added_ends"):
+        keys = ("_callable_losses", "_added_ends", "_activity_regularizer")
+        if any(layer.__dict__.get(key) for key in keys):
             return True
         inner = layer.__dict__.get("_self_tracked_trackables")
         if inner is not None and getattr(layer, "_is_graph_network", False):
