@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.utils.nest import map_structure
-from buildtrace.tf.tensors import Tensor
+from buildtrace.tf.tensors import Tensor, is_tensor
 
 
 def sync_to_numpy_or_python_type(tensors: Any) -> Any:
@@ -26,7 +26,9 @@ def sync_to_numpy_or_python_type(tensors: Any) -> Any:
     """
 
     def convert(value: Any) -> Any:
-        if isinstance(value, Tensor):
+        # A variable too: Keras wraps a metric's `result()` so that it reads as a tensor
+        # (`result_wrapper`), even when the metric returns its state variable.
+        if is_tensor(value):
             value = value.numpy()
         if not isinstance(value, np.ndarray | np.generic):
             return value
