@@ -97,7 +97,9 @@ def record_metrics() -> list[dict[str, Any]]:
         cases.append(
             {
                 "class_name": class_name, "config": config, "name": metric.name,
-                "batches": [[y1.tolist(), p1.tolist(), None], [y2.tolist(), p2.tolist(), w2.tolist()]],
+                "batches": [
+                    [y1.tolist(), p1.tolist(), None], [y2.tolist(), p2.tolist(), w2.tolist()]
+                ],
                 "results": [first, second],
             }
         )  # fmt: skip

@@ -225,10 +225,10 @@ def adds_losses(model: Layer) -> bool:
     """Whether a training step of ``model`` may meet losses added with ``add_loss``.
 
     That is: a layer of your own (its ``call`` may add one), a loss added to the model, a
-    loss function kept by ``add_loss(lambda: ...)``, or an activity regularizer. Such a step runs under a
-    ``tf.GradientTape``, where those losses record the ops they come from, so that their
-    gradients reach the weights as in Keras. TF-op layers (``tf.nn.relu(x)`` in a model)
-    add no loss.
+    loss function kept by ``add_loss(lambda: ...)``, or an activity regularizer. Such a
+    step runs under a ``tf.GradientTape``, where those losses record the ops they come
+    from, so that their gradients reach the weights as in Keras. TF-op layers
+    (``tf.nn.relu(x)`` in a model) add no loss.
     """
     todo: list[Any] = [model]
     seen: set[int] = set()

@@ -117,6 +117,8 @@ class MetricResult(Tensor):
 
     __slots__ = ("_metric_obj",)
 
+    _metric_obj: Metric
+
 
 def result_tensor(value: Any) -> Tensor:
     """``value`` as the float32 scalar (or array) tensor Keras's ``result()`` returns."""

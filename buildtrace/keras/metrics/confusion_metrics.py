@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.backend import Variable
 from buildtrace.keras.metrics.base_metric import Metric, result_tensor
 from buildtrace.tf.tensors import Tensor, to_array
 
@@ -35,9 +36,7 @@ def _as_thresholds(thresholds: Any, default: float) -> list[float]:
     values = list(thresholds) if isinstance(thresholds, list | tuple) else [thresholds]
     for value in values:
         if default != NEG_INF and not 0 <= value <= 1:
-            raise ValueError(
-                f"Threshold values must be in [0, 1]. Received: {thresholds}"
-            )
+            raise ValueError(f"Threshold values must be in [0, 1]. Received: {thresholds}")
     return [float(v) for v in values]
 
 
@@ -87,16 +86,16 @@ def update_confusion_matrix_variables(
     if class_id is not None:
         y_true, y_pred = y_true[..., class_id, None], y_pred[..., class_id, None]
         weights = None if weights is None else weights[..., class_id, None]
+    preds: np.ndarray
+    shaped: np.ndarray
     if multi_label:  # (samples, labels): a threshold axis in front, summed over samples
         preds, labels = y_pred.reshape(len(y_pred), -1)[None], y_true.reshape(len(y_true), -1)
         w = None if weights is None else weights.reshape(len(weights), -1)[None]
         shaped = thresholds.reshape(-1, 1, 1)
-        axis = 1
     else:  # every prediction one sample
         preds, labels = y_pred.reshape(1, -1), y_true.reshape(-1)
         w = None if weights is None else weights.reshape(1, -1)
         shaped = thresholds.reshape(-1, 1)
-        axis = 1
     predicted = preds > shaped
     actual = labels.astype(bool)[None] if multi_label else labels.astype(bool)
     cells = {
@@ -109,10 +108,10 @@ def update_confusion_matrix_variables(
         hits = cells[name].astype(np.float32)
         if w is not None:
             hits = hits * w
-        state[...] = state + hits.sum(axis=axis, dtype=np.float32)
+        state[...] = state + hits.sum(axis=1, dtype=np.float32)  # over the samples
 
 
-def _divide_no_nan(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _divide_no_nan(a: Any, b: Any) -> np.ndarray:
     """``tf.math.divide_no_nan``: ``a / b``, and 0 where ``b`` is 0."""
     a, b = np.asarray(a, np.float32), np.asarray(b, np.float32)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -122,6 +121,10 @@ def _divide_no_nan(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 class _ConfusionMetric(Metric):
     """A metric holding some of the four counts per threshold (and ``top_k``/``class_id``)."""
 
+    true_positives: Variable
+    false_positives: Variable
+    true_negatives: Variable
+    false_negatives: Variable
     _counted: tuple[str, ...] = _COUNTS
 
     def __init__(
@@ -279,7 +282,9 @@ class AUC(Metric):
     ) -> None:
         super().__init__(name=name, dtype=dtype)
         if str(curve).upper() not in {"ROC", "PR"}:
-            raise ValueError(f'Invalid AUC curve value: "{curve}". Expected values are ["ROC", "PR"]')
+            raise ValueError(
+                f'Invalid AUC curve value: "{curve}". Expected values are ["ROC", "PR"]'
+            )
         methods = {"interpolation", "minoring", "majoring"}
         if str(summation_method).lower() not in methods:
             raise ValueError(
@@ -290,7 +295,9 @@ class AUC(Metric):
         self.summation_method = str(summation_method).lower()
         self.multi_label = multi_label
         self.num_labels = num_labels
-        self.label_weights = None if label_weights is None else np.asarray(label_weights, np.float32)
+        self.label_weights = (
+            None if label_weights is None else np.asarray(label_weights, np.float32)
+        )
         self._from_logits = from_logits
         epsilon = 1e-7  # backend.epsilon(): the end thresholds catch exact 0s and 1s
         if thresholds is not None:
@@ -315,7 +322,9 @@ class AUC(Metric):
         return list(self._thresholds)
 
     def _build(self, num_labels: int | None) -> None:
-        shape = (self.num_thresholds, num_labels) if self.multi_label else (self.num_thresholds,)
+        shape = (
+            (self.num_thresholds, num_labels or 1) if self.multi_label else (self.num_thresholds,)
+        )
         for count in _COUNTS:
             setattr(self, count, self.add_weight(count, shape))
         self._built = True

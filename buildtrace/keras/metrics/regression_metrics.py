@@ -112,7 +112,7 @@ def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> np.ndarray:
         inverse = np.float32(1) / np.sqrt(np.maximum(squares, np.float32(1e-12)))
         return np.asarray(x * inverse, np.float32)
 
-    return np.sum(normalize(y_true) * normalize(y_pred), axis=axis, dtype=np.float32)
+    return np.asarray(np.sum(normalize(y_true) * normalize(y_pred), axis=axis, dtype=np.float32))
 
 
 class CosineSimilarity(MeanMetricWrapper):

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.utils.nest import map_structure
-from buildtrace.tf.tensors import Tensor, is_tensor
+from buildtrace.tf.tensors import is_tensor
 
 
 def sync_to_numpy_or_python_type(tensors: Any) -> Any:

@@ -59,7 +59,11 @@ print("before fit:", model.metrics_names)
 history = model.fit(x, y, batch_size=64, epochs=3, validation_split=0.25, verbose=2)
 print(sorted(history.history))
 expected = {
-    "loss", "accuracy", "categorical_true_positives", "mean_activation", "dead_fraction",
+    "loss",
+    "accuracy",
+    "categorical_true_positives",
+    "mean_activation",
+    "dead_fraction",
     "max_confidence",
 }
 assert expected <= set(history.history)

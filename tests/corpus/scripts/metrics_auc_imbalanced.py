@@ -36,8 +36,13 @@ model.compile(optimizer=keras.optimizers.Adam(1e-2), loss="binary_crossentropy",
 negatives, positives = np.bincount(y_train.astype(int))
 class_weight = {0: (1 / negatives) * (split / 2.0), 1: (1 / positives) * (split / 2.0)}
 history = model.fit(
-    x_train, y_train, batch_size=200, epochs=8, validation_data=(x_val, y_val),
-    class_weight=class_weight, verbose=2,
+    x_train,
+    y_train,
+    batch_size=200,
+    epochs=8,
+    validation_data=(x_val, y_val),
+    class_weight=class_weight,
+    verbose=2,
 )
 results = model.evaluate(x_val, y_val, batch_size=200, verbose=0, return_dict=True)
 print({name: round(value, 4) for name, value in results.items()})

@@ -44,7 +44,7 @@ assert history.history["binary_accuracy"][-1] > 0.9
 
 probabilities = model.predict(data, verbose=0)
 print(probabilities[:4].ravel().round(3))
-assert probabilities.shape == (400, 1) and (0 <= probabilities).all() and (probabilities <= 1).all()
+assert probabilities.shape == (400, 1) and (probabilities >= 0).all() and (probabilities <= 1).all()
 
 # The same data as a tf.data pipeline of dicts, one more epoch.
 dataset = tf.data.Dataset.from_tensor_slices(data).batch(40)

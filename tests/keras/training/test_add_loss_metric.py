@@ -14,8 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from buildtrace import keras
-from buildtrace import tf
+from buildtrace import keras, tf
 
 REFERENCE = json.loads(
     (Path(__file__).parents[2] / "data" / "keras2" / "metrics_reference.json").read_text()

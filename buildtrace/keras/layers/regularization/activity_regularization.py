@@ -1,10 +1,11 @@
-"""``ActivityRegularization``. Mirrors: ``keras/layers/regularization/activity_regularization.py``."""
+"""``ActivityRegularization``.
+
+Mirrors: ``keras/layers/regularization/activity_regularization.py``.
+"""
 
 from __future__ import annotations
 
 from typing import Any
-
-import numpy as np
 
 from buildtrace.keras import regularizers
 from buildtrace.keras.engine.base_layer import Layer
@@ -18,6 +19,7 @@ class ActivityRegularization(Layer):
     ``layer.losses`` at each call (the base layer's activity regularization does it).
 
     Example:
+        >>> import numpy as np
         >>> layer = ActivityRegularization(l1=0.5)
         >>> out = layer(np.array([[1.0, -3.0]], "float32"))
         >>> [float(v) for v in layer.losses]
