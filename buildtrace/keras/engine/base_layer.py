@@ -340,7 +340,10 @@ class Layer:
                 return gradients.call_on_tape(self, inputs, arrays, call_kwargs)
             arrays = map_structure(_as_float_tensor(self.dtype), inputs)
         with _explained_call_errors(self, arrays, call_kwargs):
-            return gradients.as_tensors(self.call(arrays, *args, **call_kwargs))
+            outputs = self.call(arrays, *args, **call_kwargs)
+        if tf_tape.is_recording() and self.trainable_weights:
+            gradients.check_differentiable(self, outputs)  # a tape must see its weights used
+        return gradients.as_tensors(outputs)
 
     def _convert_input(self, x: Any) -> Any:
         if type(x) is Tensor:

@@ -429,17 +429,26 @@ def autodiff_forward(layer: Layer, inputs: Any, training: bool = True) -> tuple[
     return values, (tape, sources, flat)
 
 
-def autodiff_backward(
-    layer: Layer, dy: Any, cache: Any, need_dx: bool = True
-) -> tuple[Any, list[Any]]:
-    """``dL/d(inputs)`` and the weights' gradients, from the layer's private tape."""
-    tape, sources, outputs = cache
-    if not all(is_tensor(o) for o in outputs):
+def check_differentiable(layer: Layer, outputs: Any) -> None:
+    """Refuse, with what to do, a trainable layer whose ``call`` returned numpy arrays.
+
+    Raises:
+        NotImplementedError: no tape saw how its outputs were computed.
+    """
+    if not all(is_tensor(o) for o in flatten(outputs)):
         raise NotImplementedError(
             f"buildtrace has no gradient for layer {layer.name} ({type(layer).__name__}): its "
             "`call` returned a numpy array. Write it with tf ops (tf.matmul, tf.nn.relu...) "
             "or tensor arithmetic, so that a tape can differentiate it."
         )
+
+
+def autodiff_backward(
+    layer: Layer, dy: Any, cache: Any, need_dx: bool = True
+) -> tuple[Any, list[Any]]:
+    """``dL/d(inputs)`` and the weights' gradients, from the layer's private tape."""
+    tape, sources, outputs = cache
+    check_differentiable(layer, outputs)
     dys = dy if isinstance(dy, list) else [dy]
     weights = layer.trainable_weights
     grads = tape.gradient(outputs, [*sources, *weights], output_gradients=dys)

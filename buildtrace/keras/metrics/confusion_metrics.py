@@ -8,8 +8,8 @@ threshold, and each sample adds its weight (1 by default) to one of the four cou
 Example:
     >>> m = Precision()
     >>> m.update_state([0, 1, 1, 1], [1, 0, 1, 1])
-    >>> float(m.result())
-    0.6666666865348206
+    >>> round(float(m.result()), 4)
+    0.6667
 """
 
 from __future__ import annotations

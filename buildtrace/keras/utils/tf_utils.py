@@ -21,7 +21,8 @@ def sync_to_numpy_or_python_type(tensors: Any) -> Any:
     plain floats.
 
     Example:
-        >>> sync_to_numpy_or_python_type({"loss": Tensor(np.float32(0.5))})
+        >>> from buildtrace.tf import constant
+        >>> sync_to_numpy_or_python_type({"loss": constant(0.5)})
         {'loss': 0.5}
     """
 
