@@ -294,8 +294,9 @@ lesson(
     "regularization.activity_regularization.ActivityRegularization.__init__",
     "ActivityRegularization.__init__ — store the L1 and L2 factors",
     "A penalty on the activations, not the weights, keeps the outputs small or sparse.",
-    lambda ctx: f"{ctx.subject} stores l1 and l2 and hands Layer.__init__ an L1L2 activity "
-    "regularizer.",
+    lambda ctx: (
+        f"{ctx.subject} stores l1 and l2 and hands Layer.__init__ an L1L2 activity regularizer."
+    ),
     _configured("l1"),
 )
 lesson(
