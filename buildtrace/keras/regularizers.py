@@ -211,12 +211,6 @@ def clear_eager_losses(layers: list[Any]) -> None:
             layer.__dict__["_eager_losses"] = []
 
 
-def has_added_losses(layers: list[Any]) -> bool:
-    """Whether any layer has losses from ``add_loss`` (which carry no gradient here)."""
-    keys = ("_callable_losses", "_eager_losses")
-    return any(layer.__dict__.get(key) for layer in layers for key in keys)
-
-
 def regularized(layers: list[Any]) -> list[tuple[Any, Regularizer]]:
     """Every (weight, regularizer) pair of these layers (and their nested layers)."""
     pairs = []
@@ -226,6 +220,20 @@ def regularized(layers: list[Any]) -> list[tuple[Any, Regularizer]]:
         if inner and inner is not layers:
             pairs.extend(regularized(list(inner)))
     return pairs
+
+
+def add_penalty_gradients(
+    grads: list[Any], variables: list[Any], penalised: list[Any]
+) -> list[Any]:
+    """Each penalised weight's gradient plus its regularizer's (Keras gets both from the tape)."""
+    position = {id(v): i for i, v in enumerate(variables)}
+    grads = list(grads)
+    for variable, regularizer in penalised:
+        index = position.get(id(variable))
+        extra = regularizer.gradient(variable.value)
+        if index is not None and extra is not None:
+            grads[index] = extra if grads[index] is None else grads[index] + extra
+    return grads
 
 
 __all__ = [

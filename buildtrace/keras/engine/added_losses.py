@@ -86,9 +86,9 @@ def add_metric(layer: Layer, value: Any, name: str | None = None, **kwargs: Any)
 
 def _in_eager_call() -> bool:
     """Whether a layer's ``call`` is running on data (Keras's ``call_context().in_call``)."""
-    from buildtrace.keras.engine import base_layer
+    from buildtrace.keras.engine import base_layer_utils
 
-    return bool(base_layer._IN_CALL)
+    return bool(base_layer_utils.CALL_STACK)
 
 
 def handle_activity_regularization(layer: Layer, outputs: Any) -> None:
