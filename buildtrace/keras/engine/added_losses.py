@@ -122,19 +122,20 @@ def layer_metrics(layer: Layer) -> list[Any]:
     """The metrics ``add_metric`` gave ``layer`` and every layer inside it, in order.
 
     Mirrors: the ``for l in self._flatten_layers(): metrics.extend(l._metrics)`` of
-    ``Layer.metrics``/``Model.metrics`` (each layer once, itself first).
+    ``Layer.metrics``/``Model.metrics`` (each layer once, depth first, itself first).
     """
     found: list[Any] = []
     seen: list[Any] = []
-    todo: list[Any] = [layer]
+    todo: list[Any] = [layer]  # a stack: depth first, each layer before its sublayers
     while todo:
-        current = todo.pop(0)
+        current = todo.pop()
         if any(current is s for s in seen):
             continue
         seen.append(current)
         found += current.__dict__.get("_added_metrics", {}).values()
-        todo += current.__dict__.get("_self_tracked_trackables") or []
-        todo += current.__dict__.get("_tracked_layers") or []
+        inner = current.__dict__.get("_self_tracked_trackables") or []
+        inner = [*inner, *(current.__dict__.get("_tracked_layers") or [])]
+        todo += reversed(inner)
     return found
 
 

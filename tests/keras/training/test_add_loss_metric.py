@@ -133,3 +133,46 @@ def test_a_symbolic_add_loss_becomes_layers_of_the_model() -> None:
     assert kinds[-1] == "AddMetric" and "AddLoss" in kinds
     out = model.predict(np.ones((2, 4), np.float32), verbose=0)
     assert out.shape == (2, 4)  # the outputs are the model's own, not the added ends
+
+
+class _Shrink(keras.layers.Layer):
+    """A weight whose only loss is its own square, added in ``call``, and a nested layer
+    that reports a metric."""
+
+    def build(self, input_shape: Any) -> None:
+        self.w = self.add_weight(name="w", shape=(input_shape[-1],), initializer="ones")
+        self.probe = _Probe()
+
+    def call(self, inputs: Any) -> Any:
+        self.add_loss(tf.reduce_sum(tf.square(self.w)))
+        return self.probe(inputs * self.w)
+
+
+class _Probe(keras.layers.Layer):
+    def call(self, inputs: Any) -> Any:
+        self.add_metric(tf.reduce_mean(inputs), name="probe_mean")
+        return inputs
+
+
+class _Subclassed(keras.Model):
+    def __init__(self) -> None:
+        super().__init__()
+        self.shrink = _Shrink()
+
+    def call(self, inputs: Any) -> Any:
+        return self.shrink(inputs)
+
+
+def test_an_added_loss_trains_the_weights_it_depends_on() -> None:
+    # The data loss is zero (targets equal the outputs' own values), so one SGD step on
+    # sum(w**2) gives w * (1 - 2 * lr) exactly, in a subclassed model as in Keras.
+    keras.backend.clear_session()
+    model = _Subclassed()
+    model.compile(keras.optimizers.SGD(0.1), "mse")
+    x = np.ones((4, 3), np.float32)
+    logs = model.train_on_batch(x, x, return_dict=True)
+    assert logs["loss"] == pytest.approx(3.0)  # mse 0 + sum(1**2 * 3)
+    np.testing.assert_allclose(model.shrink.w.numpy(), np.full(3, 0.8, np.float32), rtol=1e-6)
+    # The nested layer's metric is collected into the model's metrics.
+    assert model.metrics_names == ["loss", "probe_mean"]
+    assert logs["probe_mean"] == pytest.approx(1.0)
