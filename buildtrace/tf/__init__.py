@@ -16,7 +16,8 @@ module per area:
 * :mod:`~buildtrace.tf.testing` — ``tf.test`` (no GPU; ``TestCase``'s asserts);
 * :mod:`~buildtrace.tf.train` — ``latest_checkpoint``, ``Checkpoint`` (to HDF5 files);
 * :mod:`~buildtrace.tf.config` — ``tf.config`` and ``tf.device`` (one device, the CPU);
-* :mod:`~buildtrace.tf.module` — ``tf.Module``, which collects variables and sub-modules.
+* :mod:`~buildtrace.tf.module` — ``tf.Module``, which collects variables and sub-modules;
+* :mod:`~buildtrace.tf.summary` — ``tf.summary``, accepted and written nowhere (said once).
 
 Anything else under ``tf.`` stops with "``tf.X`` is not supported by buildtrace".
 
@@ -30,7 +31,7 @@ from __future__ import annotations
 
 import builtins
 
-from buildtrace.tf import config, data, dtypes, errors, math_ops, nn, random, train
+from buildtrace.tf import config, data, dtypes, errors, math_ops, nn, random, summary, train
 from buildtrace.tf import testing as test
 from buildtrace.tf.array_ops import (
     cast,
@@ -263,6 +264,7 @@ __all__ = [
     "stack",
     "string",
     "subtract",
+    "summary",
     "tanh",
     "test",
     "tile",

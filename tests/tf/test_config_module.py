@@ -89,3 +89,19 @@ def test_text_line_dataset_yields_each_line_without_its_ending(tmp_path: Path) -
     assert lines == ["Line 1", "Line 2", "Line 3", "  "]
     batches = list(tf.data.TextLineDataset([str(path), str(path)]).batch(3))
     assert [b.shape[0] for b in batches] == [3, 3, 2]
+
+
+def test_summaries_are_accepted_and_written_nowhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from buildtrace.tf import summary
+
+    monkeypatch.setattr(summary, "_announced", [False])
+    writer = tf.summary.create_file_writer(str(tmp_path / "logs"))
+    with writer.as_default():
+        assert tf.summary.scalar("loss", 0.5, step=1) is False  # TensorFlow: nothing written
+    tf.summary.trace_on(graph=True)
+    tf.summary.trace_export("trace", step=0)
+    writer.flush()
+    assert "tf.summary writes nothing" in capsys.readouterr().err
+    assert not (tmp_path / "logs").exists()
