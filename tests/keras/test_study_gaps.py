@@ -111,3 +111,23 @@ def test_a_loss_object_reloads_with_its_config(name: str, tmp_path: Path) -> Non
     again = keras.models.load_model(str(tmp_path / name))
     assert again.loss.get_config()["from_logits"] is True
     np.testing.assert_allclose(again.evaluate(x, y, verbose=0), model.evaluate(x, y, verbose=0))
+
+
+def test_a_subclassed_model_fits_on_a_dict_of_inputs() -> None:
+    """Keras hands a subclassed model's ``call`` the dict as is (it has no named inputs)."""
+
+    class TwoInputs(keras.Model):
+        def __init__(self) -> None:
+            super().__init__()
+            self.dense = keras.layers.Dense(1)
+
+        def call(self, inputs: dict[str, object]) -> object:
+            return self.dense(tf.concat([inputs["a"], inputs["b"]], axis=-1))
+
+    rng = np.random.default_rng(0)
+    data = {"a": rng.random((16, 2), "float32"), "b": rng.random((16, 3), "float32")}
+    model = TwoInputs()
+    model.compile("sgd", "mse")
+    history = model.fit(data, rng.random((16, 1), "float32"), epochs=2, verbose=0)
+    assert len(history.history["loss"]) == 2
+    assert model.predict(data, verbose=0).shape == (16, 1)

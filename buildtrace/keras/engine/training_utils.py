@@ -21,6 +21,9 @@ def flatten_to_reference_inputs(model: Model, x: Any) -> Any:
     if not isinstance(x, dict):
         return x
     names: list[str] = list(getattr(model, "input_names", None) or [])
+    if not names and not getattr(model, "_is_graph_network", False):
+        # A subclassed model has no named inputs: Keras hands its `call` the dict as is.
+        return x
     missing = [name for name in names if name not in x]
     if missing or not names:
         raise ValueError(

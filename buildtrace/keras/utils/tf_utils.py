@@ -40,6 +40,8 @@ def shapes_of(structure: Any) -> Any:
     """The shape (a tuple) of each tensor in a structure: a tuple, or a list of tuples."""
     if isinstance(structure, list | tuple):
         return [shapes_of(x) for x in structure]
+    if isinstance(structure, dict):  # a subclassed model called on a dict of inputs
+        return {key: shapes_of(x) for key, x in structure.items()}
     return static_shape(structure)
 
 
