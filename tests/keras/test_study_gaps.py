@@ -131,3 +131,16 @@ def test_a_subclassed_model_fits_on_a_dict_of_inputs() -> None:
     history = model.fit(data, rng.random((16, 1), "float32"), epochs=2, verbose=0)
     assert len(history.history["loss"]) == 2
     assert model.predict(data, verbose=0).shape == (16, 1)
+
+
+def test_a_layer_called_with_its_inputs_by_keyword() -> None:
+    """``layer(logits=x, targets=t)``: Keras takes the inputs by ``call``'s first name."""
+
+    class Scaled(keras.layers.Layer):
+        def call(self, logits: object, factor: float = 1.0) -> object:
+            return logits * factor
+
+    out = Scaled()(logits=tf.ones((2, 3)), factor=2.0)
+    np.testing.assert_array_equal(np.asarray(out), np.full((2, 3), 2.0, "float32"))
+    with pytest.raises(TypeError, match="missing 1 required positional argument"):
+        Scaled()(factor=2.0)

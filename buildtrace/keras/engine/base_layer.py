@@ -31,7 +31,7 @@ from buildtrace.keras.engine import input_spec as input_spec_module
 from buildtrace.keras.engine.base_layer_utils import scratch_values
 from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
 from buildtrace.keras.engine.node import Node
-from buildtrace.keras.utils import generic_utils, tf_utils, traceback_utils
+from buildtrace.keras.utils import generic_utils, layer_utils, tf_utils, traceback_utils
 from buildtrace.keras.utils.nest import flatten, map_structure
 from buildtrace.tf import tape as tf_tape
 from buildtrace.tf.tensors import Tensor, Variable, register_symbolic_handler
@@ -200,6 +200,8 @@ class Layer:
             inputs, args = args[0], args[1:]
         elif "inputs" in kwargs:
             inputs = kwargs.pop("inputs")
+        elif layer_utils.first_call_arg(self) in kwargs:  # `layer(logits=x)`: by `call`'s name
+            inputs = kwargs.pop(str(layer_utils.first_call_arg(self)))
         else:
             raise TypeError(f"{self.name}.__call__() missing 1 required positional argument")
         input_list = flatten(inputs)

@@ -198,3 +198,15 @@ def _layer_range(model: Model, layer_range: Any) -> list[Layer]:
     names = [layer.name for layer in layers]
     first, last = names.index(layer_range[0]), names.index(layer_range[1])
     return layers[min(first, last) : max(first, last) + 1]
+
+
+def first_call_arg(layer: Layer) -> str | None:
+    """The name of ``layer.call``'s first argument (``"inputs"``, ``"logits"``...).
+
+    Mirrors ``CallFunctionSpec.split_out_first_arg``: when a layer is called with no
+    positional argument, Keras takes its inputs from the keyword of that name.
+    """
+    import inspect
+
+    params = list(inspect.signature(layer.call).parameters.values())
+    return params[0].name if params else None
