@@ -75,7 +75,7 @@ class HandoutStep:
     figures: list[Figure] = field(default_factory=list)
     explained: str = ""
     brief: bool = False
-    event: Event = field(default_factory=dict, repr=False)
+    event: Event = field(default_factory=Event, repr=False)
 
     @property
     def gist(self) -> str:

@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from buildtrace.trace.events import BUILD_KINDS, TRAINING_KINDS
+from buildtrace.trace.events import BUILD_KINDS, TRAINING_KINDS, Event
 
 HEADER_KEYS = ("title", "summary", "script", "trace", "args")
 STEP_KEYS = ("stop", "title", "text", "question", "answer", "show", "model")
@@ -86,7 +86,7 @@ class Selector:
     occurrence: int = 1
     has_value: bool = field(default=False, repr=False)
 
-    def matches(self, event: dict[str, Any]) -> bool:
+    def matches(self, event: Event) -> bool:
         """Whether ``event`` fits every key given (``occurrence`` is counted elsewhere)."""
         name = str(event.get("name", ""))
         checks = (

@@ -17,6 +17,7 @@ from typing import Any
 
 from buildtrace.state.model_state import LayerState, ModelFlags, ModelState
 from buildtrace.trace import Event
+from buildtrace.trace.event_types import EventKey
 
 # ---------------------------------------------------------------------------- format
 
@@ -201,7 +202,7 @@ class Ctx:
     state: ModelState | None
 
     # -------------------------------------------------------------- the event
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: EventKey, default: Any = None) -> Any:
         """A field of the event (``default`` when missing)."""
         return self.event.get(key, default)
 
@@ -294,7 +295,7 @@ class Ctx:
         """Whether a call ending with one of ``suffixes`` is open around the event."""
         return self.innermost(*suffixes) is not None
 
-    def nearest(self, key: str, same_layer: bool = True) -> Any:
+    def nearest(self, key: EventKey, same_layer: bool = True) -> Any:
         """``key`` from this event, else from the nearest enclosing call that has it.
 
         Layer-internal calls (``_maybe_build``, ``Dense.call``) carry no shapes; the

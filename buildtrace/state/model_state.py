@@ -148,7 +148,7 @@ class ModelState:
             shapes = event.get("output_shapes") or []
             if shapes:
                 target.output_shape = tuple(shapes[0]) if len(shapes) == 1 else shapes
-            inbound = [entry[0] for entry in event.get("inbound") or []]
+            inbound = [str(entry[0]) for entry in event.get("inbound") or []]
             if not inbound:
                 target.is_input = True
             for source in inbound:
@@ -156,13 +156,13 @@ class ModelState:
                     target.inbound.append(source)
                 if (source, target.name) not in self.edges:
                     self.edges.append((source, target.name))
-        elif name == _ADD and event.get("layer") in self.models:
-            members = self.models[event["layer"]].members
+        elif name == _ADD and (model := event.get("layer")) in self.models:
+            members = self.models[str(model)].members
             added = event.get("added")
             if isinstance(added, str) and added not in members:
                 members.append(added)
-        elif name.endswith(".build") and event.get("layer") in self.layers:
-            self.layers[event["layer"]].build_input_shape = _tuple(event.get("input_shape"))
+        elif name.endswith(".build") and (built := event.get("layer")) in self.layers:
+            self.layers[str(built)].build_input_shape = _tuple(event.get("input_shape"))
 
     def _on_return(self, event: Event, name: str) -> None:
         layer_name = event.get("layer")
@@ -197,7 +197,8 @@ class ModelState:
         """The Sequential whose build or add is running (an inferred input's owner)."""
         for frame in reversed(self.stack.frames):
             if frame.get("name") in _INFERRED_INPUT_CONTEXT:
-                return frame.get("layer")
+                layer = frame.get("layer")
+                return layer if isinstance(layer, str) else None
         return None
 
     def _on_set(self, event: Event) -> None:

@@ -13,8 +13,9 @@ from typing import Any
 #: Version of the JSON Lines format. Bump it only for changes old readers can't ignore.
 FORMAT_VERSION = 1
 
-#: An event: ``{"v": 1, "seq": 0, "t": 0.0, "kind": "call", "name": ..., ...}``.
-Event = dict[str, Any]
+#: An event as a writer builds it: ``{"kind": "call", "name": ..., ...}`` (the bus stamps
+#: ``v``, ``seq`` and ``t``). Readers take the typed :class:`Event` instead.
+RawEvent = dict[str, Any]
 
 #: Fields present in every event.
 REQUIRED_FIELDS = ("v", "seq", "t", "kind", "name", "depth", "layer")
@@ -66,3 +67,50 @@ def short_name(name: str) -> str:
     if len(parts) >= 2 and parts[-2][:1].isupper():
         return ".".join(parts[-2:])
     return ".".join(parts[-2:]) if len(parts) >= 2 else name
+
+
+# The typed contract (re-exported: ``from buildtrace.trace.events import Event``).
+from buildtrace.trace.event_types import (  # noqa: E402
+    AddWeightEvent,
+    CallEvent,
+    CompileEvent,
+    Event,
+    KindEvent,
+    RaiseEvent,
+    ReturnEvent,
+    SetEvent,
+    TrainingEvent,
+    is_add_weight,
+    is_call,
+    is_compile,
+    is_raise,
+    is_return,
+    is_set,
+    is_training,
+)
+
+__all__ = [
+    "BUILD_KINDS",
+    "FORMAT_VERSION",
+    "REQUIRED_FIELDS",
+    "TRAINING_KINDS",
+    "AddWeightEvent",
+    "CallEvent",
+    "CompileEvent",
+    "Event",
+    "KindEvent",
+    "RaiseEvent",
+    "RawEvent",
+    "ReturnEvent",
+    "SetEvent",
+    "TrainingEvent",
+    "is_add_weight",
+    "is_call",
+    "is_compile",
+    "is_raise",
+    "is_return",
+    "is_set",
+    "is_training",
+    "keras_name",
+    "short_name",
+]
