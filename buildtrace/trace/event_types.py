@@ -29,7 +29,7 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeAlias, TypedDict, TypeGuard, get_args
+from typing import Literal, TypeAlias, TypedDict, TypeGuard, get_args
 
 #: A flag's value in a ``set`` event: null, a boolean, a number or a short string.
 Scalar: TypeAlias = bool | int | float | str | None
@@ -38,8 +38,9 @@ Dims: TypeAlias = list[int | None]
 #: A weight's shape: known sizes only.
 WeightShape: TypeAlias = list[int]
 #: An ``input_shape`` as the code received it: a shape, a list of shapes, a size, a
-#: name, or null (a recursive union the contract walks; readers look before they use it).
-ShapeLike: TypeAlias = Any
+#: name, or null (a recursive union the contract walks): ``object``, so a reader looks before
+#: it uses one.
+ShapeLike: TypeAlias = object
 #: ``[layer, node_index, tensor_index]``: one inbound tensor of a node.
 Inbound: TypeAlias = list[str | int]
 #: Training logs: metric name -> number (NaN and infinities included: a fit diverges).
@@ -118,7 +119,7 @@ class ReturnEvent(_ReturnRequired, total=False):
     """A traced function ends; ``call`` is the ``seq`` of its ``call`` event."""
 
     call: int
-    config: dict[str, Any] | None
+    config: dict[str, object] | None
     layers: list[str]
     output_shape: ShapeLike
     dataset: str
@@ -188,7 +189,7 @@ class CompileEvent(_CompileRequired, _TrainingFields, total=False):
     """``Model.compile`` was called: the optimizer, the loss and the metrics chosen."""
 
     optimizer: str
-    optimizer_config: dict[str, Any] | None
+    optimizer_config: dict[str, object] | None
     loss: str | None
     metrics: list[str]
 
@@ -252,7 +253,7 @@ class Event(TypedDict, total=False):
     sources: int
     # return (and raise: ``call``)
     call: int
-    config: dict[str, Any] | None
+    config: dict[str, object] | None
     layers: list[str]
     output_shape: ShapeLike
     dataset: str
@@ -278,7 +279,7 @@ class Event(TypedDict, total=False):
     owner: str
     # compile
     optimizer: str
-    optimizer_config: dict[str, Any] | None
+    optimizer_config: dict[str, object] | None
     loss: str | None
     metrics: list[str]
     # training
