@@ -13,7 +13,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-READER = '''
+READER = """
 from buildtrace.trace import Event
 from buildtrace.trace.events import is_set
 
@@ -22,7 +22,7 @@ def read(event: Event) -> object:
     if is_set(event):
         print(event["atr"])
     return event.get("layr"), event.get("layer"), event["shape"]
-'''
+"""
 
 
 def test_mypy_refuses_misspelt_event_fields(tmp_path: Path) -> None:
