@@ -19,17 +19,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from buildtrace.state.callstack import CallStack
-from buildtrace.trace import Event
+from buildtrace.trace import Event, keras_names
 
-_LAYER_INIT = "keras.engine.base_layer.Layer.__init__"
-_MODEL_INIT = "keras.engine.training.Model.__init__"
-_NODE_INIT = "keras.engine.node.Node.__init__"
-_ADD = "keras.engine.sequential.Sequential.add"
-_MAP_GRAPH = "keras.engine.functional._map_graph_network"
-_INFER_OUTPUT = "keras.engine.base_layer.Layer._infer_output_signature"
+_LAYER_INIT = keras_names.LAYER_INIT
+_MODEL_INIT = keras_names.MODEL_INIT
+_NODE_INIT = keras_names.NODE_INIT
+_ADD = keras_names.SEQUENTIAL_ADD
+_MAP_GRAPH = keras_names.MAP_GRAPH_NETWORK
+_INFER_OUTPUT = keras_names.LAYER_INFER_OUTPUT_SIGNATURE
 _INFERRED_INPUT_CONTEXT = (
-    "keras.engine.sequential.Sequential._build_graph_network_for_inferred_shape",
-    "keras.engine.sequential.Sequential.add",
+    keras_names.SEQUENTIAL_BUILD_GRAPH_NETWORK_FOR_INFERRED_SHAPE,
+    keras_names.SEQUENTIAL_ADD,
 )
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from buildtrace.trace import Event
+from buildtrace.trace import Event, keras_names
 
 #: Engine functions of the teaching set, by Keras 2 name.
 TEACHING_FUNCTIONS = frozenset(
-    "keras.engine." + name
+    keras_names.ENGINE + name
     for name in (
         "sequential.Sequential.__init__",
         "sequential.Sequential.add",
@@ -64,7 +64,7 @@ Step = tuple[Any, ...]
 
 def is_concrete_layer_method(name: str) -> bool:
     """``keras.layers.core.dense.Dense.build`` / ``.call`` of a concrete layer."""
-    return name.startswith("keras.layers.") and name.rsplit(".", 1)[-1] in {"build", "call"}
+    return name.startswith(keras_names.LAYERS) and name.rsplit(".", 1)[-1] in {"build", "call"}
 
 
 def teaching_step(event: Event) -> Step | None:
