@@ -28,10 +28,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from buildtrace.narration.context import format_shape
 from buildtrace.trace import Event
 from buildtrace.trace.event_types import EventKey
 from buildtrace.trace.events import short_name
+from buildtrace.trace.shapes import format_shape
 
 PID = 1
 CALLS_TID = 1

@@ -29,6 +29,9 @@ from buildtrace.trace.events import Event
 from buildtrace.trace.lines import LineSplitter, parse_event, parse_line
 from buildtrace.trace.tail import TraceTail
 
+#: Events parsed at a time when reading a file through (memory stays a view's own).
+_STREAM_BATCH = 32
+
 __all__ = [
     "LineSplitter",
     "TraceFile",
@@ -59,7 +62,8 @@ def iter_events(
             (every event before it has been yielded).
         OSError: the file cannot be opened.
     """
-    tail = TraceTail(path, missing_ok=follow)
+    # Small batches: a view folding a long trace in a stream holds a few events at a time.
+    tail = TraceTail(path, max_batch=_STREAM_BATCH, missing_ok=follow)
     try:
         while True:
             events = tail.read()

@@ -6,9 +6,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from buildtrace.render.tree import format_shape
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event, keras_names
+from buildtrace.trace.shapes import format_shape
 from tui.labels import counted
 from tui.panel_spec import Moment, PanelSpec
 from tui.theme_styles import ThemeStyles
