@@ -51,7 +51,7 @@ def _declared(*groups: str) -> set[str]:
     return {_normalized(Requirement(r).name) for r in requirements}
 
 
-def _imports(folder: Path) -> dict[str, str]:
+def _imports(folder: Path, root: Path) -> dict[str, str]:
     """Top-level module -> the first file importing it, for every import under ``folder``."""
     found: dict[str, str] = {}
     for path in sorted(folder.rglob("*.py")):
@@ -63,14 +63,14 @@ def _imports(folder: Path) -> dict[str, str]:
             else:
                 continue
             for name in names:
-                found.setdefault(name.split(".")[0], str(path.relative_to(ROOT)))
+                found.setdefault(name.split(".")[0], str(path.relative_to(root)))
     return found
 
 
-def _third_party(folder: Path) -> dict[str, str]:
+def _third_party(folder: Path, root: Path) -> dict[str, str]:
     return {
         name: where
-        for name, where in _imports(folder).items()
+        for name, where in _imports(folder, root).items()
         if name not in sys.stdlib_module_names and name not in FIRST_PARTY
     }
 
@@ -82,10 +82,10 @@ def _distributions(module: str) -> tuple[str, ...]:
     return KNOWN_DISTRIBUTIONS.get(module, (_normalized(module),))
 
 
-def _undeclared(folder: Path, allowed: set[str]) -> list[str]:
+def _undeclared(folder: Path, allowed: set[str], root: Path = ROOT) -> list[str]:
     return [
         f"{where}: import {module} (distribution {' or '.join(_distributions(module))})"
-        for module, where in sorted(_third_party(folder).items())
+        for module, where in sorted(_third_party(folder, root).items())
         if not allowed & set(_distributions(module)) and UNDECLARED_ON_PURPOSE.get(module) != where
     ]
 
@@ -118,11 +118,6 @@ def test_the_tests_import_only_declared_packages() -> None:
 def test_an_undeclared_import_is_found(tmp_path: Path) -> None:
     """The check can fail: an import of an installed package nobody declared is listed."""
     (tmp_path / "module.py").write_text("import os\nimport pygments\n", encoding="utf-8")
-    global ROOT
-    saved, ROOT = ROOT, tmp_path
-    try:
-        assert _undeclared(tmp_path, _declared()) == [
-            "module.py: import pygments (distribution pygments)"
-        ]
-    finally:
-        ROOT = saved
+    assert _undeclared(tmp_path, _declared(), tmp_path) == [
+        "module.py: import pygments (distribution pygments)"
+    ]
