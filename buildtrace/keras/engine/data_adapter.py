@@ -56,6 +56,14 @@ def _first(x: Any) -> Any:
     return x
 
 
+def first_array(x: Any) -> Any:
+    """The first input array of ``x`` (a list or dict of inputs gives its first), for the
+    batch size: ``len`` of a list of two inputs is 2, not the number of samples."""
+    while isinstance(x, list | tuple | dict):
+        x = next(iter(x.values())) if isinstance(x, dict) else x[0]
+    return x
+
+
 def _num_samples(x: Any) -> int:
     return int(_first(x).shape[0])
 
@@ -279,6 +287,10 @@ def _from_dataset(dataset: Dataset, steps: int | None) -> tuple[Any, Any, Any, i
         first = batches[0][part]
         if first is None:
             return None
+        if isinstance(first, dict):  # inputs by name (the endpoint-layer pattern's data)
+            return {
+                key: np.concatenate([np.asarray(b[part][key]) for b in batches]) for key in first
+            }
         if isinstance(first, list | tuple):
             return [
                 np.concatenate([np.asarray(b[part][i]) for b in batches]) for i in range(len(first))

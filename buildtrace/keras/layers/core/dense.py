@@ -13,6 +13,7 @@ import numpy as np
 
 from buildtrace.keras import activations, initializers, regularizers
 from buildtrace.keras.backend import Variable
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.trace import traced
@@ -43,7 +44,7 @@ class Dense(Layer):
         bias_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=regularizers.get(activity_regularizer), **kwargs)
         self.units = int(units) if not isinstance(units, int) else units
         if self.units < 0:
             raise ValueError(
@@ -53,7 +54,6 @@ class Dense(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         for name, value in (
-            ("activity_regularizer", activity_regularizer),
             ("kernel_constraint", kernel_constraint),
             ("bias_constraint", bias_constraint),
         ):
@@ -66,7 +66,7 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Create ``kernel`` (last input size × units) and ``bias`` (units)."""
         last_dim = tuple(input_shape)[-1]
@@ -130,7 +130,7 @@ class Dense(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": _serialize(self.kernel_regularizer),
                 "bias_regularizer": _serialize(self.bias_regularizer),
-                "activity_regularizer": None,
+                "activity_regularizer": _serialize(self._activity_regularizer),
                 "kernel_constraint": None,
                 "bias_constraint": None,
             }
