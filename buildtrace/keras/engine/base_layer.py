@@ -3,19 +3,20 @@
 Mirrors: ``keras/engine/base_layer.py::Layer`` of Keras 2, simplified. The path a layer
 takes the first time it is called on a symbolic tensor is the heart of every build::
 
-    Layer.__call__                      # 1. symbolic input? -> functional construction
-      _functional_construction_call     # 2. infer the output, then record a Node
+    Layer.__call__                      # symbolic input? -> functional construction
+      _functional_construction_call     # infer the output, then record a Node
         _keras_tensor_symbolic_call
-          _infer_output_signature       # 3. build if needed, then run `call` for shapes
-            _maybe_build                #    check input_spec, then build(input_shape)
+          _infer_output_signature       # build if needed, then run `call` on a stand-in
+            _maybe_build                #   check input_spec, then build(input_shape)
               assert_input_compatibility
-              Dense.build -> add_weight  #   the layer's own build creates its weights
-              Layer.build               #    ...and built = True (written twice: see below)
-            Dense.call                  # 4. the output shape comes from really calling
+              Dense.build -> add_weight  #  the layer's own build creates its weights
+              Layer.build               #   ...and built = True (written twice: see there)
+            Dense.call                  #   runs once; the shape is compute_output_shape's
         _set_connectivity_metadata -> Node
 
 Called on real data (numpy arrays) instead, ``__call__`` checks the input, builds if
-needed, and returns ``call``'s result.
+needed, and returns ``call``'s result. The numbered comments in these functions follow
+the steps Keras's own comments describe.
 """
 
 from __future__ import annotations
@@ -645,10 +646,12 @@ def _in_functional_construction_mode(input_list: list[Any]) -> bool:
 
 
 def _default_output_shape(layer: Layer) -> bool:
+    """Whether ``layer`` has no ``compute_output_shape`` formula of its own."""
     return type(layer).compute_output_shape is Layer.compute_output_shape
 
 
 def _tuple_shapes(shapes: Any) -> Any:
+    """A node's list of one shape as that shape: ``layer.input_shape`` of a one-input layer."""
     if isinstance(shapes, list) and len(shapes) == 1:
         return shapes[0]
     return shapes
