@@ -539,7 +539,7 @@ class Model(Layer):
             validation_data = tuple(validation_data)
         if validation_data:
             val_x, val_y, val_sample_weight = data_adapter.unpack_x_y_sample_weight(validation_data)
-        # The data, cut into each epoch's batches (shuffled anew per epoch).
+        # The data, cut into each epoch's batches (in a new order each epoch if `shuffle`).
         data_handler = data_adapter.DataHandler(
             x=x, y=y, sample_weight=sample_weight, batch_size=batch_size,
             steps_per_epoch=steps_per_epoch, initial_epoch=initial_epoch, epochs=epochs,
