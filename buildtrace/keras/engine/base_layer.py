@@ -80,6 +80,8 @@ class Layer:
         generic_utils.validate_kwargs(kwargs, _ALLOWED_KWARGS)
         self.built = False
         self._init_set_name(name)
+        # Its penalty on the outputs joins `losses` at each call (engine/added_losses.py).
+        self._activity_regularizer = kwargs.get("activity_regularizer")
         self._trainable = trainable
         self._dtype = dtype or backend.floatx()
         self._dynamic = dynamic
@@ -250,9 +252,14 @@ class Layer:
         #    `two_layer/dense/kernel:0`, not `dense/kernel:0`.
         backend.NAME_SCOPES.append(self.name)
         try:
-            return self._eager_call_in_scope(inputs, arrays, args, kwargs)
+            outputs = self._eager_call_in_scope(inputs, arrays, args, kwargs)
         finally:
             backend.NAME_SCOPES.pop()
+        if self._activity_regularizer is not None:
+            from buildtrace.keras.engine import added_losses
+
+            added_losses.handle_activity_regularization(self, outputs)
+        return outputs
 
     def _eager_call_in_scope(
         self, inputs: Any, arrays: Any, args: Any, kwargs: dict[str, Any]
@@ -275,7 +282,10 @@ class Layer:
         # 8. The call itself. Keras's traceback filtering adds to any error raised in
         #    `call` the layer's name and the arguments it got: the first thing to check.
         with traceback_utils.explained_call_errors(self, arrays, call_kwargs):
-            return gradients.as_tensors(self.call(arrays, *args, **call_kwargs))
+            outputs = self.call(arrays, *args, **call_kwargs)
+        if tf_tape.is_recording() and self.trainable_weights:
+            gradients.check_differentiable(self, outputs)  # a tape must see its weights used
+        return gradients.as_tensors(outputs)
 
     def _convert_input(self, x: Any) -> Any:
         """One input as an array: numbers in the layer's dtype, anything else as it is.
@@ -507,19 +517,16 @@ class Layer:
         return found
 
     def add_loss(self, losses: Any, **kwargs: Any) -> None:
-        """Add losses to ``self.losses`` (counted in the loss; no gradient in buildtrace)."""
-        from buildtrace.keras import regularizers
+        """Add losses to ``self.losses`` (see ``engine/added_losses.py``). Mirrors ``add_loss``."""
+        from buildtrace.keras.engine import added_losses
 
-        regularizers.add_loss(self, losses)
+        added_losses.add_loss(self, losses, **kwargs)
 
     def add_metric(self, value: Any, name: str | None = None, **kwargs: Any) -> None:
         """Report the running mean of ``value`` as metric ``name``. Mirrors ``add_metric``."""
-        from buildtrace.keras.metrics import Mean
+        from buildtrace.keras.engine import added_losses
 
-        added = self.__dict__.setdefault("_added_metrics", {})
-        if name not in added:
-            added[name] = Mean(name=name or f"{self.name}_metric")
-        added[name].update_state(float(np.mean(value)))
+        added_losses.add_metric(self, value, name, **kwargs)
 
     # ---------------------------------------------------- gradients (not in Keras)
     # Keras gets gradients from TensorFlow's GradientTape. Built-in layers state their

@@ -23,6 +23,7 @@ from buildtrace.keras import backend, regularizers
 from buildtrace.keras.engine import (
     compile_utils,
     data_adapter,
+    gradients,
     trace_details,
     training_loop,
     training_utils,
@@ -32,7 +33,7 @@ from buildtrace.keras.engine.base_layer_utils import scratch_values, symbolic_ba
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.unsupported import attribute_error
-from buildtrace.keras.utils import generic_utils
+from buildtrace.keras.utils import generic_utils, tf_utils
 from buildtrace.keras.utils.generic_utils import default
 from buildtrace.tf import tape as tf_tape
 from buildtrace.trace import BUS, emit, traced
@@ -335,9 +336,9 @@ class Model(Layer):
             found += self.compiled_loss.metrics
         if self.compiled_metrics is not None:
             found += self.compiled_metrics.metrics
-        for layer in [self, *self.layers]:
-            found += layer.__dict__.get("_added_metrics", {}).values()
-        return found
+        from buildtrace.keras.engine import added_losses  # (it imports base_layer)
+
+        return found + added_losses.layer_metrics(self)
 
     @property
     def losses(self) -> list[Any]:
@@ -380,12 +381,14 @@ class Model(Layer):
             )
         return True
 
-    def _subclassed_train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, float]:
-        """Keras's default ``train_step`` as written, for a model with no graph of layers.
+    def _subclassed_train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, Any]:
+        """Keras's default ``train_step`` as written, for a model with no graph of layers
+        (or with losses added by its layers, which the tape differentiates).
 
         Mirrors: ``Model.train_step``: the forward pass and the loss under a
         ``tf.GradientTape`` (each built-in layer leaves one node on it, a layer of your own
-        its ops), ``tape.gradient``, ``apply_gradients``, then the metrics.
+        its ops, an ``add_loss`` tensor its ops too), ``tape.gradient``,
+        ``apply_gradients``, then the metrics.
         """
         from buildtrace.tf.autodiff import GradientTape as TfTape
 
@@ -394,6 +397,10 @@ class Model(Layer):
             loss = self.compute_loss(x, y, y_pred, sample_weight)
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)
+        grads = [np.zeros_like(v.value) if g is None else g for g, v in zip(grads, variables)]
+        penalised = regularizers.regularized(self.layers)
+        if penalised:  # weight penalties are numbers here: their gradients are added
+            grads = regularizers.add_penalty_gradients(grads, variables, penalised)
         self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -412,8 +419,10 @@ class Model(Layer):
         # A model that did not know its input shape is built here, inside the first
         # step (Keras's deferred build): its first call in the step's graph builds it.
         deferred = not self._is_graph_network
-        if not self._build_for_step(x, training=True):
-            # No graph of layers (a subclassed model): Keras's own step, on a tf tape.
+        if not self._build_for_step(x, training=True) or gradients.adds_losses(self):
+            # No graph of layers (a subclassed model), or losses added with `add_loss`
+            # (which may depend on anything): the step runs as Keras writes it, under
+            # a tf.GradientTape.
             return self._subclassed_train_step(x, y, sample_weight)
         # 1. Forward pass, recorded for the backward pass: Keras runs it under a
         #    tf.GradientTape; buildtrace's tape keeps what each layer's gradient needs.
@@ -446,8 +455,6 @@ class Model(Layer):
         """The batch's loss (and, given a tape, its gradient). Mirrors ``compute_loss``."""
         targets, preds = compile_utils.targets_and_outputs(self, y, y_pred)
         penalties = self.losses
-        if penalties and tape is not None and regularizers.has_added_losses([self, *self.layers]):
-            regularizers.say_once_added_losses_have_no_gradient()
         loss = self.compiled_loss(
             targets, preds, sample_weight, tape=tape, regularization_losses=penalties
         )
@@ -464,9 +471,9 @@ class Model(Layer):
         self.compiled_metrics.update_state(targets, preds, sample_weight)
         return self.get_metrics_result()
 
-    def get_metrics_result(self) -> dict[str, float]:
-        """Every metric's current value, by name. Mirrors ``Model.get_metrics_result``."""
-        return {m.name: float(m.result()) for m in self.metrics}
+    def get_metrics_result(self) -> dict[str, Any]:
+        """Every metric's current value (a tensor), by name. Mirrors ``get_metrics_result``."""
+        return {m.name: m.result() for m in self.metrics}
 
     @traced
     def make_train_function(self, force: bool = False) -> Any:
@@ -474,7 +481,7 @@ class Model(Layer):
         if self.train_function is not None and not force:
             return self.train_function
         self.train_function = training_loop.trace_once(
-            training_loop.packed_step(self, "train_step")
+            training_loop.packed_step(self, "train_step"), to_logs=True
         )
         return self.train_function
 
@@ -482,7 +489,7 @@ class Model(Layer):
         """The function ``evaluate`` calls per batch: ``test_step``, traced the first time."""
         if self.test_function is None or force:
             self.test_function = training_loop.trace_once(
-                training_loop.packed_step(self, "test_step")
+                training_loop.packed_step(self, "test_step"), to_logs=True
             )
         return self.test_function
 
@@ -658,6 +665,7 @@ class Model(Layer):
         if reset_metrics:
             self.reset_metrics()
         logs = self.test_step((np.asarray(x, np.float32), y, sample_weight))
+        logs = tf_utils.sync_to_numpy_or_python_type(logs)
         return training_loop.logs_as_keras_returns(logs, list(logs), return_dict)
 
     def predict_on_batch(self, x: Any) -> Any:
