@@ -20,6 +20,7 @@ import numpy as np
 
 from buildtrace.keras import initializers
 from buildtrace.keras.backend import Variable
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.trace import traced
@@ -66,7 +67,7 @@ class RandomFourierFeatures(Layer):
         self.kernel_initializer = kernel_initializer
         self.scale = scale
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Create ``unscaled_kernel`` (input size × output_dim), ``bias`` and ``kernel_scale``."""
         input_shape = tuple(input_shape)
