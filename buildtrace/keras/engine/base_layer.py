@@ -32,7 +32,7 @@ import numpy as np
 from buildtrace.keras import backend, initializers
 from buildtrace.keras.engine import gradients
 from buildtrace.keras.engine import input_spec as input_spec_module
-from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
+from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape, symbolic_mask
 from buildtrace.keras.engine.node import Node
 from buildtrace.keras.utils.nest import flatten, map_structure
 from buildtrace.tf import array_ops
@@ -173,6 +173,7 @@ class Layer:
         self._inbound_nodes: list[Node] = []
         self._outbound_nodes: list[Node] = []
         self._expects_training_arg = "training" in inspect.signature(self.call).parameters
+        self._expects_mask_arg = _expects_mask_arg(self.call)
         if "input_dim" in kwargs and "input_shape" not in kwargs:
             kwargs["input_shape"] = (kwargs["input_dim"],)
         if "batch_input_shape" in kwargs:
@@ -310,15 +311,22 @@ class Layer:
             _IN_CALL.pop()
 
     def _eager_call(self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        # The inputs' masks (`_keras_mask`) go to `call` as `mask=`, as in Keras.
+        input_masks, implicit = self._get_input_masks(inputs, flatten(inputs), args, kwargs)
+        if self._expects_mask_arg and implicit:
+            kwargs["mask"] = input_masks
         arrays = map_structure(self._convert_input, inputs)
         input_spec_module.assert_input_compatibility(self.input_spec, arrays, self.name)
         # Keras runs the eager call inside the layer's name scope: weights a subclassed
         # model's `call` creates are named `two_layer/dense/kernel:0`.
         _NAME_SCOPES.append(self.name)
         try:
-            return self._eager_call_in_scope(inputs, arrays, args, kwargs)
+            outputs = self._eager_call_in_scope(inputs, arrays, args, kwargs)
         finally:
             _NAME_SCOPES.pop()
+        if self.supports_masking:
+            self._set_mask_metadata(arrays, outputs, input_masks)
+        return outputs
 
     def _eager_call_in_scope(
         self, inputs: Any, arrays: Any, args: Any, kwargs: dict[str, Any]
@@ -365,12 +373,19 @@ class Layer:
                 f"({[type(x).__name__ for x in input_list]}). buildtrace builds graphs only "
                 "from `keras.Input` tensors."
             )
-        outputs = self._keras_tensor_symbolic_call(inputs, None, args, kwargs)
+        # Masks travel as the inputs' `_keras_mask`; a `call` that takes `mask` gets them.
+        input_masks, implicit = self._get_input_masks(inputs, input_list, args, kwargs)
+        mask_arg_passed_by_framework = self._expects_mask_arg and implicit
+        if mask_arg_passed_by_framework:
+            kwargs["mask"] = input_masks
+        outputs = self._keras_tensor_symbolic_call(inputs, input_masks, args, kwargs)
         if outputs is None:
             raise ValueError(
                 "A layer's `call` method should return a Tensor or a list of Tensors, "
                 f"not None (layer: {self.name})."
             )
+        if mask_arg_passed_by_framework:  # the node records what the user passed
+            kwargs.pop("mask")
         return self._set_connectivity_metadata((inputs, *args), kwargs, outputs)
 
     @traced
@@ -395,6 +410,7 @@ class Layer:
         self._maybe_build(inputs)
         input_shapes = shapes_of(inputs)
         dtype = self.dtype
+        scratch = None
         if all(d is not None for t in flatten(inputs) for d in t.shape[1:]):
             call_kwargs = self._call_kwargs({**kwargs, "training": False})
             # The scratch batch stands for a placeholder: its batch size is unknown, which
@@ -413,8 +429,15 @@ class Layer:
         else:
             shapes = self.compute_output_shape(input_shapes)
         if isinstance(shapes, list):
-            return [KerasTensor(shape, dtype, self.name) for shape in shapes]
-        return KerasTensor(shapes, dtype, self.name)
+            outputs: Any = [KerasTensor(shape, dtype, self.name) for shape in shapes]
+        else:
+            outputs = KerasTensor(shapes, dtype, self.name)
+        if scratch is not None and getattr(self, "_compute_output_and_mask_jointly", False):
+            # A model's masks came out of running its graph (Keras's joint computation).
+            for tensor, value in zip(flatten(outputs), flatten(scratch)):
+                tensor._keras_mask = symbolic_mask(getattr(value, "_keras_mask", None), tensor)
+        self._set_mask_metadata(inputs, outputs, input_masks)
+        return outputs
 
     @traced
     def _maybe_build(self, inputs: Any) -> None:
@@ -448,6 +471,62 @@ class Layer:
     def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         """The layer's computation. The base layer returns its input unchanged."""
         return inputs
+
+    # ------------------------------------------------------------------ masking
+    @traced
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The outputs' mask: the input mask, carried over by a layer that supports masking.
+
+        Mirrors: ``Layer.compute_mask`` and its error for a layer that does not.
+        """
+        if not self.supports_masking:
+            if any(m is not None for m in flatten(mask)):
+                raise TypeError(
+                    f"Layer {self.name} does not support masking, but was passed an "
+                    f"input_mask: {mask}"
+                )
+            return None
+        return mask
+
+    def _get_input_masks(
+        self, inputs: Any, input_list: list[Any], args: Any, kwargs: dict[str, Any]
+    ) -> tuple[Any, bool]:
+        """``(masks, implicit)``: a ``mask=`` passed by the caller, else the inputs'
+        ``_keras_mask`` (implicit). Mirrors ``Layer._get_input_masks``."""
+        if not self.supports_masking and not self._expects_mask_arg:
+            return None, False  # neither `call` nor `compute_mask` would use them
+        if "mask" in kwargs:
+            return kwargs["mask"], False
+        masks = [getattr(t, "_keras_mask", None) for t in input_list]
+        if all(m is None for m in masks):
+            return None, False
+        return (masks if isinstance(inputs, list | tuple) else masks[0]), True
+
+    @traced
+    def _set_mask_metadata(self, inputs: Any, outputs: Any, previous_mask: Any) -> None:
+        """Ask ``compute_mask`` for the outputs' masks and attach each as ``_keras_mask``.
+
+        Mirrors: ``Layer._set_mask_metadata``. On symbolic tensors Keras asks on its
+        scratch graph's placeholders; here on a scratch batch, and the mask becomes a
+        boolean ``KerasTensor`` shaped like the start of its output's shape.
+        """
+        if not self.supports_masking:
+            return
+        flat = flatten(outputs)
+        if getattr(self, "_compute_output_and_mask_jointly", False) or all(
+            getattr(x, "_keras_mask", None) is not None for x in flat
+        ):
+            return
+        if flat and isinstance(flat[0], KerasTensor):
+            inputs, previous_mask = _scratch(inputs, 1), _scratch(previous_mask, 1)
+        masks = self.compute_mask(inputs, previous_mask)
+        if masks is None:
+            return
+        for tensor, mask in zip(flat, flatten(masks)):
+            if isinstance(tensor, KerasTensor):
+                tensor._keras_mask = symbolic_mask(mask, tensor)
+            elif isinstance(tensor, Tensor) and mask is not None:
+                tensor._keras_mask = mask if isinstance(mask, Tensor) else Tensor(np.asarray(mask))
 
     @traced
     def _set_connectivity_metadata(
@@ -756,6 +835,12 @@ def _clear_added_losses(layer: Layer) -> None:
     regularizers.clear_eager_losses(seen)
 
 
+def _expects_mask_arg(call: Any) -> bool:
+    """Whether ``call`` takes ``mask`` (or any keyword). Mirrors ``expects_mask_arg``."""
+    parameters = inspect.signature(call).parameters.values()
+    return any(p.name == "mask" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
 def _has_symbolic(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
     return any(isinstance(x, KerasTensor) for x in flatten([list(args), list(kwargs.values())]))
 
@@ -771,6 +856,8 @@ def _scratch(structure: Any, unknown: int) -> Any:
         if not isinstance(x, KerasTensor):
             return x
         shape = tuple(unknown if d is None else d for d in x.shape)
+        if x.dtype == "bool":  # a mask: every step kept
+            return np.ones(shape, dtype=bool)
         return np.zeros(shape, dtype=x.dtype)
 
     return map_structure(make, structure)
