@@ -26,6 +26,7 @@ from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.unsupported import attribute_error
 from buildtrace.tf import tape as tf_tape
+from buildtrace.tf.tensors import Tensor
 from buildtrace.trace import BUS, emit, traced
 
 
@@ -471,6 +472,7 @@ class Model(Layer):
         # deferred build's call just did, and Keras calls the model once).
         with symbolic_batch():
             y_pred = tape.forward(x, training=True, announce=BUS.active and not deferred)
+        y_pred = _with_masks(y_pred, tape.output_masks())
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)
@@ -756,6 +758,19 @@ def _with_functional(cls: type) -> type:
         made = type(cls.__name__, (cls, functional.Functional), {"__module__": cls.__module__})
         _FUNCTIONAL_SUBCLASSES[cls] = made
     return _FUNCTIONAL_SUBCLASSES[cls]
+
+
+def _with_masks(y_pred: Any, masks: list[Any]) -> Any:
+    """The outputs the tape computed, each masked one as a tensor carrying its
+    ``_keras_mask``, as Keras's outputs carry theirs into the loss and the metrics."""
+    if all(m is None for m in masks):
+        return y_pred
+    preds = y_pred if isinstance(y_pred, list) else [y_pred]
+    for i, mask in enumerate(masks):
+        if mask is not None:
+            preds[i] = Tensor(np.asarray(preds[i]))
+            preds[i]._keras_mask = mask
+    return preds if isinstance(y_pred, list) else preds[0]
 
 
 def _dedup(weights: list[backend.Variable]) -> list[backend.Variable]:
