@@ -136,7 +136,9 @@ class Loss:
         losses = np.asarray(to_array(self.call(y_true, y_pred)))
         mask = losses_utils.get_mask(y_pred)  # a masked output: the mean of its kept steps
         if mask is not None:
-            sample_weight = losses_utils.apply_valid_mask(losses, sample_weight, mask, self.reduction)
+            sample_weight = losses_utils.apply_valid_mask(
+                losses, sample_weight, mask, self.reduction
+            )
         if sample_weight is not None:
             weights = np.asarray(sample_weight, losses.dtype)
             if weights.ndim == losses.ndim + 1 and weights.shape[-1] == 1:  # Keras squeezes it

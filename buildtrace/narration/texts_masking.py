@@ -12,7 +12,7 @@ that takes ``mask`` receives the inputs' masks), ``layers/core/embedding.py``
 
 from __future__ import annotations
 
-from buildtrace.narration.context import Ctx, code
+from buildtrace.narration.context import code
 from buildtrace.narration.registry import function
 from buildtrace.narration.texts_layers_more import _configured, lesson
 

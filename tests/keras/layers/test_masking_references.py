@@ -53,7 +53,11 @@ def test_three_masked_sgd_steps_match_tf_keras(name: str) -> None:
     np.testing.assert_allclose(results, ref["results"], rtol=TOLERANCE, atol=TOLERANCE)
     for i, w in enumerate(model.get_weights()):
         np.testing.assert_allclose(
-            w, ref[f"final_{i}"], rtol=TOLERANCE, atol=TOLERANCE, err_msg=str(ref["weight_names"][i])
+            w,
+            ref[f"final_{i}"],
+            rtol=TOLERANCE,
+            atol=TOLERANCE,
+            err_msg=str(ref["weight_names"][i]),
         )
 
 

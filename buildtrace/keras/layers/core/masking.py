@@ -19,7 +19,8 @@ from buildtrace.trace import traced
 
 def step_mask(inputs: Any, mask_value: float) -> np.ndarray:
     """``True`` for each step with a feature other than ``mask_value``: ``(batch, steps)``."""
-    return np.any(np.not_equal(np.asarray(inputs), mask_value), axis=-1)
+    kept: np.ndarray = np.any(np.not_equal(np.asarray(inputs), mask_value), axis=-1)
+    return kept
 
 
 class Masking(Layer):

@@ -227,7 +227,7 @@ class RNN(Layer):
         return np.stack(outputs, axis=1), states, None
 
     @traced
-    def compute_mask(self, inputs: Any, mask: Any) -> Any:
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         """The sequence's mask for a sequence output; none for the last step alone (or a
         state). Mirrors ``RNN.compute_mask``."""
         mask = mask[0] if isinstance(mask, list | tuple) else mask

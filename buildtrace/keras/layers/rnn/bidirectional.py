@@ -64,7 +64,7 @@ class Bidirectional(Wrapper):
         # sequences, so the merged step t never mixes a real output with a stale one.
         for inner in (self.forward_layer, self.backward_layer):
             if getattr(inner, "zero_output_for_mask", None) is not None:
-                inner.zero_output_for_mask = inner.return_sequences
+                inner.zero_output_for_mask = getattr(inner, "return_sequences", False)
         self.stateful = getattr(layer, "stateful", False)
         self.return_sequences = getattr(layer, "return_sequences", False)
         self.return_state = getattr(layer, "return_state", False)
@@ -94,7 +94,7 @@ class Bidirectional(Wrapper):
         return self._merge_outputs(y, y_rev)
 
     @traced
-    def compute_mask(self, inputs: Any, mask: Any) -> Any:
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         """The sequence's mask for merged sequences; none for last steps. Mirrors
         ``Bidirectional.compute_mask``."""
         mask = mask[0] if isinstance(mask, list) else mask
@@ -103,7 +103,7 @@ class Bidirectional(Wrapper):
         else:
             output_mask = [None, None] if not self.merge_mode else None
         if self.return_state:
-            state_mask = [None for _ in self.forward_layer.states_sizes]
+            state_mask = [None for _ in getattr(self.forward_layer, "states_sizes", [])]
             if isinstance(output_mask, list):
                 return output_mask + state_mask * 2
             return [output_mask] + state_mask * 2
