@@ -110,3 +110,9 @@ lesson(
         "back per sequence; if the inner layer has none, the input's mask is kept."
     ),
 )
+lesson(
+    "pooling.global_average_pooling1d.GlobalAveragePooling1D.compute_mask",
+    "GlobalAveragePooling1D.compute_mask — no steps left to mask",
+    "The mean over the steps (the kept ones, with a mask) leaves one vector per sample.",
+    lambda ctx: f"{ctx.subject} returns no mask: the time axis is averaged away.",
+)

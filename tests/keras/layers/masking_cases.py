@@ -107,10 +107,26 @@ def case_simple_rnn_sequence(keras: Any) -> Case:
     return model, padded_ids(5), rng.normal(size=(6, 7, 2)).astype("float32"), "mse", ["mae"]
 
 
+def case_embedding_average(keras: Any) -> Case:
+    layers = keras.layers
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(7,), dtype="int32"),
+            layers.Embedding(20, 4, mask_zero=True),
+            layers.GlobalAveragePooling1D(),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
+    rng = np.random.default_rng(16)
+    y = rng.integers(0, 3, 6).astype("int32")
+    return model, padded_ids(6), y, "sparse_categorical_crossentropy", ["accuracy"]
+
+
 CASES: dict[str, Callable[[Any], Case]] = {
     "embedding_lstm": case_embedding_lstm,
     "embedding_gru_tagger": case_embedding_gru_tagger,
     "masking_lstm": case_masking_lstm,
     "bidirectional": case_bidirectional,
     "simple_rnn_sequence": case_simple_rnn_sequence,
+    "embedding_average": case_embedding_average,
 }

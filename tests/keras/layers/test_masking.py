@@ -140,3 +140,18 @@ def test_masked_loss_is_the_mean_over_kept_steps() -> None:
     pred._keras_mask = Tensor(np.array([[True, False, True]]))
     loss = keras.losses.MeanSquaredError()(y_true, pred)
     assert float(loss) == pytest.approx((1.0 + 16.0) / 2)
+
+
+def test_global_average_pooling_1d_averages_the_kept_steps_and_its_gradient_too() -> None:
+    pool = layers.GlobalAveragePooling1D()
+    x = np.random.default_rng(1).normal(size=(2, 4, 3))
+    mask = np.array([[1, 1, 0, 0], [0, 1, 1, 1]], bool)
+    np.testing.assert_allclose(np.asarray(pool(x, mask=mask))[0], x[0, :2].mean(axis=0), 1e-6)
+    outputs, cache = backprop.forward(pool, x, training=True, mask=mask)
+    R = np.random.default_rng(2).normal(size=outputs.shape)
+    dx, _ = backprop.backward(pool, R, cache)
+
+    def loss() -> float:
+        return float((backprop.forward(pool, x, training=True, mask=mask)[0] * R).sum())
+
+    np.testing.assert_allclose(dx, numerical_gradient(loss, x), rtol=1e-5, atol=1e-7)
