@@ -106,7 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "takes_script_args", False):
         if args.script is None and passthrough:  # `buildtrace run -- script.py ...`
             args.script = passthrough.pop(0)
-        if args.script is None:
+        # `buildtrace tui --compare A B` compares two traces and runs no script.
+        if args.script is None and getattr(args, "compare", None) is None:
             return _usage_error(f"{args.command}: the script to run is missing (SCRIPT.py)")
         args.script_args = extra + passthrough
     try:

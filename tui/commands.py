@@ -11,7 +11,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -27,20 +27,24 @@ def palette_keys() -> tuple[Key, ...]:
 class KeyCommands(Provider):
     """One command per key of the key map: its description, and its key as the help."""
 
+    def keys(self) -> Sequence[Key]:
+        """The keys offered (compare mode offers its own, :mod:`tui.compare.keymap`)."""
+        return palette_keys()
+
     def _command(self, key: Key) -> tuple[str, Callable[[], object], str]:
         run = partial(self.app.run_action, key.action)
         return key.description.capitalize(), run, f"key: {key.shown_keys}"
 
     async def discover(self) -> Hits:
         """Every command, when nothing is typed yet."""
-        for key in palette_keys():
+        for key in self.keys():
             title, run, help_text = self._command(key)
             yield DiscoveryHit(title, run, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         """The commands whose description matches ``query``, best first."""
         matcher = self.matcher(query)
-        for key in palette_keys():
+        for key in self.keys():
             title, run, help_text = self._command(key)
             score = matcher.match(title)
             if score > 0:

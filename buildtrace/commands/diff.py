@@ -36,6 +36,7 @@ examples:
   buildtrace diff mini.jsonl tf.jsonl
   buildtrace diff samples/seed.py --engines mini,tf-keras
   buildtrace diff samples/seed.py --engines mini,tf-keras --until compile --json
+  buildtrace diff samples/seed.py --engines mini,tf-keras --tui
 """
 
 USAGE_ERROR = 2
@@ -67,6 +68,11 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "fitted, or at its end",
     )
     parser.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    parser.add_argument(
+        "--tui",
+        action="store_true",
+        help="open the comparison in the viewer's compare mode: one cursor steps both",
+    )
     parser.add_argument("--width", type=int, default=None, help="columns of the side-by-side view")
     parser.set_defaults(handler=diff_command)
 
@@ -74,6 +80,13 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def diff_command(args: argparse.Namespace) -> int:
     """Compare; returns 0 (same), 1 (different) or 2 (usage)."""
     sources = [Path(s) for s in args.sources]
+    if args.tui:
+        if args.json:
+            return _usage("--tui and --json: choose one")
+        from buildtrace.commands.compare_view import open_compare
+
+        engines = args.engines if len(sources) == 1 else None
+        return open_compare(sources, engines, args.until, "diff")
     for source in sources:
         if not source.is_file():
             return _usage(f"no such file: {source}")

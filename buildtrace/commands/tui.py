@@ -3,7 +3,9 @@
 ``buildtrace tui SCRIPT.py`` runs the script in a child process (Keras imports aliased,
 as with ``buildtrace run``) and opens the viewer on its live event stream;
 ``buildtrace tui TRACE.jsonl`` opens a recorded trace, or one still being written.
-Textual and the viewer are imported only when the command runs.
+``buildtrace tui --compare A.jsonl B.jsonl`` and ``buildtrace tui SCRIPT.py --engines
+mini,tf-keras`` open compare mode (:mod:`buildtrace.commands.compare_view`). Textual
+and the viewer are imported only when the command runs.
 """
 
 from __future__ import annotations
@@ -23,6 +25,11 @@ Step through every event of the build like a debugger, forward and back: every p
 (what the step does and its source, the call stack, the model, the topology) shows the
 state as of the cursor, while training goes on and its curves grow. Press ? for the
 keys, Ctrl+P for every action by name.
+
+Compare mode (--compare A.jsonl B.jsonl, or SCRIPT.py --engines mini,tf-keras): two
+traces' teaching views side by side, as `buildtrace diff` aligns them; one cursor steps
+both with the same keys, d and D go to the next and previous difference, and q quits
+with the diff's exit status (1: they differ).
 """
 
 EPILOG = """\
@@ -33,6 +40,8 @@ examples:
   buildtrace tui samples/seed.py --lockstep      (the engine waits for your steps)
   buildtrace tui seed.jsonl                      (a recorded trace)
   buildtrace tui samples/seed.py --presenter     (large type, for a room)
+  buildtrace tui --compare mini.jsonl tf.jsonl   (compare mode: two traces, one cursor)
+  buildtrace tui samples/seed.py --engines mini,tf-keras   (compare the two engines)
 """
 
 #: Exit status for a command line that cannot be acted on (argparse's own choice).
@@ -48,7 +57,8 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
         allow_abbrev=False,
-        usage="buildtrace tui [options] SCRIPT.py|TRACE.jsonl [script arguments ...]",
+        usage="buildtrace tui [options] SCRIPT.py|TRACE.jsonl [script arguments ...]\n"
+        "       buildtrace tui --compare A.jsonl B.jsonl | SCRIPT.py --engines A,B",
     )
     tui.add_argument(
         "script", nargs="?", metavar="SCRIPT.py|TRACE.jsonl", help="a Keras script or a trace"
@@ -81,6 +91,25 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         action="store_true",
         help="let -o replace an existing file that is not a buildtrace trace",
     )
+    tui.add_argument(
+        "--compare",
+        nargs=2,
+        type=Path,
+        metavar=("A.jsonl", "B.jsonl"),
+        help="compare mode: two traces' teaching views aligned, stepped with one cursor",
+    )
+    tui.add_argument(
+        "--engines",
+        metavar="A,B",
+        help="compare mode on a script: run it under two engines, e.g. mini,tf-keras",
+    )
+    tui.add_argument(
+        "--until",
+        choices=("build", "compile", "fit", "end"),
+        default="build",
+        help="with --engines: stop each run once its model is built (default), compiled, "
+        "fitted, or at its end",
+    )
     from buildtrace.cli import add_engine_argument
 
     add_engine_argument(tui)
@@ -89,6 +118,12 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 def tui_command(args: argparse.Namespace) -> int:
     """Run the viewer; returns its exit status, or 2 when it cannot start."""
+    if args.compare is not None or args.engines is not None:
+        return compare_mode(args)
+    if args.script is None:
+        return _usage_error("give a script (.py) or a trace, or --compare A.jsonl B.jsonl")
+    if args.until != "build":
+        return _usage_error("--until applies to compare mode (--engines A,B) only")
     target = Path(args.script)
     given = (("--lockstep", args.lockstep), ("--output", args.output))
     problem = target_problem(target, args.script_args, [name for name, on in given if on])
@@ -128,6 +163,30 @@ def tui_command(args: argparse.Namespace) -> int:
         print(f"trace written to {args.output}")
     status = getattr(app, "return_code", 0)
     return status if isinstance(status, int) else 0
+
+
+def compare_mode(args: argparse.Namespace) -> int:
+    """``--compare A B`` or ``SCRIPT.py --engines A,B``: the viewer's compare mode."""
+    from buildtrace.commands.compare_view import open_compare
+
+    normal = (
+        ("--lockstep", args.lockstep),
+        ("--output", args.output),
+        ("--presenter", args.presenter),
+        ("--engine", args.engine != "mini"),
+    )
+    given = [name for name, on in normal if on]
+    if given:
+        return _usage_error(f"{' and '.join(given)}: not available in compare mode")
+    if args.script_args:
+        return _usage_error("compare mode takes no script arguments: " + " ".join(args.script_args))
+    if args.compare is not None:
+        if args.script is not None or args.engines is not None:
+            return _usage_error("--compare takes two traces, and no script or --engines")
+        return open_compare(list(args.compare), None, args.until, "tui")
+    if args.script is None:
+        return _usage_error("--engines compares a script under two engines: give the script")
+    return open_compare([Path(args.script)], args.engines, args.until, "tui")
 
 
 def terminal_problem(target: Path) -> str | None:

@@ -79,6 +79,12 @@ def set_rng_seed(seed: int) -> None:
     tf_random.set_seed(seed)
 
 
+# ------------------------------------------------------------------ name scopes
+#: Names of the layers whose eager ``__call__`` is running, outermost first: the part of
+#: TensorFlow's name-scope stack that weight names see (``two_layer/dense/kernel:0``).
+NAME_SCOPES: list[str] = []
+
+
 def set_floatx(value: str) -> None:
     """Set the default float type. Mirrors ``keras/backend.py::set_floatx``.
 

@@ -217,6 +217,36 @@ def regularized(layers: list[Any]) -> list[tuple[Any, Regularizer]]:
     return pairs
 
 
+def add_penalty_gradients(
+    grads: list[Any], variables: list[Any], penalised: list[Any]
+) -> list[Any]:
+    """Each penalised weight's gradient plus its regularizer's (Keras gets both from the tape)."""
+    position = {id(v): i for i, v in enumerate(variables)}
+    grads = list(grads)
+    for variable, regularizer in penalised:
+        index = position.get(id(variable))
+        extra = regularizer.gradient(variable.value)
+        if index is not None and extra is not None:
+            grads[index] = extra if grads[index] is None else grads[index] + extra
+    return grads
+
+
+_warned: set[str] = set()
+
+
+def say_once_added_losses_have_no_gradient() -> None:
+    """Tell the user, once per process, that ``add_loss`` losses do not train anything."""
+    if "add_loss" not in _warned:
+        _warned.add("add_loss")
+        import sys
+
+        print(
+            "buildtrace: losses added with add_loss() count in the reported loss but add no "
+            "gradient (buildtrace has no automatic differentiation); weight regularizers do.",
+            file=sys.stderr,
+        )
+
+
 __all__ = [
     "L1",
     "L1L2",

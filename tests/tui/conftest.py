@@ -154,3 +154,34 @@ def big_trace(tmp_path: Path) -> Path:
         for event in synthetic_events(100_000):
             stream.write(json.dumps(event, separators=(",", ":")) + "\n")
     return path
+
+
+#: ``samples/seed.py`` recorded under the mini-Keras and under tf-keras 2.21 (until its
+#: fit is done, on the stand-in digits) by ``scripts/record_compare_traces.py``, reduced
+#: to the events the teaching view reads. The real engine is not needed to replay them.
+COMPARE_DATA = Path(__file__).resolve().parents[1] / "data" / "compare"
+
+
+@pytest.fixture
+def engines_pair() -> tuple[Path, Path]:
+    """The seed example's traces under mini and under tf-keras."""
+    return COMPARE_DATA / "seed_mini.jsonl", COMPARE_DATA / "seed_tf_keras.jsonl"
+
+
+@pytest.fixture
+def differing_pair(tmp_path: Path, engines_pair: tuple[Path, Path]) -> tuple[Path, Path]:
+    """The same pair, but B lost its second layer's kernel (an unexplained difference)."""
+    lines = engines_pair[1].read_text(encoding="utf-8").splitlines()
+    kept = [
+        line
+        for line in lines
+        if not (
+            (event := json.loads(line))["kind"] == "add_weight"
+            and event.get("layer") == "dense_1"
+            and event.get("weight") == "kernel"
+        )
+    ]
+    assert len(kept) == len(lines) - 1
+    changed = tmp_path / "tf_keras_without_a_kernel.jsonl"
+    changed.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return engines_pair[0], changed

@@ -20,25 +20,22 @@ needed, and returns ``call``'s result.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import inspect
-import re
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from buildtrace.keras import backend, initializers
-from buildtrace.keras.engine import gradients
+from buildtrace.keras.engine import base_layer_utils, gradients, trace_details
 from buildtrace.keras.engine import input_spec as input_spec_module
+from buildtrace.keras.engine.base_layer_utils import scratch_values
 from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape, symbolic_mask
 from buildtrace.keras.engine.node import Node
+from buildtrace.keras.utils import generic_utils, tf_utils, traceback_utils
 from buildtrace.keras.utils.nest import flatten, map_structure
-from buildtrace.tf import array_ops
 from buildtrace.tf import tape as tf_tape
-from buildtrace.tf.tensors import Tensor, Variable, is_tensor, register_symbolic_handler
-from buildtrace.trace import emit, emit_set, suspended, traced
+from buildtrace.tf.tensors import Tensor, Variable, register_symbolic_handler
+from buildtrace.trace import emit, emit_set, traced
 
 #: Attributes whose every write is reported as a ``set`` event.
 TRACED_FLAGS = frozenset({"built", "_graph_initialized"})
@@ -55,84 +52,6 @@ _ALLOWED_KWARGS = frozenset(
         "implementation",
     }
 )
-
-
-def default(method: Any) -> Any:
-    """Mark a ``build`` as the default one, so ``_maybe_build`` skips calling it.
-
-    Mirrors: ``keras/utils/generic_utils.py::default``.
-    """
-    method._is_default = True
-    return method
-
-
-def to_snake_case(name: str) -> str:
-    """``MaxPooling2D`` -> ``max_pooling2d``: how Keras turns class names into layer names.
-
-    Mirrors: ``keras/utils/generic_utils.py::to_snake_case``.
-    """
-    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
-    return insecure if insecure[0] != "_" else "private" + insecure
-
-
-#: True while running a training/test/predict step the way Keras's ``tf.function`` traces
-#: it: the step sees its batch as a symbolic tensor whose batch size is unknown (None).
-_SYMBOLIC_BATCH: contextvars.ContextVar[bool] = contextvars.ContextVar(
-    "symbolic_batch", default=False
-)
-
-
-@contextlib.contextmanager
-def symbolic_batch() -> Iterator[None]:
-    """Report real batches with an unknown batch size, as inside a traced ``tf.function``.
-
-    A model first built by ``fit`` is built from this shape: Keras records
-    ``(None, 784)``, not ``(128, 784)``, because the graph must accept any batch size.
-    """
-    token = _SYMBOLIC_BATCH.set(True)
-    try:
-        yield
-    finally:
-        _SYMBOLIC_BATCH.reset(token)
-
-
-def static_shape(x: Any) -> tuple[int | None, ...]:
-    """``x.shape`` as a tuple, with the batch size None inside a traced step."""
-    shape = tuple(x.shape)
-    if shape and _SYMBOLIC_BATCH.get() and not isinstance(x, KerasTensor):
-        return (None, *shape[1:])
-    return shape
-
-
-def shapes_of(structure: Any) -> Any:
-    """The shape (a tuple) of each tensor in a structure: a tuple, or a list of tuples."""
-    if isinstance(structure, list | tuple):
-        return [shapes_of(x) for x in structure]
-    return static_shape(structure)
-
-
-def _shape_details(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Extra event fields for ``Layer.__call__``: the shapes it was called on."""
-    inputs = args[1] if len(args) > 1 else kwargs.get("inputs")
-    try:
-        return {"input_shape": shapes_of(inputs)}
-    except AttributeError:
-        return {}
-
-
-def _build_details(*args: Any, **kwargs: Any) -> dict[str, Any]:
-    """Extra event fields for ``build``: the ``input_shape`` it received."""
-    shape = args[1] if len(args) > 1 else kwargs.get("input_shape")
-    return {"input_shape": shape}
-
-
-def _output_details(outputs: Any) -> dict[str, Any]:
-    """Extra event fields for a return: the output shape(s)."""
-    try:
-        return {"output_shape": shapes_of(outputs)}
-    except AttributeError:
-        return {}
 
 
 class Layer:
@@ -157,9 +76,7 @@ class Layer:
         dynamic: bool = False,
         **kwargs: Any,
     ) -> None:
-        for kwarg in kwargs:
-            if kwarg not in _ALLOWED_KWARGS:
-                raise TypeError("Keyword argument not understood:", kwarg)
+        generic_utils.validate_kwargs(kwargs, _ALLOWED_KWARGS)
         self.built = False
         self._init_set_name(name)
         self._trainable = trainable
@@ -186,7 +103,7 @@ class Layer:
     def _init_set_name(self, name: str | None, zero_based: bool = True) -> None:
         if not name:
             self._name = backend.unique_object_name(
-                to_snake_case(type(self).__name__), zero_based=zero_based
+                generic_utils.to_snake_case(type(self).__name__), zero_based=zero_based
             )
         elif not isinstance(name, str):
             raise TypeError(f"Expected `name` argument to be a string, but got: {name}")
@@ -199,20 +116,8 @@ class Layer:
         if attr in TRACED_FLAGS:
             emit_set(self, attr, self.__dict__.get(attr), value)
         elif not attr.startswith("_") and "_trainable_weights" in self.__dict__:
-            self._track(value)
+            base_layer_utils.track_attribute(self, value)
         object.__setattr__(self, attr, value)
-
-    def _track(self, value: Any) -> None:
-        """Keras's attribute tracking: a ``tf.Variable`` or a layer assigned to a layer
-        becomes part of its weights (``self.w = tf.Variable(...)`` in a custom layer)."""
-        if isinstance(value, Variable):
-            store = self._trainable_weights if value.trainable else self._non_trainable_weights
-            if not any(v is value for v in store):
-                store.append(value)
-        elif isinstance(value, Layer) and value is not self:
-            sublayers = self.__dict__.setdefault("_tracked_layers", [])
-            if not any(layer is value for layer in sublayers):
-                sublayers.append(value)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -282,7 +187,7 @@ class Layer:
         return self.non_trainable_weights
 
     # --------------------------------------------------------------- the call path
-    @traced(details=_shape_details, result=_output_details)
+    @traced(details=trace_details.call_details, result=trace_details.output_details)
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the layer on symbolic tensors (to build a graph) or on data.
 
@@ -300,15 +205,15 @@ class Layer:
         if _in_functional_construction_mode(input_list):
             return self._functional_construction_call(inputs, args, kwargs, input_list)
         # Eager path: real data. Keras converts numpy inputs to tensors of its dtype.
-        if not _IN_CALL:
+        if not base_layer_utils.CALL_STACK:
             # Keras's `_clear_losses` at the outermost call: `layer.losses` then holds
             # what this call added, not every call's.
-            _clear_added_losses(self)
-        _IN_CALL.append(self)
+            base_layer_utils.clear_added_losses(self)
+        base_layer_utils.CALL_STACK.append(self)
         try:
             return self._eager_call(inputs, args, kwargs)
         finally:
-            _IN_CALL.pop()
+            base_layer_utils.CALL_STACK.pop()
 
     def _eager_call(self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         # The inputs' masks (`_keras_mask`) go to `call` as `mask=`, as in Keras.
@@ -319,11 +224,11 @@ class Layer:
         input_spec_module.assert_input_compatibility(self.input_spec, arrays, self.name)
         # Keras runs the eager call inside the layer's name scope: weights a subclassed
         # model's `call` creates are named `two_layer/dense/kernel:0`.
-        _NAME_SCOPES.append(self.name)
+        backend.NAME_SCOPES.append(self.name)
         try:
             outputs = self._eager_call_in_scope(inputs, arrays, args, kwargs)
         finally:
-            _NAME_SCOPES.pop()
+            backend.NAME_SCOPES.pop()
         if self.supports_masking:
             self._set_mask_metadata(arrays, outputs, input_masks)
         return outputs
@@ -339,8 +244,8 @@ class Layer:
             # other runs `call` on tensors, so the tf ops inside record themselves.
             if not args and gradients.has_gradient_rule(self):
                 return gradients.call_on_tape(self, inputs, arrays, call_kwargs)
-            arrays = map_structure(_as_float_tensor(self.dtype), inputs)
-        with _explained_call_errors(self, arrays, call_kwargs):
+            arrays = map_structure(tf_utils.as_float_tensor(self.dtype), inputs)
+        with traceback_utils.explained_call_errors(self, arrays, call_kwargs):
             return gradients.as_tensors(self.call(arrays, *args, **call_kwargs))
 
     def _convert_input(self, x: Any) -> Any:
@@ -395,7 +300,7 @@ class Layer:
         """Mirrors: ``Layer._keras_tensor_symbolic_call`` (dynamic layers don't exist here)."""
         return self._infer_output_signature(inputs, args, kwargs, input_masks)
 
-    @traced(result=_output_details)
+    @traced(result=trace_details.output_details)
     def _infer_output_signature(
         self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any], input_masks: Any
     ) -> Any:
@@ -408,24 +313,29 @@ class Layer:
         shape itself comes from ``compute_output_shape``, which also handles unknown sizes.
         """
         self._maybe_build(inputs)
-        input_shapes = shapes_of(inputs)
+        input_shapes = tf_utils.shapes_of(inputs)
         dtype = self.dtype
         scratch = None
         if all(d is not None for t in flatten(inputs) for d in t.shape[1:]):
             call_kwargs = self._call_kwargs({**kwargs, "training": False})
             # The scratch batch stands for a placeholder: its batch size is unknown, which
             # matters when this layer is a model that builds its own graph from it.
-            with symbolic_batch(), _explained_call_errors(self, inputs, call_kwargs):
+            with (
+                base_layer_utils.symbolic_batch(),
+                traceback_utils.explained_call_errors(self, inputs, call_kwargs),
+            ):
                 # Symbolic tensors in the other arguments (an endpoint layer's targets) get
                 # a scratch batch too, so a loss computed on them in `call` runs.
                 scratch = self.call(
-                    _scratch(inputs, 1), *_scratch(args, 1), **_scratch(call_kwargs, 1)
+                    scratch_values(inputs, 1),
+                    *scratch_values(args, 1),
+                    **scratch_values(call_kwargs, 1),
                 )
-            dtype = _dtype_name(flatten(scratch)[0])
-        if _has_symbolic(args, kwargs) and _default_output_shape(self):
+            dtype = tf_utils.dtype_name(flatten(scratch)[0])
+        if base_layer_utils.has_symbolic(args, kwargs) and _default_output_shape(self):
             # The fallback below calls `call` on the inputs alone; with symbolic tensors in
             # the other arguments too, the scratch calls must get those as well.
-            shapes = self._scratch_output_shape(input_shapes, args, kwargs)
+            shapes = base_layer_utils.scratch_output_shape(self, input_shapes, args, kwargs)
         else:
             shapes = self.compute_output_shape(input_shapes)
         if isinstance(shapes, list):
@@ -450,7 +360,7 @@ class Layer:
         if self.built:
             return
         input_spec_module.assert_input_compatibility(self.input_spec, inputs, self.name)
-        input_shapes = shapes_of(inputs)
+        input_shapes = tf_utils.shapes_of(inputs)
         if not getattr(self.build, "_is_default", False):
             self.build(input_shapes)
         Layer.build(self, input_shapes)
@@ -458,8 +368,8 @@ class Layer:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
 
-    @default
-    @traced(details=_build_details)
+    @generic_utils.default
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Create the layer's weights; the base version only marks the layer built.
 
@@ -518,7 +428,7 @@ class Layer:
         ):
             return
         if flat and isinstance(flat[0], KerasTensor):
-            inputs, previous_mask = _scratch(inputs, 1), _scratch(previous_mask, 1)
+            inputs, previous_mask = scratch_values(inputs, 1), scratch_values(previous_mask, 1)
         masks = self.compute_mask(inputs, previous_mask)
         if masks is None:
             return
@@ -558,29 +468,13 @@ class Layer:
         trainable = True if trainable is None else trainable
         init = initializers.get(initializer) or initializers.GlorotUniform()
         value = np.asarray(init(shape, dtype=dtype), dtype=dtype)
-        scope = self.__dict__.get("_name_scope_prefix") or self.name  # set by RNN/wrappers
-        outer = list(_NAME_SCOPES)  # the enclosing eager calls, without this layer's own
-        if outer and outer[-1] == self.name:
-            outer.pop()
-        if scope.split("/")[0] in outer:
-            outer = outer[: outer.index(scope.split("/")[0])]
-        scope = "/".join([*outer, scope])
+        scope = base_layer_utils.weight_name_scope(self)
         variable = Variable(value, name=f"{scope}/{name}:0", trainable=trainable)
         (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
-        emit(
-            "add_weight",
-            "add_weight",
-            self.name,
-            cls=type(self).__name__,
-            weight=name,
-            shape=list(shape),
-            dtype=dtype,
-            initializer=type(init).__name__,
-            trainable=trainable,
-            variable=variable.name,
-            owner=self.__dict__.get("_weight_owner") or self.name,  # the RNN of a cell
-            params=int(np.prod(shape)) if shape else 1,
+        details = trace_details.add_weight_details(
+            self, name, shape, dtype, init, trainable, variable
         )
+        emit("add_weight", "add_weight", self.name, **details)
         if regularizer is not None:  # its penalty joins `self.losses` (keras/regularizers.py)
             from buildtrace.keras import regularizers
 
@@ -637,22 +531,7 @@ class Layer:
         ``call`` on zeros twice, with 1 and then 2 for every unknown size: an output size
         that changes between the two runs depends on an unknown size, so it is unknown.
         """
-        return self._scratch_output_shape(input_shape, (), {})
-
-    def _scratch_output_shape(
-        self, input_shape: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> Any:
-        placeholders = _placeholders(input_shape)
-        kwargs = self._call_kwargs({**kwargs, "training": False}) if kwargs else {}
-        with suspended():
-            self._maybe_build(placeholders)
-            first = self.call(_scratch(placeholders, 1), *_scratch(args, 1), **_scratch(kwargs, 1))
-            second = self.call(_scratch(placeholders, 2), *_scratch(args, 2), **_scratch(kwargs, 2))
-        shapes = [
-            tuple(d1 if d1 == d2 else None for d1, d2 in zip(a.shape, b.shape))
-            for a, b in zip(flatten(first), flatten(second))
-        ]
-        return shapes if isinstance(first, list | tuple) else shapes[0]
+        return base_layer_utils.scratch_output_shape(self, input_shape, (), {})
 
     def get_config(self) -> dict[str, Any]:
         """The constructor arguments; ``from_config`` rebuilds an equal layer from them."""
@@ -747,92 +626,9 @@ class Layer:
         return f"<{type(self).__name__} name={self.name!r} built={self.__dict__.get('built')}>"
 
 
-@contextlib.contextmanager
-def _explained_call_errors(layer: Layer, inputs: Any, kwargs: dict[str, Any]) -> Iterator[None]:
-    """Re-raise an error from inside ``call`` the way Keras 2 reports it.
-
-    Mirrors: ``keras/utils/traceback_utils.py::inject_argument_info_in_traceback``: the
-    message says which layer failed and what it was called with. The exception keeps
-    its type; one already explained (by a layer nested inside) is left as it is.
-    """
-    try:
-        yield
-    except Exception as exc:
-        if getattr(exc, "_keras_call_info_injected", False) or len(exc.args) != 1:
-            raise
-        who = f"layer '{layer.name}' (type {type(layer).__name__})"
-        arguments = [f"  • inputs={_describe_argument(inputs)}"]
-        arguments += [f"  • {k}={v!r}" for k, v in kwargs.items()]
-        message = (
-            f"Exception encountered when calling {who}.\n\n{exc}\n\n"
-            f"Call arguments received by {who}:\n" + "\n".join(arguments)
-        )
-        try:
-            explained = type(exc)(message)
-        except Exception:  # an exception type that wants other arguments
-            raise exc from None
-        explained._keras_call_info_injected = True  # type: ignore[attr-defined]
-        # The trace already reported where the error started; this is the same error.
-        explained.__dict__.update({k: v for k, v in exc.__dict__.items() if "buildtrace" in k})
-        raise explained.with_traceback(exc.__traceback__) from None
-
-
-def _dtype_name(x: Any) -> str:
-    """``"float32"`` for an array, a tensor or a symbolic tensor."""
-    dtype = x.dtype
-    return dtype.name if hasattr(dtype, "name") and not isinstance(dtype, str) else str(dtype)
-
-
-def _as_float_tensor(dtype: str) -> Any:
-    """Inputs as tensors for ``call``: numbers cast to the layer's dtype (tensors stay)."""
-
-    def convert(x: Any) -> Any:
-        if is_tensor(x):
-            if x.dtype.is_floating and x.dtype != dtype:
-                return array_ops.cast(x, dtype)
-            return x
-        array = np.asarray(x)
-        return Tensor(array.astype(dtype) if array.dtype.kind in "fiub" else array)
-
-    return convert
-
-
-def _describe_argument(value: Any) -> str:
-    """``tf.Tensor(shape=(None, 100), dtype=float32)``, as Keras prints call arguments."""
-    if isinstance(value, list | tuple):
-        return str([_describe_argument(v) for v in value])
-    if hasattr(value, "shape") and hasattr(value, "dtype"):
-        return f"tf.Tensor(shape={tuple(value.shape)}, dtype={_dtype_name(value)})"
-    return repr(value)
-
-
-#: Names of the layers whose eager ``__call__`` is running, outermost first (Keras's
-#: name-scope stack, as far as weight names see it).
-_NAME_SCOPES: list[str] = []
-
-
 def _in_functional_construction_mode(input_list: list[Any]) -> bool:
     """True when the layer is called on symbolic tensors. Mirrors the Keras function."""
     return any(isinstance(x, KerasTensor) for x in input_list)
-
-
-#: The layers whose eager ``__call__`` is running (outermost first).
-_IN_CALL: list[Layer] = []
-
-
-def _clear_added_losses(layer: Layer) -> None:
-    from buildtrace.keras import regularizers
-
-    seen: list[Any] = []
-    todo: list[Any] = [layer]
-    while todo:
-        current = todo.pop()
-        if any(current is s for s in seen):
-            continue
-        seen.append(current)
-        todo += current.__dict__.get("_tracked_layers") or []
-        todo += current.__dict__.get("_self_tracked_trackables") or []
-    regularizers.clear_eager_losses(seen)
 
 
 def _expects_mask_arg(call: Any) -> bool:
@@ -841,33 +637,8 @@ def _expects_mask_arg(call: Any) -> bool:
     return any(p.name == "mask" or p.kind is p.VAR_KEYWORD for p in parameters)
 
 
-def _has_symbolic(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
-    return any(isinstance(x, KerasTensor) for x in flatten([list(args), list(kwargs.values())]))
-
-
 def _default_output_shape(layer: Layer) -> bool:
     return type(layer).compute_output_shape is Layer.compute_output_shape
-
-
-def _scratch(structure: Any, unknown: int) -> Any:
-    """Zeros shaped like each symbolic tensor, ``unknown`` standing in for None sizes."""
-
-    def make(x: Any) -> Any:
-        if not isinstance(x, KerasTensor):
-            return x
-        shape = tuple(unknown if d is None else d for d in x.shape)
-        if x.dtype == "bool":  # a mask: every step kept
-            return np.ones(shape, dtype=bool)
-        return np.zeros(shape, dtype=x.dtype)
-
-    return map_structure(make, structure)
-
-
-def _placeholders(shape: Any) -> Any:
-    """A symbolic tensor per shape: one for ``(None, 4)``, a list for a list of shapes."""
-    if isinstance(shape, list | tuple) and shape and isinstance(shape[0], list | tuple):
-        return [_placeholders(s) for s in shape]
-    return KerasTensor(tuple(shape))
 
 
 def _tuple_shapes(shapes: Any) -> Any:
@@ -897,7 +668,7 @@ class BaseRandomLayer(Layer):
         """This layer's generator (its ``seed``'s), else the backend's."""
         return self._rng if self._rng is not None else backend.rng()
 
-    @traced(details=_build_details)
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Mirrors: ``BaseRandomLayer.build``: ``super().build(input_shape)``."""
         super().build(input_shape)

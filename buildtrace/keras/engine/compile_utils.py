@@ -239,3 +239,29 @@ class MetricsContainer:
     def reset_state(self) -> None:
         for metric in self.metrics:
             metric.reset_state()
+
+
+def targets_and_outputs(model: Any, y: Any, y_pred: Any) -> tuple[list[Any], list[Any]]:
+    """The targets and predictions as lists, one entry per output, in output order.
+
+    Mirrors what Keras's containers do on their first call (``build``, then
+    ``map_to_output_names``): name the outputs of a subclassed model, match targets
+    given by output name, and build the loss and metric containers for those outputs.
+    """
+    preds = y_pred if isinstance(y_pred, list) else [y_pred]
+    if not model.output_names:  # a subclassed model: Keras names its outputs this way
+        model.output_names = [f"output_{i + 1}" for i in range(len(preds))]
+    if isinstance(y, dict):  # targets by output name, as Keras matches them
+        unknown = set(y) - set(model.output_names)
+        if unknown:
+            raise ValueError(
+                f"Found unexpected losses or metrics that do not correspond to any Model "
+                f"output: {sorted(unknown)}. Valid mode output names: {model.output_names}. "
+                f"Received struct is: {list(y)}."
+            )
+        y = [y.get(name) for name in model.output_names]
+    targets = list(y) if isinstance(y, list | tuple) else [y]
+    if not model.compiled_metrics.built:
+        model.compiled_loss.build(model.output_names)
+        model.compiled_metrics.build(targets, preds, model.output_names)
+    return targets, preds

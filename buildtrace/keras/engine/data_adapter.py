@@ -56,6 +56,14 @@ def _first(x: Any) -> Any:
     return x
 
 
+def first_array(x: Any) -> Any:
+    """The first input array of ``x`` (a list or dict of inputs gives its first), for the
+    batch size: ``len`` of a list of two inputs is 2, not the number of samples."""
+    while isinstance(x, list | tuple | dict):
+        x = next(iter(x.values())) if isinstance(x, dict) else x[0]
+    return x
+
+
 def _num_samples(x: Any) -> int:
     return int(_first(x).shape[0])
 

@@ -16,7 +16,7 @@ import logging
 from typing import Any
 
 from buildtrace.keras import backend
-from buildtrace.keras.engine import data_adapter
+from buildtrace.keras.engine import data_adapter, trace_details
 from buildtrace.keras.engine import input_spec as input_spec_module
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_layer import InputLayer
@@ -332,7 +332,7 @@ def _make_node_key(layer_name: str, node_index: int) -> str:
     return f"{layer_name}_ib-{node_index}"
 
 
-@traced(result=lambda r: {"layers": [layer.name for layer in r[2]]})
+@traced(result=trace_details.graph_layers_details)
 def _map_graph_network(
     inputs: list[KerasTensor], outputs: list[KerasTensor]
 ) -> tuple[set[str], dict[int, list[Node]], list[Layer], dict[int, list[Layer]]]:
@@ -421,7 +421,7 @@ def _build_map(outputs: list[KerasTensor]) -> tuple[list[Node], dict[Layer, int]
     return ordered, layer_indices
 
 
-@traced(details=lambda tensor, *_: {"tensor": repr(tensor)})
+@traced(details=trace_details.tensor_details)
 def _build_map_helper(
     tensor: KerasTensor,
     finished_nodes: set[Node],

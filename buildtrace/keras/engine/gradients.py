@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buildtrace.keras import activations, backprop
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.utils.nest import flatten
 from buildtrace.tf import math_ops
 from buildtrace.tf import tape as tape_core
@@ -187,14 +188,6 @@ def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
 # themselves.
 
 
-def _shapes(structure: Any) -> Any:
-    if isinstance(structure, list | tuple):
-        return [_shapes(x) for x in structure]
-    from buildtrace.keras.engine.base_layer import static_shape  # (it imports us)
-
-    return static_shape(np.asarray(structure))  # the batch is None inside a traced step
-
-
 def _input_mask(node: Node, masks: dict[int, Any]) -> Any:
     """The masks of a node's inputs, shaped like its first argument (None if none).
 
@@ -235,8 +228,8 @@ def _masked_forward(
 @traced_as(
     "keras.engine.base_layer",
     "Layer.__call__",
-    details=lambda layer, inputs, training=True, mask=None: {"input_shape": _shapes(inputs)},
-    result=lambda value: {"output_shape": _shapes(value[0])},
+    details=trace_details.tape_call_details,
+    result=trace_details.tape_output_details,
 )
 def _announced_forward(
     layer: Layer, inputs: Any, training: bool = True, mask: Any = None

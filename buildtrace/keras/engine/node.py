@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.keras_tensor import KerasHistory, KerasTensor
 from buildtrace.keras.utils.nest import flatten
 from buildtrace.trace import traced
@@ -19,33 +20,13 @@ if TYPE_CHECKING:
     from buildtrace.keras.engine.base_layer import Layer
 
 
-def _node_details(
-    self: Node, layer: Layer, call_args: Any = None, call_kwargs: Any = None, outputs: Any = None
-) -> dict[str, Any]:
-    """Extra event fields for ``Node.__init__``: which layer's call, fed by which layers.
-
-    (The event's ``layer`` stays empty, as in Keras's own trace of a ``Node``.)
-    """
-    inbound = []
-    for tensor in flatten((call_args or (), call_kwargs or {})):
-        history = getattr(tensor, "_keras_history", None)
-        if history is not None:
-            inbound.append([history.layer.name, history.node_index, history.tensor_index])
-    return {
-        "node_of": layer.name,
-        "node_index": len(layer._inbound_nodes),
-        "inbound": inbound,
-        "output_shapes": [list(t.shape) for t in flatten(outputs) if hasattr(t, "shape")],
-    }
-
-
 class Node:
     """One call of ``layer``: its inputs (``call_args``) and ``outputs``.
 
     An ``InputLayer``'s node has no inputs (``is_input`` is True).
     """
 
-    @traced(details=_node_details)
+    @traced(details=trace_details.node_details)
     def __init__(
         self,
         layer: Layer,

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildtrace.keras.engine import functional, input_layer
-from buildtrace.keras.engine.base_layer import Layer, default, static_shape
+from buildtrace.keras.engine import functional, input_layer, trace_details
+from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
 from buildtrace.keras.engine.node import Node
 from buildtrace.keras.engine.training import Model
+from buildtrace.keras.utils.generic_utils import default
 from buildtrace.keras.utils.nest import flatten
+from buildtrace.keras.utils.tf_utils import static_shape
 from buildtrace.trace import traced
 
 SINGLE_LAYER_OUTPUT_ERROR_MSG = (
@@ -82,7 +84,7 @@ class Sequential(functional.Functional):
             return layers[1:]
         return layers
 
-    @traced(details=lambda self, layer: {"added": getattr(layer, "name", repr(layer))})
+    @traced(details=trace_details.added_details)
     def add(self, layer: Any) -> None:
         """Add a layer on top of the stack.
 
@@ -164,7 +166,7 @@ class Sequential(functional.Functional):
             self._init_graph_network(self.inputs, self.outputs)
             self.built = True
 
-    @traced(details=lambda self, input_shape=None, input_dtype=None: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def _build_graph_network_for_inferred_shape(
         self, input_shape: Any, input_dtype: str | None = None
     ) -> None:
@@ -212,7 +214,7 @@ class Sequential(functional.Functional):
         self._inferred_input_shape = new_shape
 
     @default
-    @traced(details=lambda self, input_shape=None: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any = None) -> None:
         """Build the model for ``input_shape`` (batch dimension included, may be None).
 

@@ -20,11 +20,20 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import backend, regularizers
-from buildtrace.keras.engine import data_adapter, training_loop
-from buildtrace.keras.engine.base_layer import Layer, _scratch, default, symbolic_batch
+from buildtrace.keras.engine import (
+    compile_utils,
+    data_adapter,
+    trace_details,
+    training_loop,
+    training_utils,
+)
+from buildtrace.keras.engine.base_layer import Layer
+from buildtrace.keras.engine.base_layer_utils import scratch_values, symbolic_batch
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.unsupported import attribute_error
+from buildtrace.keras.utils import generic_utils
+from buildtrace.keras.utils.generic_utils import default
 from buildtrace.tf import tape as tf_tape
 from buildtrace.tf.tensors import Tensor
 from buildtrace.trace import BUS, emit, traced
@@ -84,9 +93,7 @@ class Model(Layer):
                 f"Model.__init__() takes 1 positional argument but {len(args) + 1} were given"
             )
         allowed = {"trainable", "dtype", "dynamic", "name", "autocast", "inputs", "outputs"}
-        for kwarg in kwargs:
-            if kwarg not in allowed:
-                raise TypeError("Keyword argument not understood:", kwarg)
+        generic_utils.validate_kwargs(kwargs, allowed)
         kwargs.pop("autocast", None)
         super().__init__(**{k: v for k, v in kwargs.items() if k in {"trainable", "dtype", "name"}})
         self._is_graph_network = False
@@ -149,7 +156,7 @@ class Model(Layer):
             # take their eager path (no Node, so `summary()` says "multiple"). Zeros with a
             # batch of 1 stand in for them.
             with symbolic_batch():  # shapes reported with the placeholder's None batch
-                self.call(_scratch(x, 1))
+                self.call(scratch_values(x, 1))
         super().build(input_shape)
 
     def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
@@ -217,24 +224,9 @@ class Model(Layer):
         weights = [w for layer in self.layers for w in layer.weights]
         return _dedup(weights + self._trainable_weights + self._non_trainable_weights)
 
-    def count_params(self) -> int:
-        if not self.built:
-            raise ValueError(
-                "You tried to call `count_params` on layer "
-                f"{self.name}, but the layer isn't built. You can build it manually via: "
-                f"`{self.name}.build(batch_input_shape)`."
-            )
-        return sum(int(np.prod(w.shape)) for w in self.weights)
-
-    def summary(
-        self,
-        line_length: int | None = None,
-        positions: list[float] | None = None,
-        print_fn: Any = None,
-        expand_nested: bool = False,
-        show_trainable: bool = False,
-        layer_range: Any = None,
-    ) -> None:
+    def summary(self, line_length: int | None = None, positions: list[float] | None = None,
+                print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False,
+                layer_range: Any = None) -> None:  # fmt: skip
         """Print the layers, their output shapes and parameter counts, as Keras 2 does.
 
         Raises:
@@ -248,14 +240,9 @@ class Model(Layer):
         from buildtrace.keras.utils import layer_utils
 
         layer_utils.print_summary(
-            self,
-            line_length=line_length,
-            positions=positions,
-            print_fn=print_fn,
-            expand_nested=expand_nested,
-            show_trainable=show_trainable,
-            layer_range=layer_range,
-        )
+            self, line_length=line_length, positions=positions, print_fn=print_fn,
+            expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range,
+        )  # fmt: skip
 
     # ------------------------------------------------------------------ saving
     def save(self, filepath: Any, overwrite: bool = True, save_format: Any = None,
@@ -302,21 +289,12 @@ class Model(Layer):
 
     # ------------------------------------------------------------------ training
     @traced
-    def compile(
-        self,
-        optimizer: Any = "rmsprop",
-        loss: Any = None,
-        metrics: Any = None,
-        loss_weights: Any = None,
-        weighted_metrics: Any = None,
-        run_eagerly: bool | None = None,
-        steps_per_execution: int | None = None,
-        jit_compile: bool | None = None,
-        **kwargs: Any,
-    ) -> None:
+    def compile(self, optimizer: Any = "rmsprop", loss: Any = None, metrics: Any = None,
+                loss_weights: Any = None, weighted_metrics: Any = None,
+                run_eagerly: bool | None = None, steps_per_execution: int | None = None,
+                jit_compile: bool | None = None, **kwargs: Any) -> None:  # fmt: skip
         """Choose the optimizer, the loss and the metrics. Mirrors ``Model.compile``."""
         from buildtrace.keras import optimizers
-        from buildtrace.keras.engine import compile_utils
 
         if kwargs:
             raise TypeError(f"Invalid keyword argument(s) in `compile()`: {tuple(kwargs)}.")
@@ -334,15 +312,7 @@ class Model(Layer):
         self.loss = loss
         self._is_compiled = True
         self.train_function = self.test_function = self.predict_function = None
-        emit(
-            "compile",
-            "compile",
-            self.name,
-            optimizer=type(self.optimizer).__name__,
-            optimizer_config=self.optimizer.get_config(),
-            loss=training_loop.describe(loss),
-            metrics=[training_loop.describe(m) for m in (metrics or [])],
-        )
+        emit("compile", "compile", self.name, **trace_details.compile_details(self, loss, metrics))
 
     def _assert_compile_was_called(self) -> None:
         if not getattr(self, "_is_compiled", False):
@@ -418,42 +388,6 @@ class Model(Layer):
         self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
-    def _flatten_to_reference_inputs(self, x: Any) -> Any:
-        """A dict of inputs, keyed by input name, in the order of ``model.inputs``.
-
-        Mirrors: ``Functional._flatten_to_reference_inputs`` (here applied by the step
-        functions, so ``fit({"left": a, "right": b}, ...)`` works).
-        """
-        if not isinstance(x, dict):
-            return x
-        names: list[str] = list(getattr(self, "input_names", None) or [])
-        missing = [name for name in names if name not in x]
-        if missing or not names:
-            raise ValueError(
-                f'Missing data for input "{missing[0] if missing else "?"}". You passed a data '
-                f"dictionary with keys {list(x)}. Expected the following keys: {names}"
-            )
-        return [x[name] for name in names] if len(names) > 1 else x[names[0]]
-
-    def _targets_and_outputs(self, y: Any, y_pred: Any) -> tuple[list[Any], list[Any]]:
-        preds = y_pred if isinstance(y_pred, list) else [y_pred]
-        if not self.output_names:  # a subclassed model: Keras names its outputs this way
-            self.output_names = [f"output_{i + 1}" for i in range(len(preds))]
-        if isinstance(y, dict):  # targets by output name, as Keras matches them
-            unknown = set(y) - set(self.output_names)
-            if unknown:
-                raise ValueError(
-                    f"Found unexpected losses or metrics that do not correspond to any Model "
-                    f"output: {sorted(unknown)}. Valid mode output names: {self.output_names}. "
-                    f"Received struct is: {list(y)}."
-                )
-            y = [y.get(name) for name in self.output_names]
-        targets = list(y) if isinstance(y, list | tuple) else [y]
-        if not self.compiled_metrics.built:
-            self.compiled_loss.build(self.output_names)
-            self.compiled_metrics.build(targets, preds, self.output_names)
-        return targets, preds
-
     @traced
     def train_step(self, data: Any) -> dict[str, float]:
         """One optimisation step on a batch. Mirrors ``Model.train_step``.
@@ -462,7 +396,7 @@ class Model(Layer):
         ``apply_gradients``, then ``compute_metrics``.
         """
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
-        x = self._flatten_to_reference_inputs(x)
+        x = training_utils.flatten_to_reference_inputs(self, x)
         regularizers.clear_eager_losses([self, *self.layers])
         deferred = not self._is_graph_network
         if not self._build_for_step(x, training=True):
@@ -478,7 +412,7 @@ class Model(Layer):
         grads = tape.gradient(loss, variables)
         penalised = regularizers.regularized(self.layers)
         if penalised:  # the penalties' share of the gradient (TensorFlow's tape finds it)
-            grads = _add_penalty_gradients(grads, variables, penalised)
+            grads = regularizers.add_penalty_gradients(grads, variables, penalised)
         self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -487,10 +421,10 @@ class Model(Layer):
         tape: Any = None,
     ) -> Any:  # fmt: skip
         """The batch's loss (and, given a tape, its gradient). Mirrors ``compute_loss``."""
-        targets, preds = self._targets_and_outputs(y, y_pred)
+        targets, preds = compile_utils.targets_and_outputs(self, y, y_pred)
         penalties = self.losses
         if penalties and tape is not None and regularizers.has_added_losses([self, *self.layers]):
-            _say_once_added_losses_have_no_gradient()
+            regularizers.say_once_added_losses_have_no_gradient()
         loss = self.compiled_loss(
             targets, preds, sample_weight, tape=tape, regularization_losses=penalties
         )
@@ -503,7 +437,7 @@ class Model(Layer):
 
         Mirrors ``Model.compute_metrics``.
         """
-        targets, preds = self._targets_and_outputs(y, y_pred)
+        targets, preds = compile_utils.targets_and_outputs(self, y, y_pred)
         self.compiled_metrics.update_state(targets, preds, sample_weight)
         return self.get_metrics_result()
 
@@ -516,13 +450,17 @@ class Model(Layer):
         """The function ``fit`` calls per batch: ``train_step``, traced only the first time."""
         if self.train_function is not None and not force:
             return self.train_function
-        self.train_function = training_loop.trace_once(self._packed_step("train_step"))
+        self.train_function = training_loop.trace_once(
+            training_loop.packed_step(self, "train_step")
+        )
         return self.train_function
 
     def make_test_function(self, force: bool = False) -> Any:
         """The function ``evaluate`` calls per batch: ``test_step``, traced the first time."""
         if self.test_function is None or force:
-            self.test_function = training_loop.trace_once(self._packed_step("test_step"))
+            self.test_function = training_loop.trace_once(
+                training_loop.packed_step(self, "test_step")
+            )
         return self.test_function
 
     def make_predict_function(self, force: bool = False) -> Any:
@@ -531,31 +469,11 @@ class Model(Layer):
             self.predict_function = training_loop.trace_once(self.predict_step)
         return self.predict_function
 
-    def _packed_step(self, name: str) -> Any:
-        """``train_step``/``test_step``; a user's own gets the batch as Keras packs it.
-
-        A user's step unpacks ``x, y = data``: Keras hands it no None sample weights
-        (``keras/engine/data_adapter.py::pack_x_y_sample_weight``).
-        """
-        step = getattr(self, name)
-        if getattr(type(self), name) is getattr(Model, name):
-            return step
-
-        def packed(data: Any) -> Any:
-            present = tuple(d for d in data if d is not None)
-            if len(present) == 1 and not isinstance(present[0], tuple):
-                # x alone is handed over unwrapped, as Keras's pack_x_y_sample_weight does
-                # (`fit(images)` for an autoencoder or a VAE: `train_step(self, images)`).
-                return step(present[0])
-            return step(present)
-
-        return packed
-
     @traced
     def test_step(self, data: Any) -> dict[str, float]:
         """Loss and metrics of a batch, no update. Mirrors ``Model.test_step``."""
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
-        x = self._flatten_to_reference_inputs(x)
+        x = training_utils.flatten_to_reference_inputs(self, x)
         regularizers.clear_eager_losses([self, *self.layers])
         self._build_for_step(x, training=False)
         y_pred = self(x, training=False)
@@ -566,33 +484,20 @@ class Model(Layer):
     def predict_step(self, data: Any) -> Any:
         """The model's output for a batch. Mirrors ``Model.predict_step``."""
         x, _, _ = data_adapter.unpack_x_y_sample_weight(data)
-        x = self._flatten_to_reference_inputs(x)
+        x = training_utils.flatten_to_reference_inputs(self, x)
         if not self.built:
             with symbolic_batch():
                 return self(x, training=False)
         return self(x, training=False)
 
     @traced
-    def fit(
-        self,
-        x: Any = None,
-        y: Any = None,
-        batch_size: int | None = None,
-        epochs: int = 1,
-        verbose: Any = "auto",
-        callbacks: Any = None,
-        validation_split: float = 0.0,
-        validation_data: Any = None,
-        shuffle: bool = True,
-        class_weight: Any = None,
-        sample_weight: Any = None,
-        initial_epoch: int = 0,
-        steps_per_epoch: int | None = None,
-        validation_steps: int | None = None,
-        validation_batch_size: int | None = None,
-        validation_freq: int = 1,
-        **kwargs: Any,
-    ) -> Any:
+    def fit(self, x: Any = None, y: Any = None, batch_size: int | None = None, epochs: int = 1,
+            verbose: Any = "auto", callbacks: Any = None, validation_split: float = 0.0,
+            validation_data: Any = None, shuffle: bool = True, class_weight: Any = None,
+            sample_weight: Any = None, initial_epoch: int = 0,
+            steps_per_epoch: int | None = None, validation_steps: int | None = None,
+            validation_batch_size: int | None = None, validation_freq: int = 1,
+            **kwargs: Any) -> Any:  # fmt: skip
         """Train for ``epochs`` epochs; returns the ``History``. Mirrors ``Model.fit``.
 
         The loop is Keras's: a ``DataHandler`` gives each epoch's batches, a
@@ -612,8 +517,9 @@ class Model(Layer):
         if validation_data:
             val_x, val_y, val_sample_weight = data_adapter.unpack_x_y_sample_weight(validation_data)
         data_handler = data_adapter.DataHandler(
-            x, y, sample_weight, batch_size, steps_per_epoch, initial_epoch, epochs, shuffle,
-            class_weight=class_weight,
+            x=x, y=y, sample_weight=sample_weight, batch_size=batch_size,
+            steps_per_epoch=steps_per_epoch, initial_epoch=initial_epoch, epochs=epochs,
+            shuffle=shuffle, class_weight=class_weight,
         )  # fmt: skip
         verbose = training_loop.get_verbosity(verbose)
         callbacks = training_loop.callback_list(
@@ -651,24 +557,18 @@ class Model(Layer):
         callbacks.on_train_end(logs=training_logs)
         return self.history
 
-    def evaluate(
-        self,
-        x: Any = None,
-        y: Any = None,
-        batch_size: int | None = None,
-        verbose: Any = "auto",
-        sample_weight: Any = None,
-        steps: int | None = None,
-        callbacks: Any = None,
-        return_dict: bool = False,
-        **kwargs: Any,
-    ) -> Any:
+    def evaluate(self, x: Any = None, y: Any = None, batch_size: int | None = None,
+                 verbose: Any = "auto", sample_weight: Any = None, steps: int | None = None,
+                 callbacks: Any = None, return_dict: bool = False,
+                 **kwargs: Any) -> Any:  # fmt: skip
         """Loss and metrics over the data: a float, a list or a dict like Keras's.
 
         Mirrors: ``Model.evaluate``.
         """
         self._assert_compile_was_called()
-        data_handler = data_adapter.DataHandler(x, y, sample_weight, batch_size, steps)
+        data_handler = data_adapter.DataHandler(
+            x=x, y=y, sample_weight=sample_weight, batch_size=batch_size, steps_per_epoch=steps
+        )
         verbose = training_loop.get_verbosity(verbose)
         callbacks = training_loop.callback_list(
             self, callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1,
@@ -687,17 +587,11 @@ class Model(Layer):
         return training_loop.logs_as_keras_returns(logs, self.metrics_names, return_dict)
 
     @traced
-    def predict(
-        self,
-        x: Any,
-        batch_size: int | None = None,
-        verbose: Any = "auto",
-        steps: int | None = None,
-        callbacks: Any = None,
-        **kwargs: Any,
-    ) -> Any:
+    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto",
+                steps: int | None = None, callbacks: Any = None,
+                **kwargs: Any) -> Any:  # fmt: skip
         """The model's outputs for ``x``, batch by batch, joined. Mirrors ``Model.predict``."""
-        data_handler = data_adapter.DataHandler(x, batch_size=batch_size, steps_per_epoch=steps)
+        data_handler = data_adapter.DataHandler(x=x, batch_size=batch_size, steps_per_epoch=steps)
         verbose = training_loop.get_verbosity(verbose)
         callbacks = training_loop.callback_list(
             self, callbacks, add_progbar=verbose != 0, verbose=verbose, epochs=1,
@@ -714,18 +608,15 @@ class Model(Layer):
         callbacks.on_predict_end()
         return training_loop.concat_outputs(outputs)
 
-    def train_on_batch(
-        self,
-        x: Any,
-        y: Any = None,
-        sample_weight: Any = None,
-        class_weight: Any = None,
-        reset_metrics: bool = True,
-        return_dict: bool = False,
-    ) -> Any:
+    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None,
+                       class_weight: Any = None, reset_metrics: bool = True,
+                       return_dict: bool = False) -> Any:  # fmt: skip
         """One ``train_step`` on exactly this batch; returns ``[loss, metrics...]``."""
         self._assert_compile_was_called()
-        batch = data_adapter.DataHandler(x, y, sample_weight, batch_size=len(_first_array(x)))
+        batch_size = len(data_adapter.first_array(x))  # exactly this batch, in one step
+        batch = data_adapter.DataHandler(
+            x=x, y=y, sample_weight=sample_weight, batch_size=batch_size
+        )
         logs = self.make_train_function()(next(next(batch.enumerate_epochs())[1]))
         if reset_metrics:
             self.reset_metrics()
@@ -776,40 +667,3 @@ def _with_masks(y_pred: Any, masks: list[Any]) -> Any:
 def _dedup(weights: list[backend.Variable]) -> list[backend.Variable]:
     """Each weight once, where it first appears (a dict keeps insertion order)."""
     return list({id(w): w for w in weights}.values())
-
-
-def _first_array(x: Any) -> Any:
-    """The first input array of ``x`` (a list or dict of inputs gives its first), for the
-    batch size: ``len`` of a list of two inputs is 2, not the number of samples."""
-    while isinstance(x, list | tuple | dict):
-        x = next(iter(x.values())) if isinstance(x, dict) else x[0]
-    return x
-
-
-def _add_penalty_gradients(
-    grads: list[Any], variables: list[Any], penalised: list[Any]
-) -> list[Any]:
-    """Each penalised weight's gradient plus its regularizer's (Keras gets both from the tape)."""
-    position = {id(v): i for i, v in enumerate(variables)}
-    grads = list(grads)
-    for variable, regularizer in penalised:
-        index = position.get(id(variable))
-        extra = regularizer.gradient(variable.value)
-        if index is not None and extra is not None:
-            grads[index] = extra if grads[index] is None else grads[index] + extra
-    return grads
-
-
-_warned: set[str] = set()
-
-
-def _say_once_added_losses_have_no_gradient() -> None:
-    if "add_loss" not in _warned:
-        _warned.add("add_loss")
-        import sys
-
-        print(
-            "buildtrace: losses added with add_loss() count in the reported loss but add no "
-            "gradient (buildtrace has no automatic differentiation); weight regularizers do.",
-            file=sys.stderr,
-        )

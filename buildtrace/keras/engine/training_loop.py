@@ -119,20 +119,32 @@ def trace_once(step: Any) -> Any:
     return run
 
 
-def describe(value: Any) -> Any:
-    """A JSON-friendly name for a loss/metric/optimizer argument of ``compile``."""
-    if value is None or isinstance(value, str | int | float):
-        return value
-    if isinstance(value, list | tuple):
-        return [describe(v) for v in value]
-    if isinstance(value, dict):
-        return {k: describe(v) for k, v in value.items()}
-    return getattr(value, "name", None) or getattr(value, "__name__", type(value).__name__)
-
-
 def logs_as_keras_returns(logs: dict[str, float], names: list[str], as_dict: bool) -> Any:
     """``evaluate``/``*_on_batch`` return a dict, one float, or a list in metric order."""
     if as_dict:
         return dict(logs)
     values = [logs[name] for name in names if name in logs]
     return values[0] if len(values) == 1 else values
+
+
+def packed_step(model: Model, name: str) -> Any:
+    """``train_step``/``test_step``; a user's own gets the batch as Keras packs it.
+
+    A user's step unpacks ``x, y = data``: Keras hands it no None sample weights
+    (``keras/engine/data_adapter.py::pack_x_y_sample_weight``).
+    """
+    from buildtrace.keras.engine.training import Model
+
+    step = getattr(model, name)
+    if getattr(type(model), name) is getattr(Model, name):
+        return step
+
+    def packed(data: Any) -> Any:
+        present = tuple(d for d in data if d is not None)
+        if len(present) == 1 and not isinstance(present[0], tuple):
+            # x alone is handed over unwrapped, as Keras's pack_x_y_sample_weight does
+            # (`fit(images)` for an autoencoder or a VAE: `train_step(self, images)`).
+            return step(present[0])
+        return step(present)
+
+    return packed

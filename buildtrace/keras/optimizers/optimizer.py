@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.backend import Variable
+from buildtrace.keras.engine import trace_details
 from buildtrace.tf.tensors import Tensor
 from buildtrace.trace import traced
 
@@ -264,7 +265,7 @@ class Optimizer:
         """Not available: there is no autodiff tape in buildtrace."""
         raise NotImplementedError(_NO_TAPE)
 
-    @traced(result=lambda iterations: {"iterations": int(iterations)})
+    @traced(result=trace_details.iterations_details)
     def apply_gradients(
         self, grads_and_vars: Iterable[tuple[Any, Variable]], name: str | None = None, **kwargs: Any
     ) -> ScalarVariable:

@@ -9,19 +9,13 @@ their TensorFlow names ``dense/kernel:0``, ``layer_names`` and ``weight_names`` 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.utils.generic_utils import to_snake_case
+
 KERAS_VERSION = "2.21.0"
-
-
-def to_snake_case(name: str) -> str:
-    """``MaxPooling2D`` -> ``max_pooling2d``. Mirrors ``generic_utils.to_snake_case``."""
-    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    insecure = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
-    return insecure if insecure[0] != "_" else "private" + insecure
 
 
 def own_variables(layer: Any) -> list[Any]:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import activations, initializers
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.keras.ops import conv2d_forward, conv2d_output_shape
@@ -89,7 +90,7 @@ class Conv(Layer):
         self.bias_initializer = initializers.get(bias_initializer)
         self.input_spec = InputSpec(min_ndim=self.rank + 2)
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Create ``kernel`` (kernel_size + (in_channels, filters)) and ``bias`` (filters)."""
         input_shape = tuple(input_shape)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.keras.layers.convolutional.conv2d import Conv2D
@@ -63,7 +64,7 @@ class Conv2DTranspose(Conv2D):
             )
         self.output_padding = output_padding
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Create ``kernel`` (kh, kw, filters, in_channels) and ``bias`` (filters)."""
         input_shape = tuple(input_shape)

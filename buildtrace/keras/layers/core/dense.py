@@ -13,6 +13,7 @@ import numpy as np
 
 from buildtrace.keras import activations, initializers, regularizers
 from buildtrace.keras.backend import Variable
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.trace import traced
@@ -66,7 +67,7 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Create ``kernel`` (last input size × units) and ``bias`` (units)."""
         last_dim = tuple(input_shape)[-1]

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.layers.rnn.rnn_utils import get_initializer, serialize
 from buildtrace.tf.tensors import Tensor
@@ -68,7 +69,7 @@ class Embedding(Layer):
         self.input_length = input_length
         self.sparse = sparse
 
-    @traced(details=lambda self, input_shape=None: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any = None) -> None:
         """Create ``embeddings``: one trainable row per index."""
         self.embeddings = self.add_weight(

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.trace import traced
 
@@ -48,7 +49,7 @@ class _Merge(Layer):
                 output.append(i)
         return tuple(output)
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Check the inputs form a list of combinable shapes."""
         if not isinstance(input_shape[0], tuple | list):

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.layers.merging.base_merge import _Merge
 from buildtrace.trace import traced
 
@@ -23,7 +24,7 @@ class Concatenate(_Merge):
         super().__init__(**kwargs)
         self.axis = axis
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Check all inputs match except along ``axis``. Mirrors Keras 2's messages."""
         if len(input_shape) < 1 or not isinstance(input_shape[0], tuple | list):

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.layers.merging.base_merge import _Merge
 from buildtrace.trace import traced
 
@@ -18,7 +19,7 @@ class Subtract(_Merge):
         <tf.Tensor: shape=(1, 2), dtype=float32, numpy=array([[-1., -1.]], dtype=float32)>
     """
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """The merge checks, then exactly two inputs (Keras's order and message)."""
         super().build(input_shape)

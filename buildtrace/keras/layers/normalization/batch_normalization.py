@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import initializers
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.keras.ops import (
@@ -64,7 +65,7 @@ class BatchNormalization(Layer):
         self.moving_variance_initializer = initializers.get(moving_variance_initializer)
         self.supports_masking = True
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Create ``gamma``, ``beta`` (trainable) and the two moving statistics."""
         input_shape = tuple(input_shape)

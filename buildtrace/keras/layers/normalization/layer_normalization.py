@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import initializers
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.ops.layer_normalization import layer_norm_forward
 from buildtrace.trace import traced
@@ -90,7 +91,7 @@ class LayerNormalization(Layer):
         fused = axis[-1] == ndims - 1 and axis[-1] - axis[0] == len(axis) - 1
         return fused and self.epsilon >= 1.001e-5 and self.dtype == "float32"
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Create ``gamma`` and ``beta``, one value per position of the normalised axes."""
         input_shape = tuple(input_shape)

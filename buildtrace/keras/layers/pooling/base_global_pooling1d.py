@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.trace import traced
@@ -42,7 +43,7 @@ class GlobalPooling1D(Layer):
                     f"with dimension 0 at reduction axis {axis}."
                 )
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Only checks that no reduced axis is empty."""
         self._validate_reduction_axis(tuple(input_shape), self._axes)

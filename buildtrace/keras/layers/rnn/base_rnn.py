@@ -15,6 +15,7 @@ import numpy as np
 
 from buildtrace.keras import activations
 from buildtrace.keras.backend import Variable
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.keras.engine.keras_tensor import KerasTensor
@@ -131,7 +132,7 @@ class RNN(Layer):
             return [main, *(InputSpec(shape=(None, size)) for size in self.states_sizes)]
         return self.input_spec
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """Build the cell for one step's input, then the state specs, then ``Layer.build``."""
         if isinstance(input_shape, list):

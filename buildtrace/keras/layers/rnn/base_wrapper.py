@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from buildtrace.keras.backend import Variable
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.trace import traced
 
@@ -54,7 +55,7 @@ class Wrapper(Layer):
         layer._weight_owner = self.__dict__.get("_weight_owner") or self.name
         layer.build(input_shape)
 
-    @traced(details=lambda self, input_shape=None: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any = None) -> None:
         """Build the inner layer (directly), mark it built, then ``Layer.build``."""
         if not self.layer.built:

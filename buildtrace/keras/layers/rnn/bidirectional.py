@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.layers.rnn.base_wrapper import Wrapper
 from buildtrace.trace import traced
@@ -80,7 +81,7 @@ class Bidirectional(Wrapper):
     def _inner_layers(self) -> list[Layer]:
         return [self.forward_layer, self.backward_layer]
 
-    @traced(details=lambda self, input_shape=None: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any = None) -> None:
         """Build both RNNs directly, then ``Layer.build`` (Keras skips ``Wrapper.build``)."""
         for layer in (self.forward_layer, self.backward_layer):

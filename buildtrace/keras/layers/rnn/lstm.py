@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import activations
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import BaseRandomLayer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.keras.layers.rnn.base_rnn import RNN, cell_maths
@@ -108,7 +109,7 @@ class LSTMCell(DropoutRNNCellMixin, BaseRandomLayer):
         self.state_size = [self.units, self.units]
         self.output_size = self.units
 
-    @traced(details=lambda self, input_shape: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any) -> None:
         """``super().build`` first (as Keras), then kernel, recurrent kernel and bias."""
         super().build(input_shape)

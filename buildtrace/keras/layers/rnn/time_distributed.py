@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.keras.layers.rnn.base_wrapper import Wrapper
@@ -33,7 +34,7 @@ class TimeDistributed(Wrapper):
         super().__init__(layer, **kwargs)
         self.supports_masking = True
 
-    @traced(details=lambda self, input_shape=None: {"input_shape": input_shape})
+    @traced(details=trace_details.build_details)
     def build(self, input_shape: Any = None) -> None:
         """Check the rank, then build the inner layer for one step's shape."""
         input_shape = tuple(input_shape)

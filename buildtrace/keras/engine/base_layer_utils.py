@@ -1,0 +1,167 @@
+"""What ``Layer`` keeps beside the class: the call context and the scratch inputs.
+
+Mirrors: ``keras/engine/base_layer_utils.py`` of Keras 2, which keeps the ``CallContext``
+(which layer calls are running) and the placeholders Keras builds from shapes
+(``generate_placeholders_from_shape``). Here scratch inputs are zeros, because
+buildtrace has no graph to build placeholders in.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from buildtrace.keras import backend
+from buildtrace.keras.engine.keras_tensor import KerasTensor
+from buildtrace.keras.utils.nest import flatten, map_structure
+from buildtrace.tf.tensors import Variable
+from buildtrace.trace import suspended
+
+if TYPE_CHECKING:
+    from buildtrace.keras.engine.base_layer import Layer
+
+#: True while running a training/test/predict step the way Keras's ``tf.function`` traces
+#: it: the step sees its batch as a symbolic tensor whose batch size is unknown (None).
+_SYMBOLIC_BATCH: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "symbolic_batch", default=False
+)
+
+
+@contextlib.contextmanager
+def symbolic_batch() -> Iterator[None]:
+    """Report real batches with an unknown batch size, as inside a traced ``tf.function``.
+
+    A model first built by ``fit`` is built from this shape: Keras records
+    ``(None, 784)``, not ``(128, 784)``, because the graph must accept any batch size.
+    Keras reads this from its call context (``call_context().build_graph``): is the
+    step being traced into a graph?
+    """
+    token = _SYMBOLIC_BATCH.set(True)
+    try:
+        yield
+    finally:
+        _SYMBOLIC_BATCH.reset(token)
+
+
+def in_symbolic_batch() -> bool:
+    """Whether a step is running as traced (see :func:`symbolic_batch`)."""
+    return _SYMBOLIC_BATCH.get()
+
+
+#: The layers whose eager ``__call__`` is running (outermost first): the part of Keras's
+#: ``CallContext`` buildtrace needs (is this the outermost call?).
+CALL_STACK: list[Layer] = []
+
+
+def clear_added_losses(layer: Layer) -> None:
+    """Forget the losses the last call added, on ``layer`` and every layer inside it.
+
+    Mirrors: ``Layer._clear_losses``, which Keras runs at the outermost call.
+    """
+    from buildtrace.keras import regularizers
+
+    seen: list[Any] = []
+    todo: list[Any] = [layer]
+    while todo:
+        current = todo.pop()
+        if any(current is s for s in seen):
+            continue
+        seen.append(current)
+        todo += current.__dict__.get("_tracked_layers") or []
+        todo += current.__dict__.get("_self_tracked_trackables") or []
+    regularizers.clear_eager_losses(seen)
+
+
+def has_symbolic(args: tuple[Any, ...], kwargs: dict[str, Any]) -> bool:
+    """Whether any argument besides the inputs is a symbolic tensor."""
+    return any(isinstance(x, KerasTensor) for x in flatten([list(args), list(kwargs.values())]))
+
+
+def scratch_values(structure: Any, unknown: int) -> Any:
+    """Zeros shaped like each symbolic tensor, ``unknown`` standing in for None sizes."""
+
+    def make(x: Any) -> Any:
+        if not isinstance(x, KerasTensor):
+            return x
+        shape = tuple(unknown if d is None else d for d in x.shape)
+        if x.dtype == "bool":  # a mask: every step kept
+            return np.ones(shape, dtype=bool)
+        return np.zeros(shape, dtype=x.dtype)
+
+    return map_structure(make, structure)
+
+
+def generate_placeholders_from_shape(shape: Any) -> Any:
+    """A symbolic tensor per shape: one for ``(None, 4)``, a list for a list of shapes.
+
+    Mirrors: ``base_layer_utils.generate_placeholders_from_shape``.
+    """
+    if isinstance(shape, list | tuple) and shape and isinstance(shape[0], list | tuple):
+        return [generate_placeholders_from_shape(s) for s in shape]
+    return KerasTensor(tuple(shape))
+
+
+def scratch_output_shape(
+    layer: Layer, input_shape: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
+    """The output shape of ``layer`` for ``input_shape``, found by calling it twice.
+
+    Mirrors what Keras's ``Layer.compute_output_shape`` does when a layer has no formula:
+    run ``call`` on placeholders in a scratch graph. Here ``call`` runs on zeros twice,
+    with 1 and then 2 for every unknown size: an output size that changes between the
+    two runs depends on an unknown size, so it is unknown. Nothing is traced: Keras's
+    scratch graph is thrown away too.
+    """
+    placeholders = generate_placeholders_from_shape(input_shape)
+    kwargs = layer._call_kwargs({**kwargs, "training": False}) if kwargs else {}
+    with suspended():
+        layer._maybe_build(placeholders)
+        first = layer.call(
+            scratch_values(placeholders, 1), *scratch_values(args, 1), **scratch_values(kwargs, 1)
+        )
+        second = layer.call(
+            scratch_values(placeholders, 2), *scratch_values(args, 2), **scratch_values(kwargs, 2)
+        )
+    shapes = [
+        tuple(d1 if d1 == d2 else None for d1, d2 in zip(a.shape, b.shape))
+        for a, b in zip(flatten(first), flatten(second))
+    ]
+    return shapes if isinstance(first, list | tuple) else shapes[0]
+
+
+def track_attribute(layer: Layer, value: Any) -> None:
+    """Keras's attribute tracking: a ``tf.Variable`` or a layer assigned to a layer
+    becomes part of its weights (``self.w = tf.Variable(...)`` in a custom layer).
+
+    Mirrors what ``Layer.__setattr__`` gets from TensorFlow's ``tf.Module`` tracking.
+    """
+    from buildtrace.keras.engine.base_layer import Layer
+
+    if isinstance(value, Variable):
+        store = layer._trainable_weights if value.trainable else layer._non_trainable_weights
+        if not any(v is value for v in store):
+            store.append(value)
+    elif isinstance(value, Layer) and value is not layer:
+        sublayers = layer.__dict__.setdefault("_tracked_layers", [])
+        if not any(known is value for known in sublayers):
+            sublayers.append(value)
+
+
+def weight_name_scope(layer: Layer) -> str:
+    """The name scope a new weight of ``layer`` is created in: ``two_layer/dense``.
+
+    Keras names weights after TensorFlow's name scopes: the layer's own, inside those of
+    the layers whose eager call is running (a subclassed model's ``call`` building its
+    layers). An RNN's cell or a wrapped layer is given a scope by its owner.
+    """
+    scope = layer.__dict__.get("_name_scope_prefix") or layer.name  # set by RNN/wrappers
+    outer = list(backend.NAME_SCOPES)  # the enclosing eager calls, without this layer's own
+    if outer and outer[-1] == layer.name:
+        outer.pop()
+    if scope.split("/")[0] in outer:
+        outer = outer[: outer.index(scope.split("/")[0])]
+    return "/".join([*outer, scope])
