@@ -29,12 +29,12 @@ from buildtrace.keras import backend, initializers
 from buildtrace.keras.engine import base_layer_utils, gradients, trace_details
 from buildtrace.keras.engine import input_spec as input_spec_module
 from buildtrace.keras.engine.base_layer_utils import scratch_values
-from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape, symbolic_mask
+from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
 from buildtrace.keras.engine.node import Node
 from buildtrace.keras.utils import generic_utils, tf_utils, traceback_utils
 from buildtrace.keras.utils.nest import flatten, map_structure
 from buildtrace.tf import tape as tf_tape
-from buildtrace.tf.tensors import Tensor, Variable, register_symbolic_handler
+from buildtrace.tf.tensors import Variable, register_symbolic_handler
 from buildtrace.trace import emit, emit_set, traced
 
 #: Attributes whose every write is reported as a ``set`` event.
@@ -90,7 +90,7 @@ class Layer:
         self._inbound_nodes: list[Node] = []
         self._outbound_nodes: list[Node] = []
         self._expects_training_arg = "training" in inspect.signature(self.call).parameters
-        self._expects_mask_arg = _expects_mask_arg(self.call)
+        self._expects_mask_arg = base_layer_utils.expects_mask_arg(self.call)
         if "input_dim" in kwargs and "input_shape" not in kwargs:
             kwargs["input_shape"] = (kwargs["input_dim"],)
         if "batch_input_shape" in kwargs:
@@ -216,11 +216,8 @@ class Layer:
             base_layer_utils.CALL_STACK.pop()
 
     def _eager_call(self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        # The inputs' masks (`_keras_mask`) go to `call` as `mask=`, as in Keras.
-        input_masks, implicit = self._get_input_masks(inputs, flatten(inputs), args, kwargs)
-        if self._expects_mask_arg and implicit:
-            kwargs["mask"] = input_masks
-        arrays = map_structure(self._convert_input, inputs)
+        input_masks = base_layer_utils.pass_input_masks(self, inputs, flatten(inputs), kwargs)
+        arrays = map_structure(base_layer_utils.input_caster(self.dtype), inputs)
         input_spec_module.assert_input_compatibility(self.input_spec, arrays, self.name)
         # Keras runs the eager call inside the layer's name scope: weights a subclassed
         # model's `call` creates are named `two_layer/dense/kernel:0`.
@@ -248,16 +245,6 @@ class Layer:
         with traceback_utils.explained_call_errors(self, arrays, call_kwargs):
             return gradients.as_tensors(self.call(arrays, *args, **call_kwargs))
 
-    def _convert_input(self, x: Any) -> Any:
-        if type(x) is Tensor:
-            x = x._value
-        if isinstance(x, np.ndarray) and x.dtype == self.dtype:
-            return x
-        array = np.asarray(x)
-        if array.dtype.kind in "fiub":
-            return array.astype(self.dtype)
-        return array
-
     def _call_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Pass ``training`` only to layers whose ``call`` accepts it."""
         if not self._expects_training_arg:
@@ -278,19 +265,16 @@ class Layer:
                 f"({[type(x).__name__ for x in input_list]}). buildtrace builds graphs only "
                 "from `keras.Input` tensors."
             )
-        # Masks travel as the inputs' `_keras_mask`; a `call` that takes `mask` gets them.
-        input_masks, implicit = self._get_input_masks(inputs, input_list, args, kwargs)
-        mask_arg_passed_by_framework = self._expects_mask_arg and implicit
-        if mask_arg_passed_by_framework:
-            kwargs["mask"] = input_masks
+        mask_given = "mask" in kwargs  # else Keras passes the inputs' masks, if any
+        input_masks = base_layer_utils.pass_input_masks(self, inputs, input_list, kwargs)
         outputs = self._keras_tensor_symbolic_call(inputs, input_masks, args, kwargs)
         if outputs is None:
             raise ValueError(
                 "A layer's `call` method should return a Tensor or a list of Tensors, "
                 f"not None (layer: {self.name})."
             )
-        if mask_arg_passed_by_framework:  # the node records what the user passed
-            kwargs.pop("mask")
+        if not mask_given:  # the node records what the user passed
+            kwargs.pop("mask", None)
         return self._set_connectivity_metadata((inputs, *args), kwargs, outputs)
 
     @traced
@@ -338,14 +322,8 @@ class Layer:
             shapes = base_layer_utils.scratch_output_shape(self, input_shapes, args, kwargs)
         else:
             shapes = self.compute_output_shape(input_shapes)
-        if isinstance(shapes, list):
-            outputs: Any = [KerasTensor(shape, dtype, self.name) for shape in shapes]
-        else:
-            outputs = KerasTensor(shapes, dtype, self.name)
-        if scratch is not None and getattr(self, "_compute_output_and_mask_jointly", False):
-            # A model's masks came out of running its graph (Keras's joint computation).
-            for tensor, value in zip(flatten(outputs), flatten(scratch)):
-                tensor._keras_mask = symbolic_mask(getattr(value, "_keras_mask", None), tensor)
+        outputs = base_layer_utils.keras_tensors(shapes, dtype, self.name)
+        base_layer_utils.copy_joint_masks(self, outputs, scratch)
         self._set_mask_metadata(inputs, outputs, input_masks)
         return outputs
 
@@ -387,56 +365,17 @@ class Layer:
     def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
         """The outputs' mask: the input mask, carried over by a layer that supports masking.
 
-        Mirrors: ``Layer.compute_mask`` and its error for a layer that does not.
+        Mirrors: ``Layer.compute_mask`` (and its error for a layer that does not).
         """
-        if not self.supports_masking:
-            if any(m is not None for m in flatten(mask)):
-                raise TypeError(
-                    f"Layer {self.name} does not support masking, but was passed an "
-                    f"input_mask: {mask}"
-                )
-            return None
-        return mask
-
-    def _get_input_masks(
-        self, inputs: Any, input_list: list[Any], args: Any, kwargs: dict[str, Any]
-    ) -> tuple[Any, bool]:
-        """``(masks, implicit)``: a ``mask=`` passed by the caller, else the inputs'
-        ``_keras_mask`` (implicit). Mirrors ``Layer._get_input_masks``."""
-        if not self.supports_masking and not self._expects_mask_arg:
-            return None, False  # neither `call` nor `compute_mask` would use them
-        if "mask" in kwargs:
-            return kwargs["mask"], False
-        masks = [getattr(t, "_keras_mask", None) for t in input_list]
-        if all(m is None for m in masks):
-            return None, False
-        return (masks if isinstance(inputs, list | tuple) else masks[0]), True
+        return base_layer_utils.carried_mask(self, mask)
 
     @traced
     def _set_mask_metadata(self, inputs: Any, outputs: Any, previous_mask: Any) -> None:
         """Ask ``compute_mask`` for the outputs' masks and attach each as ``_keras_mask``.
 
-        Mirrors: ``Layer._set_mask_metadata``. On symbolic tensors Keras asks on its
-        scratch graph's placeholders; here on a scratch batch, and the mask becomes a
-        boolean ``KerasTensor`` shaped like the start of its output's shape.
+        Mirrors: ``Layer._set_mask_metadata`` (see ``base_layer_utils.set_mask_metadata``).
         """
-        if not self.supports_masking:
-            return
-        flat = flatten(outputs)
-        if getattr(self, "_compute_output_and_mask_jointly", False) or all(
-            getattr(x, "_keras_mask", None) is not None for x in flat
-        ):
-            return
-        if flat and isinstance(flat[0], KerasTensor):
-            inputs, previous_mask = scratch_values(inputs, 1), scratch_values(previous_mask, 1)
-        masks = self.compute_mask(inputs, previous_mask)
-        if masks is None:
-            return
-        for tensor, mask in zip(flat, flatten(masks)):
-            if isinstance(tensor, KerasTensor):
-                tensor._keras_mask = symbolic_mask(mask, tensor)
-            elif isinstance(tensor, Tensor) and mask is not None:
-                tensor._keras_mask = mask if isinstance(mask, Tensor) else Tensor(np.asarray(mask))
+        base_layer_utils.set_mask_metadata(self, inputs, outputs, previous_mask)
 
     @traced
     def _set_connectivity_metadata(
@@ -615,12 +554,16 @@ class Layer:
     @property
     def input_shape(self) -> Any:
         """The input shape of the layer's calls (all must agree)."""
-        return _tuple_shapes(self._single_node_attribute("input_shapes", "input shape"))
+        return base_layer_utils.single_shape(
+            self._single_node_attribute("input_shapes", "input shape")
+        )
 
     @property
     def output_shape(self) -> Any:
         """The output shape of the layer's calls (all must agree)."""
-        return _tuple_shapes(self._single_node_attribute("output_shapes", "output shape"))
+        return base_layer_utils.single_shape(
+            self._single_node_attribute("output_shapes", "output shape")
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} built={self.__dict__.get('built')}>"
@@ -631,20 +574,8 @@ def _in_functional_construction_mode(input_list: list[Any]) -> bool:
     return any(isinstance(x, KerasTensor) for x in input_list)
 
 
-def _expects_mask_arg(call: Any) -> bool:
-    """Whether ``call`` takes ``mask`` (or any keyword). Mirrors ``expects_mask_arg``."""
-    parameters = inspect.signature(call).parameters.values()
-    return any(p.name == "mask" or p.kind is p.VAR_KEYWORD for p in parameters)
-
-
 def _default_output_shape(layer: Layer) -> bool:
     return type(layer).compute_output_shape is Layer.compute_output_shape
-
-
-def _tuple_shapes(shapes: Any) -> Any:
-    if isinstance(shapes, list) and len(shapes) == 1:
-        return shapes[0]
-    return shapes
 
 
 class BaseRandomLayer(Layer):
