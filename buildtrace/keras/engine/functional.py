@@ -100,6 +100,8 @@ class Functional(Model):
         right after the inputs and outputs are validated, before the graph is mapped.
         """
         self._is_graph_network = True
+        # Running the graph gives the outputs' masks too: `_set_mask_metadata` skips it.
+        self._compute_output_and_mask_jointly = True
         if isinstance(inputs, list) and len(flatten(inputs)) == 1:
             inputs = inputs[0]
         if isinstance(outputs, list) and len(flatten(outputs)) == 1:

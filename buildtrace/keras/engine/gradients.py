@@ -241,7 +241,13 @@ def _announced_forward(
     outputs, cache = functional.report_layer_call(
         layer, inputs, lambda: backprop.forward(layer, inputs, training=training, mask=call_mask)
     )
-    return outputs, cache, _output_masks(layer, inputs, mask, cache)
+    joint = getattr(layer, "_compute_output_and_mask_jointly", False)
+    if not layer.supports_masking or joint or isinstance(cache, GradientTape):
+        return outputs, cache, _output_masks(layer, inputs, mask, cache)
+    # Told as Keras's call tells it: `_set_mask_metadata` puts the mask on the outputs.
+    carriers = [Tensor(np.asarray(o)) for o in flatten(outputs)]
+    layer._set_mask_metadata(inputs, carriers, mask)
+    return outputs, cache, [c._keras_mask for c in carriers]
 
 
 def has_gradient_rule(layer: Layer) -> bool:

@@ -75,3 +75,20 @@ def test_padding_changes_nothing_a_masked_model_computes() -> None:
     wide(longer)
     wide.set_weights(model.get_weights())
     np.testing.assert_allclose(np.asarray(wide(longer)), short, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["bidirectional", "masking_lstm", "embedding_average"])
+def test_a_traced_first_step_gives_the_same_numbers(name: str) -> None:
+    """With a trace recording, the first step's forward pass is told layer by layer (its
+    masks through ``_set_mask_metadata``, as Keras's call): the numbers stay Keras's."""
+    from buildtrace.trace import BUS
+
+    model, ref = _model(name)
+    events: list[dict[str, object]] = []
+    stop = BUS.subscribe(events.append)
+    try:
+        first = np.atleast_1d(model.train_on_batch(ref["x"], ref["y"]))
+    finally:
+        stop()
+    np.testing.assert_allclose(first, ref["results"][0], rtol=TOLERANCE, atol=TOLERANCE)
+    assert any(str(e.get("name", "")).endswith("compute_mask") for e in events)
