@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.unsupported import module_getattr, unsupported
+from buildtrace.tf.tensors import is_tensor
 
 
 class Regularizer:
@@ -173,20 +174,30 @@ def track(layer: Any, variable: Any, regularizer: Any) -> None:
         layer.__dict__.setdefault("_regularized", []).append((variable, regularizer))
 
 
-def layer_losses(layer: Any) -> list[np.float32]:
-    """Mirrors ``Layer.losses``: the penalties at the current weights, then added losses."""
-    found = [reg(var.value) for var, reg in layer.__dict__.get("_regularized", ())]
-    found += [np.float32(fn()) for fn in layer.__dict__.get("_callable_losses", ())]
-    found += [np.float32(v) for v in layer.__dict__.get("_eager_losses", ())]
+def layer_losses(layer: Any) -> list[Any]:
+    """Mirrors ``Layer.losses``: the penalties at the current weights, then added losses.
+
+    An added loss that is a tensor stays one (under a ``tf.GradientTape`` it carries its
+    gradient back to the weights and activations it came from, as in Keras).
+    """
+    found: list[Any] = [reg(var.value) for var, reg in layer.__dict__.get("_regularized", ())]
+    found += [_loss_value(fn()) for fn in layer.__dict__.get("_callable_losses", ())]
+    found += [_loss_value(v) for v in layer.__dict__.get("_eager_losses", ())]
     return found
+
+
+def _loss_value(value: Any) -> Any:
+    """A tensor as it is; anything else (a number, an array) as a float32 number."""
+    return value if is_tensor(value) else np.float32(np.asarray(value, np.float32))
 
 
 def add_loss(layer: Any, losses: Any) -> None:
     """Mirrors ``Layer.add_loss``: values (or zero-argument functions) joining ``losses``.
 
     As in Keras, values added while the layer runs are dropped at the next step, and
-    functions are kept. buildtrace cannot differentiate them: they count in the loss
-    that training reports, and add nothing to the gradients.
+    functions are kept. A training step differentiates them as Keras does: the step then
+    runs under a ``tf.GradientTape`` (``Model.train_step``), where the tensors record
+    their ops.
     """
     for item in losses if isinstance(losses, list | tuple) else [losses]:
         key = "_callable_losses" if callable(item) else "_eager_losses"
@@ -198,12 +209,6 @@ def clear_eager_losses(layers: list[Any]) -> None:
     for layer in layers:
         if layer.__dict__.get("_eager_losses"):
             layer.__dict__["_eager_losses"] = []
-
-
-def has_added_losses(layers: list[Any]) -> bool:
-    """Whether any layer has losses from ``add_loss`` (which carry no gradient here)."""
-    keys = ("_callable_losses", "_eager_losses")
-    return any(layer.__dict__.get(key) for layer in layers for key in keys)
 
 
 def regularized(layers: list[Any]) -> list[tuple[Any, Regularizer]]:
@@ -229,22 +234,6 @@ def add_penalty_gradients(
         if index is not None and extra is not None:
             grads[index] = extra if grads[index] is None else grads[index] + extra
     return grads
-
-
-_warned: set[str] = set()
-
-
-def say_once_added_losses_have_no_gradient() -> None:
-    """Tell the user, once per process, that ``add_loss`` losses do not train anything."""
-    if "add_loss" not in _warned:
-        _warned.add("add_loss")
-        import sys
-
-        print(
-            "buildtrace: losses added with add_loss() count in the reported loss but add no "
-            "gradient (buildtrace has no automatic differentiation); weight regularizers do.",
-            file=sys.stderr,
-        )
 
 
 __all__ = [

@@ -290,6 +290,24 @@ lesson(
         f"its input unchanged otherwise.{run_context(ctx)}"
     ),
 )
+lesson(
+    "regularization.activity_regularization.ActivityRegularization.__init__",
+    "ActivityRegularization.__init__ — store the L1 and L2 factors",
+    "A penalty on the activations, not the weights, keeps the outputs small or sparse.",
+    lambda ctx: (
+        f"{ctx.subject} stores l1 and l2 and hands Layer.__init__ an L1L2 activity regularizer."
+    ),
+    _configured("l1"),
+)
+lesson(
+    "regularization.activity_regularization.ActivityRegularization.call",
+    "ActivityRegularization.call — pass the input on",
+    "The penalty is added by Layer.__call__: l1*sum|x| + l2*sum(x^2), over the batch size.",
+    lambda ctx: (
+        f"{ctx.subject} returns its input unchanged; after the call its penalty joins "
+        f"layer.losses (and the training loss).{run_context(ctx)}"
+    ),
+)
 for _rank in (1, 2):
     lesson(
         f"regularization.spatial_dropout{_rank}d.SpatialDropout{_rank}D.__init__",

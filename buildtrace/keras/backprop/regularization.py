@@ -9,6 +9,9 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.backprop import register
+from buildtrace.keras.layers.regularization.activity_regularization import (
+    ActivityRegularization,
+)
 from buildtrace.keras.layers.regularization.dropout import Dropout
 from buildtrace.keras.layers.regularization.gaussian_noise import GaussianNoise
 
@@ -40,5 +43,21 @@ class GaussianNoiseGradient:
     @staticmethod
     def backward(
         layer: GaussianNoise, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> Grads:
+        return dy, []
+
+
+@register(ActivityRegularization)
+class ActivityRegularizationGradient:
+    """The layer passes its input on: so does its gradient (its penalty's gradient is
+    added by the tape that runs a step with activity losses, see ``added_losses.py``)."""
+
+    @staticmethod
+    def forward(layer: ActivityRegularization, inputs: Any, training: bool) -> tuple[Any, Any]:
+        return inputs, None
+
+    @staticmethod
+    def backward(
+        layer: ActivityRegularization, dy: Any, cache: Any, need_dx: bool, wrt_logits: bool
     ) -> Grads:
         return dy, []

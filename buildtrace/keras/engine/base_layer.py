@@ -40,18 +40,11 @@ from buildtrace.trace import emit, emit_set, traced
 #: Attributes whose every write is reported as a ``set`` event.
 TRACED_FLAGS = frozenset({"built", "_graph_initialized"})
 
+#: The keyword arguments every layer accepts (Keras's list in ``Layer.__init__``).
 _ALLOWED_KWARGS = frozenset(
-    {
-        "input_dim",
-        "input_shape",
-        "batch_input_shape",
-        "batch_size",
-        "weights",
-        "activity_regularizer",
-        "autocast",
-        "implementation",
-    }
-)
+    {"input_dim", "input_shape", "batch_input_shape", "batch_size", "weights",
+     "activity_regularizer", "autocast", "implementation"}
+)  # fmt: skip
 
 
 class Layer:
@@ -79,6 +72,8 @@ class Layer:
         generic_utils.validate_kwargs(kwargs, _ALLOWED_KWARGS)
         self.built = False
         self._init_set_name(name)
+        # Its penalty on the outputs joins `losses` at each call (engine/added_losses.py).
+        self._activity_regularizer = kwargs.get("activity_regularizer")
         self._trainable = trainable
         self._dtype = dtype or backend.floatx()
         self._dynamic = dynamic
@@ -226,6 +221,10 @@ class Layer:
             outputs = self._eager_call_in_scope(inputs, arrays, args, kwargs)
         finally:
             backend.NAME_SCOPES.pop()
+        if self._activity_regularizer is not None:
+            from buildtrace.keras.engine import added_losses
+
+            added_losses.handle_activity_regularization(self, outputs)
         if self.supports_masking:
             self._set_mask_metadata(arrays, outputs, input_masks)
         return outputs
@@ -243,7 +242,10 @@ class Layer:
                 return gradients.call_on_tape(self, inputs, arrays, call_kwargs)
             arrays = map_structure(tf_utils.as_float_tensor(self.dtype), inputs)
         with traceback_utils.explained_call_errors(self, arrays, call_kwargs):
-            return gradients.as_tensors(self.call(arrays, *args, **call_kwargs))
+            outputs = self.call(arrays, *args, **call_kwargs)
+        if tf_tape.is_recording() and self.trainable_weights:
+            gradients.check_differentiable(self, outputs)  # a tape must see its weights used
+        return gradients.as_tensors(outputs)
 
     def _call_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Pass ``training`` only to layers whose ``call`` accepts it."""
@@ -432,19 +434,16 @@ class Layer:
         return found
 
     def add_loss(self, losses: Any, **kwargs: Any) -> None:
-        """Add losses to ``self.losses`` (counted in the loss; no gradient in buildtrace)."""
-        from buildtrace.keras import regularizers
+        """Add losses to ``self.losses`` (see ``engine/added_losses.py``). Mirrors ``add_loss``."""
+        from buildtrace.keras.engine import added_losses
 
-        regularizers.add_loss(self, losses)
+        added_losses.add_loss(self, losses, **kwargs)
 
     def add_metric(self, value: Any, name: str | None = None, **kwargs: Any) -> None:
         """Report the running mean of ``value`` as metric ``name``. Mirrors ``add_metric``."""
-        from buildtrace.keras.metrics import Mean
+        from buildtrace.keras.engine import added_losses
 
-        added = self.__dict__.setdefault("_added_metrics", {})
-        if name not in added:
-            added[name] = Mean(name=name or f"{self.name}_metric")
-        added[name].update_state(float(np.mean(value)))
+        added_losses.add_metric(self, value, name, **kwargs)
 
     # ---------------------------------------------------- gradients (not in Keras)
     # Keras gets gradients from TensorFlow's GradientTape. Built-in layers state their

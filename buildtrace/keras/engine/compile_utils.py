@@ -82,7 +82,13 @@ class LossesContainer:
 
     @property
     def metrics(self) -> list[Any]:
-        """``loss``, then one ``<output>_loss`` per output for multi-output models."""
+        """``loss``, then one ``<output>_loss`` per output for multi-output models.
+
+        None before the first batch builds the container (Keras's ``if not self._built``):
+        right after ``compile``, ``metrics_names`` lists only metrics layers added.
+        """
+        if self._losses is None:
+            return []
         return [self._loss_metric, *(m for m in self._per_output_metrics if m is not None)]
 
     def __call__(

@@ -287,6 +287,10 @@ def _from_dataset(dataset: Dataset, steps: int | None) -> tuple[Any, Any, Any, i
         first = batches[0][part]
         if first is None:
             return None
+        if isinstance(first, dict):  # inputs by name (the endpoint-layer pattern's data)
+            return {
+                key: np.concatenate([np.asarray(b[part][key]) for b in batches]) for key in first
+            }
         if isinstance(first, list | tuple):
             return [
                 np.concatenate([np.asarray(b[part][i]) for b in batches]) for i in range(len(first))

@@ -255,16 +255,52 @@ def has_gradient_rule(layer: Layer) -> bool:
     if hasattr(layer, "_is_graph_network"):
         # A model: one node only once it is a graph of layers that all have rules (a
         # Sequential meeting its first batch builds its graph inside `call`).
-        return bool(layer._is_graph_network) and all(
-            has_gradient_rule(inner)
-            for inner in layer.layers  # type: ignore[attr-defined]
-            if type(inner).__name__ != "InputLayer"
+        # Not when its layers add losses: those are seen only when each layer is called.
+        return (
+            bool(layer._is_graph_network)
+            and all(
+                has_gradient_rule(inner)
+                for inner in layer.layers  # type: ignore[attr-defined]
+                if type(inner).__name__ != "InputLayer"
+            )
+            and not adds_losses(layer)
         )
     if backprop.rule_for(layer) is not None:
         return True
     from buildtrace.keras.engine.base_layer import Layer as BaseLayer
 
     return type(layer)._backward is not BaseLayer._backward
+
+
+def adds_losses(model: Layer) -> bool:
+    """Whether a training step of ``model`` may meet losses added with ``add_loss``.
+
+    That is: a layer of your own (its ``call`` may add one), a loss added to the model, a
+    loss function kept by ``add_loss(lambda: ...)``, or an activity regularizer. Such a
+    step runs under a ``tf.GradientTape``, where those losses record the ops they come
+    from, so that their gradients reach the weights as in Keras. TF-op layers
+    (``tf.nn.relu(x)`` in a model) add no loss.
+    """
+    todo: list[Any] = [model]
+    seen: set[int] = set()
+    while todo:
+        layer = todo.pop()
+        if id(layer) in seen:
+            continue
+        seen.add(id(layer))
+        keys = ("_callable_losses", "_added_ends", "_activity_regularizer")
+        if any(layer.__dict__.get(key) for key in keys):
+            return True
+        inner = layer.__dict__.get("_self_tracked_trackables")
+        if inner is not None and getattr(layer, "_is_graph_network", False):
+            todo += inner
+            continue
+        if type(layer).__name__ not in {"TFOpLambda", "InputLayer"} and not has_gradient_rule(
+            layer
+        ):
+            return True
+        todo += layer.__dict__.get("_tracked_layers") or []
+    return False
 
 
 def call_on_tape(layer: Layer, inputs: Any, arrays: Any, kwargs: dict[str, Any]) -> Any:
@@ -416,7 +452,8 @@ def compiled_loss_on_tape(
             value = math_ops.multiply(value, np.float32(weight))
         total = value if total is None else math_ops.add(total, value)
     for extra in regularization_losses or []:
-        total = math_ops.add(total, extra)
+        # An endpoint model compiled without a loss has only the losses its layers added.
+        total = extra if total is None else math_ops.add(total, extra)
     batch = float(np.shape(preds[0])[0])
     container._loss_metric.update_state(float(total), sample_weight=batch)
     return total
@@ -444,17 +481,26 @@ def autodiff_forward(layer: Layer, inputs: Any, training: bool = True) -> tuple[
     return values, (tape, sources, flat)
 
 
-def autodiff_backward(
-    layer: Layer, dy: Any, cache: Any, need_dx: bool = True
-) -> tuple[Any, list[Any]]:
-    """``dL/d(inputs)`` and the weights' gradients, from the layer's private tape."""
-    tape, sources, outputs = cache
-    if not all(is_tensor(o) for o in outputs):
+def check_differentiable(layer: Layer, outputs: Any) -> None:
+    """Refuse, with what to do, a trainable layer whose ``call`` returned numpy arrays.
+
+    Raises:
+        NotImplementedError: no tape saw how its outputs were computed.
+    """
+    if not all(is_tensor(o) for o in flatten(outputs)):
         raise NotImplementedError(
             f"buildtrace has no gradient for layer {layer.name} ({type(layer).__name__}): its "
             "`call` returned a numpy array. Write it with tf ops (tf.matmul, tf.nn.relu...) "
             "or tensor arithmetic, so that a tape can differentiate it."
         )
+
+
+def autodiff_backward(
+    layer: Layer, dy: Any, cache: Any, need_dx: bool = True
+) -> tuple[Any, list[Any]]:
+    """``dL/d(inputs)`` and the weights' gradients, from the layer's private tape."""
+    tape, sources, outputs = cache
+    check_differentiable(layer, outputs)
     dys = dy if isinstance(dy, list) else [dy]
     weights = layer.trainable_weights
     grads = tape.gradient(outputs, [*sources, *weights], output_gradients=dys)

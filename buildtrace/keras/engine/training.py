@@ -23,6 +23,7 @@ from buildtrace.keras import backend, regularizers
 from buildtrace.keras.engine import (
     compile_utils,
     data_adapter,
+    gradients,
     trace_details,
     training_loop,
     training_utils,
@@ -32,7 +33,7 @@ from buildtrace.keras.engine.base_layer_utils import scratch_values, symbolic_ba
 from buildtrace.keras.engine.gradients import GradientTape
 from buildtrace.keras.engine.keras_tensor import KerasTensor
 from buildtrace.keras.unsupported import attribute_error
-from buildtrace.keras.utils import generic_utils
+from buildtrace.keras.utils import generic_utils, tf_utils
 from buildtrace.keras.utils.generic_utils import default
 from buildtrace.tf import tape as tf_tape
 from buildtrace.tf.tensors import Tensor
@@ -329,9 +330,9 @@ class Model(Layer):
             found += self.compiled_loss.metrics
         if self.compiled_metrics is not None:
             found += self.compiled_metrics.metrics
-        for layer in [self, *self.layers]:
-            found += layer.__dict__.get("_added_metrics", {}).values()
-        return found
+        from buildtrace.keras.engine import added_losses  # (it imports base_layer)
+
+        return found + added_losses.layer_metrics(self)
 
     @property
     def losses(self) -> list[Any]:
@@ -371,12 +372,14 @@ class Model(Layer):
             )
         return True
 
-    def _subclassed_train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, float]:
-        """Keras's default ``train_step`` as written, for a model with no graph of layers.
+    def _subclassed_train_step(self, x: Any, y: Any, sample_weight: Any) -> dict[str, Any]:
+        """Keras's default ``train_step`` as written, for a model with no graph of layers
+        (or with losses added by its layers, which the tape differentiates).
 
         Mirrors: ``Model.train_step``: the forward pass and the loss under a
         ``tf.GradientTape`` (each built-in layer leaves one node on it, a layer of your own
-        its ops), ``tape.gradient``, ``apply_gradients``, then the metrics.
+        its ops, an ``add_loss`` tensor its ops too), ``tape.gradient``,
+        ``apply_gradients``, then the metrics.
         """
         from buildtrace.tf.autodiff import GradientTape as TfTape
 
@@ -385,6 +388,10 @@ class Model(Layer):
             loss = self.compute_loss(x, y, y_pred, sample_weight)
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)
+        grads = [np.zeros_like(v.value) if g is None else g for g, v in zip(grads, variables)]
+        penalised = regularizers.regularized(self.layers)
+        if penalised:  # weight penalties are numbers here: their gradients are added
+            grads = regularizers.add_penalty_gradients(grads, variables, penalised)
         self.optimizer.apply_gradients(zip(grads, variables))
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
@@ -399,7 +406,9 @@ class Model(Layer):
         x = training_utils.flatten_to_reference_inputs(self, x)
         regularizers.clear_eager_losses([self, *self.layers])
         deferred = not self._is_graph_network
-        if not self._build_for_step(x, training=True):
+        if not self._build_for_step(x, training=True) or gradients.adds_losses(self):
+            # Layers of your own (which may `add_loss`), or losses added to the model:
+            # the step runs as Keras writes it, under a tf.GradientTape.
             return self._subclassed_train_step(x, y, sample_weight)
         tape = GradientTape(self)  # type: ignore[arg-type]
         # The first (traced) step shows the forward pass as Keras's: the model's call (a
@@ -423,8 +432,6 @@ class Model(Layer):
         """The batch's loss (and, given a tape, its gradient). Mirrors ``compute_loss``."""
         targets, preds = compile_utils.targets_and_outputs(self, y, y_pred)
         penalties = self.losses
-        if penalties and tape is not None and regularizers.has_added_losses([self, *self.layers]):
-            regularizers.say_once_added_losses_have_no_gradient()
         loss = self.compiled_loss(
             targets, preds, sample_weight, tape=tape, regularization_losses=penalties
         )
@@ -441,9 +448,9 @@ class Model(Layer):
         self.compiled_metrics.update_state(targets, preds, sample_weight)
         return self.get_metrics_result()
 
-    def get_metrics_result(self) -> dict[str, float]:
-        """Every metric's current value, by name. Mirrors ``Model.get_metrics_result``."""
-        return {m.name: float(m.result()) for m in self.metrics}
+    def get_metrics_result(self) -> dict[str, Any]:
+        """Every metric's current value (a tensor), by name. Mirrors ``get_metrics_result``."""
+        return {m.name: m.result() for m in self.metrics}
 
     @traced
     def make_train_function(self, force: bool = False) -> Any:
@@ -451,7 +458,7 @@ class Model(Layer):
         if self.train_function is not None and not force:
             return self.train_function
         self.train_function = training_loop.trace_once(
-            training_loop.packed_step(self, "train_step")
+            training_loop.packed_step(self, "train_step"), to_logs=True
         )
         return self.train_function
 
@@ -459,7 +466,7 @@ class Model(Layer):
         """The function ``evaluate`` calls per batch: ``test_step``, traced the first time."""
         if self.test_function is None or force:
             self.test_function = training_loop.trace_once(
-                training_loop.packed_step(self, "test_step")
+                training_loop.packed_step(self, "test_step"), to_logs=True
             )
         return self.test_function
 
@@ -631,6 +638,7 @@ class Model(Layer):
         if reset_metrics:
             self.reset_metrics()
         logs = self.test_step((np.asarray(x, np.float32), y, sample_weight))
+        logs = tf_utils.sync_to_numpy_or_python_type(logs)
         return training_loop.logs_as_keras_returns(logs, list(logs), return_dict)
 
     def predict_on_batch(self, x: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from buildtrace.keras.utils import tf_utils
 from buildtrace.trace import BUS, suspended
 
 if TYPE_CHECKING:
@@ -104,17 +105,23 @@ def concat_outputs(outputs: list[Any]) -> Any:
     return np.concatenate(outputs)
 
 
-def trace_once(step: Any) -> Any:
-    """``step``, traced event by event on its first call only, like a ``tf.function``."""
+def trace_once(step: Any, to_logs: bool = False) -> Any:
+    """``step``, traced event by event on its first call only, like a ``tf.function``.
+
+    With ``to_logs``, the step's metric tensors come back as Python floats, as Keras's
+    loops convert them (``tf_utils.sync_to_numpy_or_python_type``) before callbacks see them.
+    """
     calls = 0
 
     def run(data: Any) -> Any:
         nonlocal calls
         calls += 1
         if calls == 1 or not BUS.active:
-            return step(data)  # the first call is traced; with no listener, nothing to hush
-        with suspended():
-            return step(data)
+            out = step(data)  # the first call is traced; with no listener, nothing to hush
+        else:
+            with suspended():
+                out = step(data)
+        return tf_utils.sync_to_numpy_or_python_type(out) if to_logs else out
 
     return run
 

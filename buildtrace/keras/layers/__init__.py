@@ -41,6 +41,9 @@ from buildtrace.keras.layers.pooling.global_max_pooling2d import GlobalMaxPoolin
 from buildtrace.keras.layers.pooling.max_pooling1d import MaxPooling1D
 from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
+from buildtrace.keras.layers.regularization.activity_regularization import (
+    ActivityRegularization,
+)
 from buildtrace.keras.layers.regularization.dropout import Dropout
 from buildtrace.keras.layers.regularization.gaussian_noise import GaussianNoise
 from buildtrace.keras.layers.regularization.spatial_dropout1d import SpatialDropout1D
@@ -78,6 +81,7 @@ __all__ = [
     "LSTM",
     "RNN",
     "Activation",
+    "ActivityRegularization",
     "Add",
     "Average",
     "AveragePooling1D",

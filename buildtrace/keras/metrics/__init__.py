@@ -34,13 +34,27 @@ from buildtrace.keras.metrics.accuracy_metrics import (
     BinaryAccuracy,
     CategoricalAccuracy,
     SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
     accuracy,
     binary_accuracy,
     categorical_accuracy,
     sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
 )
 from buildtrace.keras.metrics.base_metric import Mean, MeanMetricWrapper, Metric, Reduce, Sum
+from buildtrace.keras.metrics.confusion_metrics import (
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+)
 from buildtrace.keras.metrics.regression_metrics import (
+    CosineSimilarity,
     Hinge,
     KLDivergence,
     LogCoshError,
@@ -48,17 +62,20 @@ from buildtrace.keras.metrics.regression_metrics import (
     MeanAbsolutePercentageError,
     MeanSquaredError,
     Poisson,
-    Precision,
-    Recall,
     RootMeanSquaredError,
     SquaredHinge,
+    cosine_similarity,
 )
 from buildtrace.keras.unsupported import unsupported
 
 __all__ = [
+    "AUC",
     "Accuracy",
     "BinaryAccuracy",
     "CategoricalAccuracy",
+    "CosineSimilarity",
+    "FalseNegatives",
+    "FalsePositives",
     "Hinge",
     "KLDivergence",
     "LogCoshError",
@@ -74,13 +91,18 @@ __all__ = [
     "Reduce",
     "RootMeanSquaredError",
     "SparseCategoricalAccuracy",
+    "SparseTopKCategoricalAccuracy",
     "SquaredHinge",
     "Sum",
+    "TopKCategoricalAccuracy",
+    "TrueNegatives",
+    "TruePositives",
     "accuracy",
     "binary_accuracy",
     "binary_crossentropy",
     "categorical_accuracy",
     "categorical_crossentropy",
+    "cosine_similarity",
     "deserialize",
     "get",
     "hinge",
@@ -99,7 +121,9 @@ __all__ = [
     "serialize",
     "sparse_categorical_accuracy",
     "sparse_categorical_crossentropy",
+    "sparse_top_k_categorical_accuracy",
     "squared_hinge",
+    "top_k_categorical_accuracy",
 ]
 
 #: What a metric name can mean: a class (instantiated) or a per-sample function.
@@ -108,7 +132,9 @@ _OBJECTS: dict[str, Any] = {
     for cls in (
         Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, Mean, Sum,
         MeanSquaredError, MeanAbsoluteError, MeanAbsolutePercentageError, RootMeanSquaredError,
-        LogCoshError, KLDivergence, Hinge, SquaredHinge, Poisson, Precision, Recall,
+        LogCoshError, KLDivergence, Hinge, SquaredHinge, Poisson, Precision, Recall, AUC,
+        TruePositives, FalsePositives, TrueNegatives, FalseNegatives, TopKCategoricalAccuracy,
+        SparseTopKCategoricalAccuracy, CosineSimilarity,
     )
 }  # fmt: skip
 _OBJECTS.update(
@@ -129,6 +155,9 @@ _OBJECTS.update(
             hinge,
             squared_hinge,
             poisson,
+            top_k_categorical_accuracy,
+            sparse_top_k_categorical_accuracy,
+            cosine_similarity,
         )
     }
 )
@@ -238,10 +267,8 @@ def resolve_metric(
 
 #: Metrics Keras 2 has that buildtrace leaves out.
 _KERAS_ONLY = {
-    "AUC", "TopKCategoricalAccuracy", "top_k_categorical_accuracy",
-    "SparseTopKCategoricalAccuracy", "sparse_top_k_categorical_accuracy", "MeanIoU",
-    "F1Score", "FBetaScore", "CosineSimilarity", "msle", "TruePositives", "TrueNegatives",
-    "FalsePositives", "FalseNegatives", "PrecisionAtRecall", "RecallAtPrecision", "R2Score",
+    "MeanIoU", "F1Score", "FBetaScore", "msle", "PrecisionAtRecall", "RecallAtPrecision",
+    "R2Score", "SensitivityAtSpecificity", "SpecificityAtSensitivity",
 }  # fmt: skip
 
 

@@ -73,6 +73,41 @@ def categorical_accuracy(y_true: Any, y_pred: Any) -> np.ndarray:
     return _sparse_matches(np.argmax(np.asarray(y_true), axis=-1), y_pred)
 
 
+def _in_top_k(labels: np.ndarray, y_pred: np.ndarray, k: int) -> np.ndarray:
+    """``tf.math.in_top_k``: is the label's score among the ``k`` highest of its row?
+
+    As in TensorFlow, classes tied with the label's score all count as in the top k, so
+    the label is in when fewer than ``k`` scores are strictly greater than its own.
+    """
+    scores = np.take_along_axis(y_pred, labels[..., None], axis=-1)
+    above = np.sum(y_pred > scores, axis=-1)
+    return np.asarray((above < k) & np.isfinite(scores[..., 0]), np.float32)
+
+
+def sparse_top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5) -> np.ndarray:
+    """1.0 where the integer label is among the ``k`` highest predictions.
+
+    Mirrors: ``keras/metrics/accuracy_metrics.py::sparse_top_k_categorical_accuracy``
+    (``metrics_utils.sparse_top_k_categorical_matches``): ``(N, 1)`` labels are squeezed.
+    """
+    y_true = np.asarray(y_true)
+    y_pred = np.asarray(y_pred, np.float32)
+    original_shape = y_true.shape
+    if y_true.ndim == y_pred.ndim:
+        y_true = np.squeeze(y_true, axis=-1)
+    matches = _in_top_k(y_true.astype(np.int64), y_pred, k)
+    return matches.reshape(original_shape)
+
+
+def top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5) -> np.ndarray:
+    """1.0 where ``argmax(y_true)`` is among the ``k`` highest predictions (one-hot targets).
+
+    Mirrors: ``keras/metrics/accuracy_metrics.py::top_k_categorical_accuracy``.
+    """
+    labels = np.argmax(np.asarray(y_true), axis=-1)
+    return _in_top_k(labels, np.asarray(y_pred, np.float32), k)
+
+
 class Accuracy(MeanMetricWrapper):
     """How often predictions equal targets exactly.
 
@@ -113,3 +148,33 @@ class SparseCategoricalAccuracy(MeanMetricWrapper):
 
     def __init__(self, name: str = "sparse_categorical_accuracy", dtype: Any = None) -> None:
         super().__init__(sparse_categorical_accuracy, name, dtype=dtype)
+
+
+class TopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often the one-hot target is among the ``k`` highest predictions.
+
+    Mirrors: ``keras/metrics/accuracy_metrics.py::TopKCategoricalAccuracy``.
+
+    Example:
+        >>> m = TopKCategoricalAccuracy(k=1)
+        >>> m.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.9, 0.8], [0.05, 0.95, 0]])
+        >>> float(m.result())
+        0.5
+    """
+
+    def __init__(
+        self, k: int = 5, name: str = "top_k_categorical_accuracy", dtype: Any = None
+    ) -> None:
+        super().__init__(top_k_categorical_accuracy, name, dtype=dtype, k=k)
+
+
+class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often the integer label is among the ``k`` highest predictions.
+
+    Mirrors: ``keras/metrics/accuracy_metrics.py::SparseTopKCategoricalAccuracy``.
+    """
+
+    def __init__(
+        self, k: int = 5, name: str = "sparse_top_k_categorical_accuracy", dtype: Any = None
+    ) -> None:
+        super().__init__(sparse_top_k_categorical_accuracy, name, dtype=dtype, k=k)

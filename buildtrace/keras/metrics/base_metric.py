@@ -8,16 +8,20 @@ epoch (``reset_state`` is called at each epoch's start).
 
 Simplification: a Keras metric is also a ``Layer`` (its ``total``/``count`` are layer weights);
 here it is a plain object holding two float32 :class:`~buildtrace.keras.backend.Variable`.
+As in Keras, ``result()`` is a float32 ``tf.Tensor`` (``.numpy()`` works), and a metric
+created without a name gets a layer's unique one (``precision``, ``precision_1``...).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from buildtrace.keras.backend import Variable
+from buildtrace.keras.backend import Variable, unique_object_name
+from buildtrace.tf.tensors import Tensor, to_array
 
 
 class Metric:
@@ -31,7 +35,8 @@ class Metric:
     """
 
     def __init__(self, name: str | None = None, dtype: Any = None) -> None:
-        self.name = name or _snake_case(type(self).__name__)
+        # Keras's metrics are layers: a default name is made unique the same way.
+        self.name = name or unique_object_name(_snake_case(type(self).__name__))
         self._dtype = np.dtype(dtype or "float32")
         self._variables: list[Variable] = []
 
@@ -72,8 +77,8 @@ class Metric:
         """Accumulate one batch (subclasses)."""
         raise NotImplementedError
 
-    def result(self) -> float:
-        """The metric's current value (subclasses)."""
+    def result(self) -> Any:
+        """The metric's current value, a float32 tensor (subclasses)."""
         raise NotImplementedError
 
     def reset_state(self) -> None:
@@ -83,10 +88,16 @@ class Metric:
 
     reset_states = reset_state  # Keras's deprecated spelling
 
-    def __call__(self, *args: Any, **kwargs: Any) -> float:
-        """``update_state(...)`` then ``result()``."""
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """``update_state(...)`` then ``result()``, a tensor that remembers its metric.
+
+        Mirrors: ``Metric.__call__``, which sets ``result._metric_obj = self``: a layer's
+        ``add_metric(metric(y, y_pred))`` then tracks that metric under its own name.
+        """
         self.update_state(*args, **kwargs)
-        return self.result()
+        result = MetricResult(to_array(self.result()))
+        result._metric_obj = self
+        return result
 
     def get_config(self) -> dict[str, Any]:
         """``name`` and ``dtype``."""
@@ -101,9 +112,23 @@ class Metric:
         return f"<{type(self).__name__} name={self.name!r}>"
 
 
+class MetricResult(Tensor):
+    """A metric's ``result()`` returned by its ``__call__``: a tensor with ``_metric_obj``."""
+
+    __slots__ = ("_metric_obj",)
+
+    _metric_obj: Metric
+
+
+def result_tensor(value: Any) -> Tensor:
+    """``value`` as the float32 scalar (or array) tensor Keras's ``result()`` returns."""
+    return Tensor(np.asarray(value, np.float32))
+
+
 def _snake_case(name: str) -> str:
-    out = "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
-    return out
+    """``AUC`` -> ``auc``, ``TruePositives`` -> ``true_positives``: Keras's ``to_snake_case``."""
+    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
 
 
 def _assign_add(state: Variable, amount: Any) -> None:
@@ -176,12 +201,13 @@ class Reduce(Metric):
         else:
             _assign_add(self.count, self._dtype.type(values.size))
 
-    def result(self) -> float:
+    def result(self) -> Tensor:
         """``total`` for ``"sum"``, else ``total / count`` (0 when nothing was counted)."""
         if self.count is None:
-            return float(self.total.value)
+            return result_tensor(self.total.value[()])
         count = self.count.value[()]
-        return float(self.total.value[()] / count) if count != 0 else 0.0
+        # `tf.math.divide_no_nan`, in float32.
+        return result_tensor(self.total.value[()] / count if count != 0 else 0.0)
 
 
 class Sum(Reduce):
@@ -199,7 +225,7 @@ class Mean(Reduce):
     Example:
         >>> m = Mean()
         >>> m.update_state([1, 3, 5, 7])
-        >>> m.result()
+        >>> float(m.result())
         4.0
     """
 

@@ -3,8 +3,7 @@
 Mirrors: ``keras/metrics/regression_metrics.py`` (``MeanSquaredError``,
 ``MeanAbsoluteError``, ``MeanAbsolutePercentageError``, ``RootMeanSquaredError``,
 ``LogCoshError``), ``keras/metrics/probabilistic_metrics.py`` (``KLDivergence``, ``Hinge``,
-``SquaredHinge``, ``Poisson``) and ``keras/metrics/confusion_metrics.py`` (``Precision``,
-``Recall`` at one threshold) of Keras 2.
+``SquaredHinge``, ``Poisson``), and ``CosineSimilarity`` (``regression_metrics.py``) of Keras 2.
 """
 
 from __future__ import annotations
@@ -14,7 +13,8 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import losses
-from buildtrace.keras.metrics.base_metric import Mean, MeanMetricWrapper, Metric
+from buildtrace.keras.metrics.base_metric import Mean, MeanMetricWrapper, result_tensor
+from buildtrace.tf.tensors import Tensor, to_array
 
 
 class MeanSquaredError(MeanMetricWrapper):
@@ -92,80 +92,47 @@ class RootMeanSquaredError(Mean):
             y_true = y_true[..., None]
         super().update_state(np.square(y_pred - y_true), sample_weight)
 
-    def result(self) -> float:
+    def result(self) -> Tensor:
         """``sqrt(total / count)``."""
-        return float(np.sqrt(np.float32(super().result())))
+        return result_tensor(np.sqrt(to_array(super().result())))
 
 
-class _Thresholded(Metric):
-    """True/false positives of predictions above ``thresholds`` (0.5), as counts."""
+def cosine_similarity(y_true: Any, y_pred: Any, axis: int = -1) -> np.ndarray:
+    """The cosine of the angle between targets and predictions along ``axis`` (1 = same way).
 
-    def __init__(
-        self,
-        thresholds: float | None = None,
-        top_k: int | None = None,
-        class_id: int | None = None,
-        name: str | None = None,
-        dtype: Any = None,
-    ) -> None:
-        super().__init__(name=name, dtype=dtype)
-        if top_k is not None or isinstance(thresholds, list | tuple):
-            from buildtrace.keras.unsupported import unsupported
+    Mirrors: ``keras/metrics/regression_metrics.py::cosine_similarity``: both sides are
+    L2-normalised first (``tf.linalg.l2_normalize``, norms kept above ``sqrt(1e-12)``).
+    Unlike the loss of the same name, the sign is not flipped.
+    """
+    y_true = np.asarray(y_true, np.float32)
+    y_pred = np.asarray(y_pred, np.float32)
 
-            raise unsupported(
-                f"keras.metrics.{type(self).__name__} with top_k or several thresholds"
-            )
-        self.thresholds = 0.5 if thresholds is None else float(thresholds)
-        self.class_id = class_id
-        self.true_positives = self.add_weight("true_positives", (1,))
-        self.false_positives = self.add_weight("false_positives", (1,))
-        self.false_negatives = self.add_weight("false_negatives", (1,))
+    def normalize(x: np.ndarray) -> np.ndarray:
+        squares = np.sum(np.square(x), axis=axis, keepdims=True, dtype=np.float32)
+        inverse = np.float32(1) / np.sqrt(np.maximum(squares, np.float32(1e-12)))
+        return np.asarray(x * inverse, np.float32)
 
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        """Count the batch's true positives, false positives and false negatives."""
-        y_pred = np.asarray(y_pred, self._dtype)
-        y_true = np.asarray(y_true, self._dtype)
-        if y_true.ndim == y_pred.ndim - 1 and y_pred.shape[-1] == 1:
-            y_true = y_true[..., None]
-        y_true = np.broadcast_to(y_true, y_pred.shape)
-        if self.class_id is not None:
-            y_pred, y_true = y_pred[..., self.class_id], y_true[..., self.class_id]
-        predicted = y_pred > self.thresholds
-        actual = y_true.astype(bool)
-        weights = np.ones(y_pred.shape, self._dtype)
-        if sample_weight is not None:
-            w = np.asarray(sample_weight, self._dtype)
-            weights = np.broadcast_to(
-                w.reshape(w.shape + (1,) * (y_pred.ndim - w.ndim)), y_pred.shape
-            )
-        for state, mask in (
-            (self.true_positives, predicted & actual),
-            (self.false_positives, predicted & ~actual),
-            (self.false_negatives, ~predicted & actual),
-        ):
-            state.value[0] = state.value[0] + weights[mask].sum(dtype=self._dtype)
-
-    def _ratio(self, other: Any) -> float:
-        tp = self.true_positives.value[0]
-        denominator = tp + other.value[0]
-        return float(tp / denominator) if denominator > 0 else 0.0
+    return np.asarray(np.sum(normalize(y_true) * normalize(y_pred), axis=axis, dtype=np.float32))
 
 
-class Precision(_Thresholded):
-    """``tp / (tp + fp)`` at threshold 0.5. Mirrors: ``confusion_metrics.py::Precision``."""
+class CosineSimilarity(MeanMetricWrapper):
+    """The running mean of :func:`cosine_similarity` over the samples.
 
-    def result(self) -> float:
-        return self._ratio(self.false_positives)
+    Mirrors: ``keras/metrics/regression_metrics.py::CosineSimilarity``.
 
+    Example:
+        >>> m = CosineSimilarity()
+        >>> m.update_state([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]])
+        >>> round(float(m.result()), 4)
+        0.5
+    """
 
-class Recall(_Thresholded):
-    """``tp / (tp + fn)`` at threshold 0.5. Mirrors: ``confusion_metrics.py::Recall``."""
-
-    def result(self) -> float:
-        return self._ratio(self.false_negatives)
+    def __init__(self, name: str = "cosine_similarity", dtype: Any = None, axis: int = -1) -> None:
+        super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
 
 
 __all__ = [
+    "CosineSimilarity",
     "Hinge",
     "KLDivergence",
     "LogCoshError",
@@ -173,8 +140,7 @@ __all__ = [
     "MeanAbsolutePercentageError",
     "MeanSquaredError",
     "Poisson",
-    "Precision",
-    "Recall",
     "RootMeanSquaredError",
     "SquaredHinge",
+    "cosine_similarity",
 ]

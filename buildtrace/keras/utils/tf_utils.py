@@ -1,7 +1,8 @@
 """Shapes and dtypes of tensors, as the engine reads them.
 
-Mirrors: ``keras/utils/tf_utils.py`` (``get_shapes``, ``convert_shapes``...), where Keras
-keeps its small helpers over TensorFlow tensors. Here they also read buildtrace's
+Mirrors: ``keras/utils/tf_utils.py`` (``get_shapes``, ``convert_shapes``...,
+``sync_to_numpy_or_python_type``), where Keras keeps its small helpers over TensorFlow
+tensors. Here they also read buildtrace's
 stand-in for graph mode: inside a traced step (``base_layer_utils.symbolic_batch``) a real batch
 reports its batch size as None, as the ``tf.function``'s placeholder would.
 """
@@ -14,6 +15,7 @@ import numpy as np
 
 from buildtrace.keras.engine import base_layer_utils
 from buildtrace.keras.engine.keras_tensor import KerasTensor
+from buildtrace.keras.utils.nest import map_structure
 from buildtrace.tf import array_ops
 from buildtrace.tf.tensors import Tensor, is_tensor
 
@@ -63,3 +65,28 @@ def as_float_tensor(dtype: str) -> Any:
         return Tensor(array.astype(dtype) if array.dtype.kind in "fiub" else array)
 
     return convert
+
+
+def sync_to_numpy_or_python_type(tensors: Any) -> Any:
+    """Tensors to numpy, and 0-d values to Python numbers: what a callback's logs hold.
+
+    Mirrors: ``keras/utils/tf_utils.py::sync_to_numpy_or_python_type``. A train step
+    returns its metrics' ``result()`` tensors; ``fit`` hands callbacks (and ``History``)
+    plain floats.
+
+    Example:
+        >>> from buildtrace.tf import constant
+        >>> sync_to_numpy_or_python_type({"loss": constant(0.5)})
+        {'loss': 0.5}
+    """
+
+    def convert(value: Any) -> Any:
+        # A variable too: Keras wraps a metric's `result()` so that it reads as a tensor
+        # (`result_wrapper`), even when the metric returns its state variable.
+        if is_tensor(value):
+            value = value.numpy()
+        if not isinstance(value, np.ndarray | np.generic):
+            return value
+        return value.item() if np.ndim(value) == 0 else value
+
+    return map_structure(convert, tensors)

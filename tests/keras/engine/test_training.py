@@ -219,4 +219,8 @@ def test_train_step_returns_the_metrics_results_by_name() -> None:
     model.compile(optimizer="sgd", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     logs = model.train_step((x, y))
     assert logs == model.get_metrics_result()
-    assert list(logs) == ["loss", "accuracy"] and all(type(v) is float for v in logs.values())
+    # As in Keras, a step returns the metrics' float32 result tensors; fit's loops turn
+    # them into Python floats for the callbacks.
+    assert list(logs) == ["loss", "accuracy"]
+    assert all(v.numpy().dtype == np.float32 and v.shape == () for v in logs.values())
+    assert all(type(v) is float for v in model.train_on_batch(x, y, return_dict=True).values())

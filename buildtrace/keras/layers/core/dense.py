@@ -44,7 +44,7 @@ class Dense(Layer):
         bias_constraint: Any = None,
         **kwargs: Any,
     ) -> None:
-        super().__init__(**kwargs)
+        super().__init__(activity_regularizer=regularizers.get(activity_regularizer), **kwargs)
         self.units = int(units) if not isinstance(units, int) else units
         if self.units < 0:
             raise ValueError(
@@ -54,7 +54,6 @@ class Dense(Layer):
         self.kernel_regularizer = regularizers.get(kernel_regularizer)
         self.bias_regularizer = regularizers.get(bias_regularizer)
         for name, value in (
-            ("activity_regularizer", activity_regularizer),
             ("kernel_constraint", kernel_constraint),
             ("bias_constraint", bias_constraint),
         ):
@@ -131,7 +130,7 @@ class Dense(Layer):
                 "bias_initializer": initializers.serialize(self.bias_initializer),
                 "kernel_regularizer": _serialize(self.kernel_regularizer),
                 "bias_regularizer": _serialize(self.bias_regularizer),
-                "activity_regularizer": None,
+                "activity_regularizer": _serialize(self._activity_regularizer),
                 "kernel_constraint": None,
                 "bias_constraint": None,
             }
