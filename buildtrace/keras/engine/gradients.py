@@ -295,6 +295,8 @@ def adds_losses(model: Layer) -> bool:
         if inner is not None and getattr(layer, "_is_graph_network", False):
             todo += inner
             continue
+        if backprop.rule_for(layer) is not None:
+            continue  # a built-in layer: its parts (an RNN's cell) are its rule's business
         if type(layer).__name__ not in {"TFOpLambda", "InputLayer"} and not has_gradient_rule(
             layer
         ):
@@ -343,6 +345,9 @@ def call_on_tape(layer: Layer, inputs: Any, arrays: Any, kwargs: dict[str, Any])
             return [*dxs, *grads]
 
     flat = [Tensor(np.asarray(o)) for o in flatten(outputs)]
+    if getattr(layer, "_is_graph_network", False):  # a model's outputs carry their masks
+        for tensor, mask in zip(flat, model_tape.output_masks()):
+            tensor._keras_mask = None if mask is None else Tensor(np.asarray(mask))
     if len(flat) == 1 and logits_info[1] is not None:
         flat[0]._keras_logits = logits_info
     tape_core.record(layer.name, (*sources, *weights), tuple(flat), vjp)

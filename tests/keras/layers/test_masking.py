@@ -155,3 +155,20 @@ def test_global_average_pooling_1d_averages_the_kept_steps_and_its_gradient_too(
         return float((backprop.forward(pool, x, training=True, mask=mask)[0] * R).sum())
 
     np.testing.assert_allclose(dx, numerical_gradient(loss, x), rtol=1e-5, atol=1e-7)
+
+
+def test_a_masked_model_under_a_gradient_tape_keeps_its_output_mask() -> None:
+    from buildtrace import tf
+    from buildtrace.keras.engine import gradients
+
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(4,), dtype="int32"),
+            layers.Embedding(10, 3, mask_zero=True),
+            layers.LSTM(2, return_sequences=True),
+        ]
+    )
+    assert not gradients.adds_losses(model)  # an RNN's cell is its rule's: fit's fast path
+    with tf.GradientTape():
+        out = model(IDS)
+    np.testing.assert_array_equal(np.asarray(out._keras_mask), IDS != 0)
