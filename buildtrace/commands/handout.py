@@ -165,7 +165,8 @@ def _from_lesson(args: argparse.Namespace, output: Path) -> Handout | int:
     print(f"buildtrace: {lesson_source_line(lesson)}", file=sys.stderr)
     try:
         ran = lesson_events(lesson)
-        handout = handout_from_lesson(lesson, ran.events, resolve(lesson, ran.events))
+        steps = resolve(lesson, ran.events, by_engine=ran.by_engine or None)
+        handout = handout_from_lesson(lesson, ran.events, steps)
     except LessonError as exc:
         print(f"buildtrace: {exc}", file=sys.stderr)
         return LESSON_ERROR

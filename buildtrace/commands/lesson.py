@@ -238,6 +238,11 @@ def run_command(
         print(f"buildtrace: {exc}", file=sys.stderr)
         return LESSON_ERROR if Path(target).suffix == ".toml" else USAGE_ERROR
     terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if lesson.engines and len(lesson.engines) > 1 and not text:
+        # The viewer follows one run; a lesson comparing engines steps through two.
+        print(f"buildtrace: {lesson.name} compares the runs of "
+              f"{' and '.join(lesson.engines)}: shown as text", file=sys.stderr)  # fmt: skip
+        text = True
     if not text and (terminal or viewer or presenting):
         from tui.lesson_mode import run_lesson  # textual and the engine load only now
 
@@ -265,7 +270,7 @@ def _prepare(lesson: Lesson) -> tuple[list[ResolvedStep], LessonEvents]:
     print(f"buildtrace: {lesson_source_line(lesson)}", file=sys.stderr)
     ran = lesson_events(lesson)
     try:
-        return resolve(lesson, ran.events), ran
+        return resolve(lesson, ran.events, by_engine=ran.by_engine or None), ran
     except LessonError as exc:
         if ran.error is None:
             raise

@@ -134,6 +134,42 @@ def _node_init(local_vars: Locals) -> Event:
     }
 
 
+def _node_init3(local_vars: Locals) -> Event:
+    """Keras 3's ``Node(operation, call_args, call_kwargs, outputs)``: the same facts as
+    Keras 2's ``Node(layer, ...)``, read from ``KerasHistory(operation, ...)``."""
+    operation = local_vars.get("operation")
+    name = _name(operation)
+    if name is None:
+        return {}
+    inbound = []
+    sources = [local_vars.get("call_args"), local_vars.get("call_kwargs")]
+    for tensor in _flatten(sources):
+        history: Any = getattr(tensor, "_keras_history", None)
+        source = _name(getattr(history, "operation", None))
+        if source is not None:
+            inbound.append([source, int(history.node_index), int(history.tensor_index)])
+    outputs = [shape_of(t) for t in _flatten(local_vars.get("outputs"))]
+    return {
+        "node_of": name,
+        "node_index": len(getattr(operation, "_inbound_nodes", ()) or ()),
+        "inbound": inbound,
+        "output_shapes": [s if isinstance(s, list) else [] for s in outputs],
+    }
+
+
+def _build_wrapper(local_vars: Locals) -> Event:
+    """Keras 3's ``build_wrapper(*args)``: the layer is ``obj`` of ``Layer.__new__``."""
+    event: Event = {}
+    name = _name(local_vars.get("obj"))
+    if name is not None:
+        event["layer"] = name
+    args = local_vars.get("args") or ()
+    shape = args[0] if args else (local_vars.get("kwargs") or {}).get("input_shape")
+    if shape is not None:
+        event["input_shape"] = shape_of(shape)
+    return event
+
+
 def _added(local_vars: Locals) -> Event:
     name = _name(local_vars.get("layer"))
     return {"added": name} if name is not None else {}
@@ -157,6 +193,10 @@ _ON_CALL: dict[str, Callable[[Locals], Event]] = {
     "keras3.layers.layer.Layer.__call__": _layer_call,
     "keras.engine.node.Node.__init__": _node_init,
     "keras.engine.sequential.Sequential.add": _added,
+    "keras3.ops.node.Node.__init__": _node_init3,
+    "keras3.layers.layer.Layer.__new__.<locals>.build_wrapper": _build_wrapper,
+    "keras3.models.sequential.Sequential.add": _added,
+    "keras3.layers.core.input_layer.Input": _named_by("name"),
     "keras.engine.functional._build_map_helper": _tensor,
     "keras.engine.input_layer.Input": _named_by("name"),
     "keras.engine.input_spec.assert_input_compatibility": _named_by("layer_name"),
@@ -255,19 +295,39 @@ def on_return(name: str, frame: FrameType, value: Any, is_init: bool) -> tuple[l
             return _compile(frame), {}
         if name in ("keras.engine.base_layer.Layer.__call__", _INFER, _CALL3):
             return [], {"output_shape": shape_of(value)}
-        if name == "keras.engine.functional._map_graph_network" and isinstance(value, tuple):
+        if name in _MAP_GRAPH and isinstance(value, tuple):
             return [], {"layers": [n for n in map(_name, value[2]) if n is not None]}
         if is_init:
             obj: Any = frame.f_locals.get("self")
             init = vars(type(obj)).get("__init__")
             while hasattr(init, "__wrapped__"):  # Keras decorates some __init__s
                 init = init.__wrapped__
-            if getattr(init, "__code__", None) is frame.f_code and hasattr(obj, "get_config"):
+            if getattr(init, "__code__", None) is frame.f_code and is_layer(obj):
                 return [], {"config": plain(obj.get_config())}
     except Exception:
         return [], {}
     return [], {}
 
 
+#: The engines' layer base classes, as (module, name): a layer's config is what a view
+#: reads, and Keras's layers' ``get_config`` only reads their attributes.
+LAYER_BASES = frozenset(
+    {("tf_keras.src.engine.base_layer", "Layer"), ("keras.src.layers.layer", "Layer")}
+)
+
+
+def is_layer(obj: Any) -> bool:
+    """Whether ``obj`` is a layer (or model) of a real engine, by its classes' names.
+
+    Only a layer's ``get_config`` is called when its ``__init__`` returns. Other Keras
+    objects have one too, and not all of them only read: tf-keras's
+    ``LossesContainer.get_config`` flattens the ``loss`` dict given to ``compile`` in
+    place (into the dict keys' sorted order), after which ``build`` pairs the losses
+    with the wrong outputs. The recording must never change what it records.
+    """
+    return any((c.__module__, c.__name__) in LAYER_BASES for c in type(obj).__mro__)
+
+
 _INFER = "keras.engine.base_layer.Layer._infer_output_signature"
+_MAP_GRAPH = ("keras.engine.functional._map_graph_network", "keras3.ops.function.map_graph")
 _CALL3 = "keras3.layers.layer.Layer.__call__"

@@ -227,7 +227,8 @@ class EngineTracer:
         extra = details.on_call(name, local_vars)
         if extra:
             if "layer" in extra and not is_method:
-                event["layer"] = extra.pop("layer")
+                # A function about a layer it is not a method of (Keras 3's build_wrapper)
+                layer = event["layer"] = extra.pop("layer")
             event.update(extra)
         seq = self._publish(event, label)
         is_init = is_method and code.co_name == "__init__"

@@ -146,7 +146,7 @@ def handout_from_lesson(
         HandoutStep(
             number=step.number,
             seq=step.seq,
-            title=step.title,
+            title=_titled(step),
             explained=step.explanation.title,
             event=step.event,
             mirrors=step.explanation.mirrors,
@@ -155,13 +155,35 @@ def handout_from_lesson(
             teacher=step.text,
             question=step.question,
             answer=step.answer,
-            stack=_stack(events[: step.index + 1]) if "stack" in step.show else [],
-            figures=_lesson_figures(lesson, step, events),
+            stack=_stack(_run_of(step, events)[: step.index + 1]) if "stack" in step.show else [],
+            figures=_lesson_figures(lesson, step, _run_of(step, events)),
         )
         for step in steps
     ]
     source = f"{'script' if lesson.script else 'trace'} {lesson.source.name}"
-    return _assemble(lesson.title, lesson.summary, f"Lesson {lesson.name} · {source}", events, made)
+    sections = None
+    if lesson.engines:  # the stages of one run do not order the steps of two
+        engines = " and ".join(_ENGINE_WORDS.get(e, e) for e in lesson.engines)
+        sections = [HandoutSection(f"{engines}, step by step", "each step in its own run", made)]
+    return _assemble(lesson.title, lesson.summary, f"Lesson {lesson.name} · {source}", events,
+                     made, sections)  # fmt: skip
+
+
+#: How a handout names the engine of a lesson's step that names one.
+_ENGINE_WORDS = {"mini": "buildtrace's Keras", "tf-keras": "Keras 2", "keras3": "Keras 3"}
+
+
+def _titled(step: ResolvedStep) -> str:
+    """A step's heading, saying whose run it stops in unless it says so already."""
+    words = _ENGINE_WORDS.get(step.engine or "", step.engine)
+    if not step.engine or (words and words in step.title):
+        return step.title
+    return f"{step.title} ({words})"
+
+
+def _run_of(step: ResolvedStep, events: list[Event]) -> list[Event]:
+    """The events of the run a step stops in (its engine's, in a lesson of engines)."""
+    return list(step.trace) if step.trace is not None else events
 
 
 def _lesson_figures(lesson: Lesson, step: ResolvedStep, events: list[Event]) -> list[Figure]:

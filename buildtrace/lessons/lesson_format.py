@@ -8,6 +8,7 @@ each with the teacher's words. The whole format::
     script = "seed_build.py"   # next to this file, or a built-in script's name
     # trace = "seed.jsonl"     # ...or a recorded trace instead of a script
     # args = ["--epochs", "1"] # arguments for the script (optional)
+    # engine = "tf-keras"      # the Keras it runs under (optional; also per step)
 
     [[step]]                                   # one table per stop, in trace order
     stop = { kind = "call", name = "Dense.build", layer = "dense" }
@@ -17,6 +18,7 @@ each with the teacher's words. The whole format::
     answer = "(784, 512): one row per input, one column per unit."
     show = ["topology", "stack"]                # optional: the panels that matter
     # model = "two_branches"                    # optional: the model to draw
+    # engine = "keras3"                         # optional: stop in this engine's run
 
 ``stop`` selects an event. Its keys: ``kind`` (call, return, set, add_weight, raise,
 or a training kind such as compile or epoch_end), ``name`` (the Keras name or its end:
@@ -40,8 +42,12 @@ from typing import Any
 
 from buildtrace.trace.events import BUILD_KINDS, TRAINING_KINDS
 
-HEADER_KEYS = ("title", "summary", "script", "trace", "args")
-STEP_KEYS = ("stop", "title", "text", "question", "answer", "show", "model")
+HEADER_KEYS = ("title", "summary", "script", "trace", "args", "engine")
+STEP_KEYS = ("stop", "title", "text", "question", "answer", "show", "model", "engine")
+
+#: The engines a lesson or a step may run its script under (``buildtrace.engines``'s
+#: names, repeated here: the lessons sit below the engines in the import order).
+ENGINE_NAMES = ("mini", "tf-keras", "keras3")
 STOP_KEYS = ("kind", "name", "layer", "attr", "value", "weight", "error", "occurrence")
 KINDS = (*BUILD_KINDS, *TRAINING_KINDS)
 
@@ -123,6 +129,7 @@ class LessonStep:
         title, text, question, answer: the teacher's words (may hold placeholders).
         show: the panels that matter at this step.
         model: the model to draw, when the default (the last one made) is not it.
+        engine: the engine whose run this step stops in (None: the lesson's).
         line: the line of the step's ``[[step]]`` header.
         lines: the line of each key written in the step (for error messages).
     """
@@ -135,6 +142,7 @@ class LessonStep:
     answer: str = ""
     show: tuple[str, ...] = DEFAULT_SHOW
     model: str | None = None
+    engine: str | None = None
     line: int = 1
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -157,6 +165,7 @@ class Lesson:
         trace: a recorded JSON Lines trace to replay instead.
         args: the script's arguments.
         builtin: shipped with buildtrace (rather than written by a teacher).
+        engine: the engine the script runs under (None: the one ``--engine`` chose).
     """
 
     name: str
@@ -168,6 +177,20 @@ class Lesson:
     trace: Path | None = None
     args: tuple[str, ...] = ()
     builtin: bool = False
+    engine: str | None = None
+
+    @property
+    def engines(self) -> tuple[str, ...]:
+        """The engines the lesson's steps name, in the order they first appear; empty
+        for a lesson that names none (its script runs once, under ``--engine``'s)."""
+        named = [step.engine or self.engine for step in self.steps]
+        if not any(named):
+            return ()
+        return tuple(dict.fromkeys(e or "mini" for e in named))
+
+    def engine_of(self, step: LessonStep) -> str | None:
+        """The engine whose run ``step`` stops in (None for a lesson without engines)."""
+        return (step.engine or self.engine or "mini") if self.engines else None
 
     @property
     def source(self) -> Path:

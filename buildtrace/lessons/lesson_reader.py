@@ -18,6 +18,7 @@ from typing import Any
 
 from buildtrace.lessons.lesson_format import (
     DEFAULT_SHOW,
+    ENGINE_NAMES,
     HEADER_KEYS,
     KINDS,
     PANELS,
@@ -129,6 +130,7 @@ class _Reader:
             trace=where if sources[0] == "trace" else None,
             args=tuple(args),
             builtin=builtin,
+            engine=self.engine(data, None),
         )
 
     def find_file(self, key: str) -> Path:
@@ -190,6 +192,7 @@ class _Reader:
             stop=self.selector(table["stop"], index),
             show=self.show(table, index),
             model=self.string(table, "model", index) or None,
+            engine=self.engine(table, index),
             line=line,
             lines=written,
             **words,
@@ -228,6 +231,22 @@ class _Reader:
             )
         fields = {key: table[key] for key in STOP_KEYS if key in table}
         return Selector(**fields, has_value="value" in table)
+
+    def engine(self, table: dict[str, Any], step: int | None) -> str | None:
+        """``engine = "keras3"``: one of the engines (a recorded trace has its own)."""
+        value = self.string(table, "engine", step) or None
+        if value is not None and value not in ENGINE_NAMES:
+            raise self.fail(
+                f"no engine {value!r}{_close(value, ENGINE_NAMES)}; engines are "
+                + ", ".join(ENGINE_NAMES),
+                self.lines.key_line("engine", step),
+            )
+        if value is not None and "trace" in self.data:
+            raise self.fail(
+                "engine goes with script = ...: a recorded trace was run under one engine already",
+                self.lines.key_line("engine", step),
+            )
+        return value
 
     def show(self, table: dict[str, Any], index: int) -> tuple[str, ...]:
         show = table.get("show", list(DEFAULT_SHOW))

@@ -16,8 +16,8 @@ Example:
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 from buildtrace.lessons.lesson_format import Lesson, LessonError, LessonStep, Selector
 from buildtrace.lessons.placeholders import PLACEHOLDERS, fill, names_in, values_for
@@ -48,6 +48,10 @@ class ResolvedStep:
     question: str
     answer: str
     explanation: Explanation
+    #: The engine whose run the step stops in (a lesson naming engines), and that run's
+    #: events (``index`` is a position in them); None: the lesson's one run.
+    engine: str | None = None
+    trace: Sequence[Event] | None = field(default=None, repr=False, compare=False)
 
     @property
     def number(self) -> int:
@@ -81,7 +85,11 @@ def find_stop(selector: Selector, events: Sequence[Event], start: int = 0) -> in
 
 
 def resolve(
-    lesson: Lesson, events: Sequence[Event], *, partial: bool = False
+    lesson: Lesson,
+    events: Sequence[Event],
+    *,
+    partial: bool = False,
+    by_engine: Mapping[str, Sequence[Event]] | None = None,
 ) -> list[ResolvedStep]:
     """Tie every step of ``lesson`` to its event in ``events``.
 
@@ -90,33 +98,57 @@ def resolve(
         events: the trace of its script, in order.
         partial: stop quietly at the first step not (yet) found, instead of raising:
             for a viewer that resolves a live trace again as events arrive.
+        by_engine: for a lesson whose steps name engines, the trace of each engine's
+            run: a step is looked for in its engine's run, after the previous step of
+            that engine (each run has its own place in the lesson).
 
     Raises:
         LessonError: a stop matches no event after the previous step's (the message
             names the step, its line and, when it can, why), or a placeholder has no
             value at the stop.
     """
-    state = ModelState()
-    folded = 0
-    start = 0
+    runs: dict[str | None, _Run] = {}
     resolved: list[ResolvedStep] = []
     for step in lesson.steps:
-        index = find_stop(step.stop, events, start)
+        engine = lesson.engine_of(step)
+        trace = events if by_engine is None or engine is None else by_engine.get(engine)
+        if trace is None:
+            raise LessonError(f"step {step.number}: no run under the {engine} engine",
+                              lesson.path, step.line_of("engine"))  # fmt: skip
+        run = runs.setdefault(engine, _Run(trace))
+        mine = [r for r in resolved if r.engine == engine]
+        index = find_stop(step.stop, trace, run.start)
         if index is None:
             if partial:
                 break
-            raise _never_found(lesson, step, events, start, resolved)
-        for event in events[folded : index + 1]:
-            state.apply(event)
-        folded = index + 1
-        explanation = explain(events[index], state)
-        values = values_for(events, index, explanation)
+            raise _never_found(lesson, step, trace, run.start, mine)
+        state = run.fold_to(index)
+        explanation = explain(trace[index], state)
+        values = values_for(trace, index, explanation)
         words = {key: _fill(lesson, step, key, values) for key in ("text", "question", "answer")}
         title = _fill(lesson, step, "title", values) or explanation.title
-        resolved.append(ResolvedStep(step, index, events[index], title, explanation=explanation,
+        resolved.append(ResolvedStep(step, index, trace[index], title, explanation=explanation,
+                                     engine=engine, trace=trace if engine else None,
                                      **words))  # fmt: skip
-        start = index + 1
+        run.start = index + 1
     return resolved
+
+
+@dataclass
+class _Run:
+    """One run's place in a lesson: where the next stop is looked for, and its fold."""
+
+    events: Sequence[Event]
+    start: int = 0
+    folded: int = 0
+    state: ModelState = field(default_factory=ModelState)
+
+    def fold_to(self, index: int) -> ModelState:
+        """The model state up to and including event ``index``."""
+        for event in self.events[self.folded : index + 1]:
+            self.state.apply(event)
+        self.folded = max(self.folded, index + 1)
+        return self.state
 
 
 def _fill(lesson: Lesson, step: LessonStep, key: str, values: dict[str, str]) -> str:

@@ -28,6 +28,11 @@ from buildtrace.narration.context import plural
 Reader = Callable[[str], str]
 
 
+def _under(step: ResolvedStep) -> str:
+    """`` · under keras3`` for a step of a lesson that compares engines."""
+    return f" · under {step.engine}" if step.engine else ""
+
+
 def styled(text: str, style: str = "") -> Text:
     """``text`` with its `code` spans in a code colour and the backticks dropped."""
     result = Text(style=style)
@@ -44,7 +49,10 @@ def step_view(step: ResolvedStep, total: int, *, revealed: bool) -> Group:
     """Everything one step shows: the teacher's words, the narration, the question."""
     parts: list[Panel | Rule | Text | Padding] = [
         Text(),
-        Rule(styled(f"Step {step.number} / {total} · {step.title}", "bold"), align="left"),
+        Rule(
+            styled(f"Step {step.number} / {total} · {step.title}{_under(step)}", "bold"),
+            align="left",
+        ),
         Text(f"seq {step.seq} · {step.event.get('kind')}", style="dim"),
     ]
     if step.text:

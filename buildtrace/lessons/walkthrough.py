@@ -25,7 +25,7 @@ import difflib
 import io
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -180,6 +180,8 @@ class LessonEvents:
     events: list[Event]
     output: str = ""
     error: str | None = None
+    #: For a lesson whose steps name engines: each engine's run (``events`` is the first).
+    by_engine: dict[str, list[Event]] = field(default_factory=dict)
 
 
 def lesson_events(lesson: Lesson, *, capture: bool = True) -> LessonEvents:
@@ -201,6 +203,8 @@ def lesson_events(lesson: Lesson, *, capture: bool = True) -> LessonEvents:
             return LessonEvents(read_events(lesson.trace))
         except (TraceFormatError, UnicodeDecodeError, OSError) as exc:
             raise LessonError(f"cannot read the trace {lesson.trace}: {exc}", lesson.path) from None
+    if lesson.engines:
+        return _engine_runs(lesson)
     from buildtrace.runner.script import run_script
 
     printed = io.StringIO()
@@ -210,6 +214,47 @@ def lesson_events(lesson: Lesson, *, capture: bool = True) -> LessonEvents:
     if result.error is not None:
         error = f"{type(result.error).__name__}: {result.error}"
     return LessonEvents(result.events, printed.getvalue(), error)
+
+
+def _engine_runs(lesson: Lesson) -> LessonEvents:
+    """Run the lesson's script once under each engine its steps name, each in a child
+    process of its own (tf-keras and Keras 3 cannot share one: ``tf.keras`` is one or
+    the other for a process's life), and read the traces they record.
+
+    Raises:
+        LessonError: an engine is not installed, or a run left no trace.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    from buildtrace.trace import TraceFormatError, read_events
+
+    by_engine: dict[str, list[Event]] = {}
+    output: list[str] = []
+    errors: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="buildtrace-lesson-") as folder:
+        for engine in lesson.engines:
+            trace = Path(folder) / f"{engine}.jsonl"
+            command = [sys.executable, "-m", "buildtrace", "run", "--engine", engine,
+                       "--no-tree", "-o", str(trace), str(lesson.source), *lesson.args]  # fmt: skip
+            done = subprocess.run(command, capture_output=True, text=True, check=False,
+                                  cwd=lesson.source.parent)  # fmt: skip
+            lines = [ln for ln in done.stderr.splitlines() if "not installed" in ln]
+            if lines:
+                raise LessonError(f"this lesson runs its script under {engine}: {lines[-1]}",
+                                  lesson.path)  # fmt: skip
+            try:
+                by_engine[engine] = read_events(trace)
+            except (TraceFormatError, OSError) as exc:
+                tail = done.stderr.strip().splitlines()[-1:] or [str(exc)]
+                raise LessonError(f"the run under {engine} left no trace: {tail[0]}",
+                                  lesson.path) from None  # fmt: skip
+            output.append(f"── under {engine} ──\n{done.stdout}")
+            if done.returncode != 0:
+                errors.append(f"under {engine}: exit status {done.returncode}")
+    first = by_engine[lesson.engines[0]]
+    return LessonEvents(first, "".join(output), "; ".join(errors) or None, by_engine)
 
 
 Move = Literal["reveal", "step", "end"]

@@ -160,8 +160,11 @@ def mirror_path(name: str) -> str:
 
     buildtrace's Keras names are structural (module path + qualified name), so the Keras 2
     source location follows from the name alone: the qualified name starts at the first
-    capitalised part (a class, or a function such as ``Input``).
+    capitalised part (a class, or a function such as ``Input``). A Keras 3 name
+    (``keras3.layers.layer.Layer.__call__``) points into Keras 3's ``keras/src/``.
     """
+    if name.startswith("keras3."):
+        return "keras/src/" + mirror_path("keras." + name.removeprefix("keras3."))[len("keras/") :]
     parts = [p for p in name.split(".") if p]
     if len(parts) < 2:
         return name or "?"

@@ -42,6 +42,7 @@ from buildtrace.narration import (  # noqa: F401
 from buildtrace.narration.context import Ctx, code, mirror_path, short
 from buildtrace.narration.counterparts import NO_COUNTERPART, has_mini_counterpart
 from buildtrace.narration.registry import FUNCTIONS, KINDS, Parts
+from buildtrace.state.keras3_names import is_keras3_layer_method
 from buildtrace.state.model_state import ModelState
 
 
@@ -111,9 +112,22 @@ def _counterpart(ctx: Ctx, explanation: Explanation) -> Explanation:
 def _specific(ctx: Ctx) -> Parts | None:
     if ctx.kind in ("call", "return"):
         entry = FUNCTIONS.get(ctx.name)
+        if entry is None and is_keras3_layer_method(ctx.name):
+            return _keras3_layer_method(ctx)
         return entry.parts(ctx, ctx.name) if entry is not None else None
     writer = KINDS.get(ctx.kind)
     return writer(ctx) if writer is not None else None
+
+
+def _keras3_layer_method(ctx: Ctx) -> Parts | None:
+    """A Keras 3 layer's own ``build`` / ``call`` (``Dense.build``): the same step as
+    in Keras 2, told by its Keras 2 lesson, pointing at Keras 3's source."""
+    entry = FUNCTIONS.get("keras." + ctx.name.removeprefix("keras3."))
+    if entry is None:
+        return None
+    parts = entry.parts(ctx, ctx.name)
+    why = f"{parts.why} In Keras 2: the same method, which Keras 3 kept."
+    return parts._replace(mirrors=mirror_path(ctx.name), why=why)
 
 
 def _generic(ctx: Ctx) -> Parts:
@@ -136,7 +150,8 @@ def _generic(ctx: Ctx) -> Parts:
         verb = "starts" if ctx.kind == "call" else "returns"
         text = (
             f"{code(short(name))} {verb}{about}. buildtrace has no lesson for this function "
-            f"yet; its Keras 2 counterpart is {code(mirrors)}."
+            f"yet; its {'Keras 3 source' if name.startswith('keras3.') else 'Keras 2 counterpart'}"
+            f" is {code(mirrors)}."
         )
     else:
         kind = ctx.kind or "(no kind)"

@@ -181,7 +181,11 @@ def graph_from_state(
 
 def _default_model(state: ModelState) -> str | None:
     """The last model created that has layers (the outermost, for nested models)."""
-    candidates = [name for name in state.models if _model_layer_names(state, name)]
+    candidates = [
+        name
+        for name, flags in state.models.items()
+        if _model_layer_names(state, name) and flags.delegate_of not in state.models
+    ]
     nested = {member for name in candidates for member in _model_layer_names(state, name)}
     outer = [name for name in candidates if name not in nested]
     chosen = outer or candidates

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from buildtrace.state.keras3_names import KERAS3_TRAINING_CALLS
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event
 from buildtrace.trace.events import TRAINING_KINDS
@@ -37,8 +38,11 @@ UNTIL = ("build", "compile", "fit", "end")
 
 Until = Literal["build", "compile", "fit", "end"]
 
-#: Calls that begin the training side of a script.
-TRAINING_CALLS = (".Model.compile", ".Model.fit")
+#: Calls that begin the training side of a script (Keras 2's, Keras 3's).
+TRAINING_CALLS = (".Model.compile", ".Model.fit", *KERAS3_TRAINING_CALLS)
+
+#: The call each milestone ends with, by the ends of its names (Keras 2, Keras 3).
+_ENDS = {"compile": (".Model.compile", ".Trainer.compile"), "fit": (".Model.fit", "Trainer.fit")}
 
 
 class Milestones:
@@ -90,7 +94,7 @@ class Milestones:
         if until == "build":
             return before
         if until in ("compile", "fit") and event.get("kind") in ("return", "raise"):
-            return str(event.get("name", "")).endswith(f".Model.{until}")
+            return str(event.get("name", "")).endswith(_ENDS[until])
         return False
 
 

@@ -27,7 +27,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
+from buildtrace.state import keras3_names as k3
 from buildtrace.state.teaching import teaching_step
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
@@ -96,7 +98,10 @@ class Step:
 
 
 def is_layer_call(step: Step) -> bool:
-    """A ``Layer.__call__`` on a symbolic tensor: where a layer is built and wired."""
+    """A ``Layer.__call__`` on a symbolic tensor: where a layer is built and wired (in
+    Keras 3, the call whose ``Operation.__call__`` goes on to ``symbolic_call``)."""
+    if step.name == k3.KERAS3_LAYER_CALL:
+        return any(s.name.endswith(".symbolic_call") for s in step.walk())
     return step.name == LAYER_CALL and any(c.name == CONSTRUCTION_CALL for c in step.children)
 
 
@@ -176,6 +181,7 @@ class Stage:
         after: flags written once ``header`` returned (``_graph_initialized = True``).
         written_in: for each step of ``after``, the call that wrote it (the caller of
             ``header``, or its caller: ``Sequential.build`` writes ``built`` last).
+        about: the model the stage is about, when not ``header``'s layer.
     """
 
     number: int
@@ -187,11 +193,14 @@ class Stage:
     path: list[Step] = field(default_factory=list)
     after: list[Step] = field(default_factory=list)
     written_in: list[Step] = field(default_factory=list)
+    #: The model the stage is about when it is not the header's (Keras 3's Functional
+    #: is made for the Sequential being built).
+    about: str | None = None
 
     @property
     def owner(self) -> str | None:
         """The model or layer the stage is about."""
-        return self.header.layer
+        return self.about or self.header.layer
 
     @property
     def layer_calls(self) -> list[Step]:
@@ -224,7 +233,7 @@ class _StageFinder:
     def __init__(self) -> None:
         self.stages: list[Stage] = []
 
-    def add(self, key: str, header: Step, **fields: list[Step]) -> Stage:
+    def add(self, key: str, header: Step, **fields: Any) -> Stage:
         """Append a stage (numbered next) about ``header``."""
         title, detail = _describe(key, header)
         stage = Stage(len(self.stages) + 1, key, title, detail, header, **fields)
@@ -237,6 +246,8 @@ class _StageFinder:
         children = [c for c in step.children if c.kind == "call"]
         if step.name == SEQUENTIAL_BUILD:
             self.sequential_build(step, path)
+        elif step.name == k3.KERAS3_SEQUENTIAL_BUILD:
+            self.keras3_sequential_build(step, path)
         elif step.name == INFERRED_GRAPH and children:
             if path:  # called from outside Sequential.build: the call on data that built
                 self.add("trigger", path[0], path=path, steps=_side_steps(path, step))
@@ -278,6 +289,29 @@ class _StageFinder:
         self.stages[-1].after.extend(trailing)
         self.stages[-1].written_in.extend([build] * len(trailing))
 
+    def keras3_sequential_build(self, build: Step, path: list[Step]) -> None:
+        """Keras 3's ``Sequential.build``: the InputLayer and each layer's call (stage
+        ``layers``), then the ``Functional`` made of them (stage ``graph``); ``built``
+        is written after it by the ``build_wrapper`` around the build."""
+        children = build.children
+        split = next(
+            (i for i, c in enumerate(children) if c.name == k3.KERAS3_FUNCTIONAL_INIT),
+            len(children),
+        )
+        self.add("layers", build, steps=children[:split])
+        if split == len(children):
+            return
+        graph = children[split]
+        after = children[split + 1 :]
+        written_in = [build] * len(after)
+        wrapper = path[-1] if path and path[-1].name == k3.KERAS3_BUILD_WRAPPER else None
+        if wrapper is not None and build in wrapper.children:
+            trailing = wrapper.children[wrapper.children.index(build) + 1 :]
+            after += trailing
+            written_in += [wrapper] * len(trailing)
+        stage = self.add("graph", graph, steps=graph.children, after=after, written_in=written_in)
+        stage.about = build.layer  # the Functional is made for, and kept by, the Sequential
+
     def inferred_graph(self, inner: Step) -> None:
         children = inner.children
         split = next((i for i, c in enumerate(children) if c.name == INIT_GRAPH), len(children))
@@ -312,6 +346,13 @@ def _describe(key: str, header: Step) -> tuple[str, str]:
     layer = next((s.layer for s in header.walk() if s.layer), "?")
     if key == "check":
         return "input-shape check", "Sequential.build checks it was given an input_shape"
+    if key == "layers" and header.name == k3.KERAS3_SEQUENTIAL_BUILD:
+        return (
+            "Sequential.build (Keras 3)",
+            "an InputLayer, then each layer's __call__ → _maybe_build → build_wrapper → build",
+        )
+    if key == "graph" and header.name == k3.KERAS3_FUNCTIONAL_INIT:
+        return "Functional(inputs, outputs) (Keras 3)", "ops/function.py's map_graph maps the graph"
     if key == "layers":
         return (
             "_build_graph_network_for_inferred_shape",

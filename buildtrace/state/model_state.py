@@ -18,18 +18,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from buildtrace.state import keras3_names as k3
 from buildtrace.state.callstack import CallStack
 from buildtrace.trace import Event
 
-_LAYER_INIT = "keras.engine.base_layer.Layer.__init__"
-_MODEL_INIT = "keras.engine.training.Model.__init__"
-_NODE_INIT = "keras.engine.node.Node.__init__"
-_ADD = "keras.engine.sequential.Sequential.add"
-_MAP_GRAPH = "keras.engine.functional._map_graph_network"
+# Each fact under its Keras 2 name and, for a trace of Keras 3, under Keras 3's.
+_LAYER_INIT = ("keras.engine.base_layer.Layer.__init__", k3.KERAS3_LAYER_INIT)
+_MODEL_INIT = ("keras.engine.training.Model.__init__", k3.KERAS3_MODEL_INIT)
+_NODE_INIT = ("keras.engine.node.Node.__init__", k3.KERAS3_NODE_INIT)
+_ADD = ("keras.engine.sequential.Sequential.add", k3.KERAS3_ADD)
+_MAP_GRAPH = ("keras.engine.functional._map_graph_network", k3.KERAS3_MAP_GRAPH)
 _INFER_OUTPUT = "keras.engine.base_layer.Layer._infer_output_signature"
 _INFERRED_INPUT_CONTEXT = (
     "keras.engine.sequential.Sequential._build_graph_network_for_inferred_shape",
     "keras.engine.sequential.Sequential.add",
+    k3.KERAS3_SEQUENTIAL_BUILD,  # Keras 3's Sequential.build makes the InputLayer itself
+    k3.KERAS3_ADD,
 )
 
 
@@ -88,6 +92,9 @@ class ModelFlags:
     graph_initialized: bool | None = None
     members: list[str] = field(default_factory=list)
     mapped: list[str] = field(default_factory=list)
+    #: Keras 3: the Sequential this Functional was made for (its build makes one, and
+    #: the Sequential runs it): not a model of the script's own.
+    delegate_of: str | None = None
 
     @property
     def layers(self) -> list[str]:
@@ -141,7 +148,7 @@ class ModelState:
             self.last_change = event
 
     def _on_call(self, event: Event, name: str) -> None:
-        if name == _NODE_INIT and "node_of" in event:
+        if name in _NODE_INIT and "node_of" in event:
             target = self.layers.get(event["node_of"])
             if target is None:
                 return
@@ -156,7 +163,7 @@ class ModelState:
                     target.inbound.append(source)
                 if (source, target.name) not in self.edges:
                     self.edges.append((source, target.name))
-        elif name == _ADD and event.get("layer") in self.models:
+        elif name in _ADD and event.get("layer") in self.models:
             members = self.models[event["layer"]].members
             added = event.get("added")
             if isinstance(added, str) and added not in members:
@@ -166,7 +173,7 @@ class ModelState:
 
     def _on_return(self, event: Event, name: str) -> None:
         layer_name = event.get("layer")
-        if name == _LAYER_INIT and layer_name and layer_name not in self.layers:
+        if name in _LAYER_INIT and layer_name and layer_name not in self.layers:
             state = LayerState(name=layer_name, cls=event.get("cls", "Layer"),
                                created_seq=self.last_seq)  # fmt: skip
             context = self._open_context()
@@ -174,16 +181,26 @@ class ModelState:
                 state.inferred_by = context
             self.layers[layer_name] = state
             frames = self.stack.frames
-            if frames and frames[-1].get("name") == _MODEL_INIT:
+            if frames and frames[-1].get("name") in _MODEL_INIT:
                 # A model's own Layer.__init__: from here on it is a model, not one more
                 # loose layer (Model.__init__ is still running; its return says so too).
                 self.models.setdefault(layer_name, ModelFlags(layer_name, state.cls))
-        elif name == _MODEL_INIT and layer_name:
+        elif name in _MODEL_INIT and layer_name:
             self.models.setdefault(layer_name, ModelFlags(layer_name, event.get("cls", "Model")))
-        elif name == _MAP_GRAPH and self.stack.frames:
+            building = self._open(k3.KERAS3_SEQUENTIAL_BUILD)
+            if building not in (None, layer_name):
+                self.models[layer_name].delegate_of = building
+        elif name in _MAP_GRAPH and self.stack.frames:
             owner = self.stack.frames[-1].get("layer")
+            if owner is None and self.models:
+                # Keras 3 maps the graph inside Function.__init__, whose call was recorded
+                # before the model had its name: the model is the one made last.
+                owner = list(self.models)[-1]
             if owner in self.models:
                 self.models[owner].mapped = list(event.get("layers") or [])
+                sequential = self.models[owner].delegate_of
+                if sequential in self.models:  # Keras 3: the Sequential's graph is this one
+                    self.models[sequential].mapped = list(event.get("layers") or [])
         elif name == _INFER_OUTPUT and layer_name in self.layers and event.get("output_shape"):
             # The output's shape is known from here on, before Node.__init__ records it.
             shapes = event["output_shape"]
@@ -192,6 +209,13 @@ class ModelState:
             self.layers[layer_name].output_shape = _tuple(shapes)
         if "config" in event and layer_name in self.layers:
             self.layers[layer_name].config = dict(event["config"] or {})
+
+    def _open(self, name: str) -> str | None:
+        """The layer of the innermost open call of ``name``, if one is open."""
+        for frame in reversed(self.stack.frames):
+            if frame.get("name") == name:
+                return frame.get("layer")
+        return None
 
     def _open_context(self) -> str | None:
         """The Sequential whose build or add is running (an inferred input's owner)."""

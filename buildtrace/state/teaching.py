@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from buildtrace.state.keras3_names import KERAS3_TEACHING_FUNCTIONS, is_keras3_layer_method
 from buildtrace.trace import Event
 
 #: Engine functions of the teaching set, by Keras 2 name.
-TEACHING_FUNCTIONS = frozenset(
+KERAS2_TEACHING_FUNCTIONS = frozenset(
     "keras.engine." + name
     for name in (
         "sequential.Sequential.__init__",
@@ -55,6 +56,9 @@ TEACHING_FUNCTIONS = frozenset(
     )
 )
 
+#: ... and Keras 3's (a trace of ``--engine keras3``), which replace them there.
+TEACHING_FUNCTIONS = KERAS2_TEACHING_FUNCTIONS | KERAS3_TEACHING_FUNCTIONS
+
 #: Classes whose events are left out: Keras 2 makes metrics Layers too.
 METRIC_CLASSES = frozenset({"Mean", "MeanMetricWrapper", "Sum", "Metric"})
 
@@ -63,8 +67,11 @@ Step = tuple[Any, ...]
 
 
 def is_concrete_layer_method(name: str) -> bool:
-    """``keras.layers.core.dense.Dense.build`` / ``.call`` of a concrete layer."""
-    return name.startswith("keras.layers.") and name.rsplit(".", 1)[-1] in {"build", "call"}
+    """``keras.layers.core.dense.Dense.build`` / ``.call`` of a concrete layer (Keras 2
+    or Keras 3)."""
+    if name.startswith("keras.layers."):
+        return name.rsplit(".", 1)[-1] in {"build", "call"}
+    return is_keras3_layer_method(name)
 
 
 def teaching_step(event: Event) -> Step | None:

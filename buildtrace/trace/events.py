@@ -60,9 +60,14 @@ def short_name(name: str) -> str:
     """``keras.engine.base_layer.Layer._maybe_build`` -> ``Layer._maybe_build``.
 
     Keeps the class and method (or the module's last part and the function for
-    module-level functions such as ``functional._build_map``).
+    module-level functions such as ``functional._build_map``); a function made inside
+    another is its own name (``Layer.__new__.<locals>.build_wrapper`` -> ``build_wrapper``).
     """
     parts = name.split(".")
+    if len(parts) >= 3 and parts[-2] == "<locals>":
+        # A function made inside another (Keras 3's build_wrapper, made in
+        # Layer.__new__): its own name says what it is.
+        return parts[-1]
     if len(parts) >= 2 and parts[-2][:1].isupper():
         return ".".join(parts[-2:])
     return ".".join(parts[-2:]) if len(parts) >= 2 else name

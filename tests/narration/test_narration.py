@@ -21,8 +21,13 @@ from buildtrace import keras
 from buildtrace.keras import backend
 from buildtrace.narration import Explanation, explain, has_narration
 from buildtrace.runner.script import run_script
+from buildtrace.state.keras3_names import KERAS3_TEACHING_FUNCTIONS
 from buildtrace.state.model_state import ModelState
-from buildtrace.state.teaching import TEACHING_FUNCTIONS, is_concrete_layer_method
+from buildtrace.state.teaching import (
+    KERAS2_TEACHING_FUNCTIONS,
+    TEACHING_FUNCTIONS,
+    is_concrete_layer_method,
+)
 from buildtrace.trace import BUS, Event
 from buildtrace.trace.events import TRAINING_KINDS
 
@@ -202,7 +207,7 @@ def test_every_function_called_in_the_samples_has_a_lesson(traces: dict[str, lis
     assert not missing, "no lesson for:\n" + "\n".join(missing)
 
 
-@pytest.mark.parametrize("name", sorted(TEACHING_FUNCTIONS))
+@pytest.mark.parametrize("name", sorted(KERAS2_TEACHING_FUNCTIONS))
 def test_teaching_set_function_has_a_lesson_for_call_and_return(name: str) -> None:
     for kind in ("call", "return"):
         assert has_narration({"kind": kind, "name": name, "depth": 0, "layer": "dense"}), name
@@ -210,11 +215,20 @@ def test_teaching_set_function_has_a_lesson_for_call_and_return(name: str) -> No
         assert explanation.mirrors.startswith("keras/engine/") and ".py::" in explanation.mirrors
 
 
+@pytest.mark.parametrize("name", sorted(KERAS3_TEACHING_FUNCTIONS))
+def test_keras3_teaching_function_says_what_it_replaces_in_keras_2(name: str) -> None:
+    for kind in ("call", "return"):
+        assert has_narration({"kind": kind, "name": name, "depth": 0, "layer": "dense"}), name
+        explanation = explain({"kind": kind, "name": name})
+        assert explanation.mirrors.startswith("keras/src/") and ".py::" in explanation.mirrors
+        assert explanation.why.startswith("In Keras 2:"), name
+
+
 def test_teaching_set_of_the_samples_is_fully_covered(traces: dict[str, list[Event]]) -> None:
     """The samples between them exercise every teaching function, so the coverage above
     is about real events, not only synthetic ones."""
     seen = {e["name"] for events in traces.values() for e in events if e["kind"] == "call"}
-    assert seen >= TEACHING_FUNCTIONS, sorted(TEACHING_FUNCTIONS - seen)
+    assert seen >= KERAS2_TEACHING_FUNCTIONS, sorted(KERAS2_TEACHING_FUNCTIONS - seen)
 
 
 def test_unknown_function_gets_an_honest_generic_text() -> None:

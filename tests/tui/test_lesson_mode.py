@@ -25,7 +25,12 @@ from tui.widgets import LessonPanel
 #: The ``wait_for`` fixture (see conftest.py).
 WaitFor = Callable[..., Awaitable[None]]
 
-BUILTIN = sorted(info.name for info in list_lessons() if info.builtin)
+#: Lessons of one run: a lesson comparing engines is shown as text, not in the viewer.
+BUILTIN = sorted(
+    info.name
+    for info in list_lessons()
+    if info.builtin and not (info.lesson is not None and info.lesson.engines)
+)
 
 
 def panel_text(app: BuildTraceApp) -> str:
