@@ -9,7 +9,7 @@ Then measures, each in a fresh process timed the same way (wall time, and peak r
 memory from ``wait4``):
 
 * **read once** (the unit): a plain pass of ``json.loads`` over every line;
-* **viewer store**: the viewer's reader (``tui.trace_tail.TraceTail``) and event store
+* **viewer store**: the viewer's reader (``buildtrace.trace.tail.TraceTail``) and event store
   (``tui.event_store.EventStore``) loading the whole trace, as ``buildtrace tui`` does;
 * **viewer**: the viewer itself (``tui.app.create_app(TRACE)``, headless through
   Textual's ``run_test``, as ``buildtrace tui TRACE`` starts it): its **time to first
@@ -63,7 +63,7 @@ with open(sys.argv[1], "rb") as stream:
 VIEWER_STORE = """
 import sys
 from tui.event_store import EventStore
-from tui.trace_tail import TraceTail
+from buildtrace.trace.tail import TraceTail
 tail, store = TraceTail(sys.argv[1]), EventStore()
 while True:
     events = tail.read()

@@ -24,6 +24,8 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from buildtrace.trace import Event
 
 #: The names shown.
@@ -64,7 +66,10 @@ def label_of_event(event: Event) -> str | None:
     name = event.get("name")
     if not isinstance(name, str) or ".datasets." not in f".{name}":
         return None
-    standin, source = event.get("standin"), event.get("source")
+    # Fields outside the contract, which other writers of traces may add: read through
+    # a plain mapping on purpose (the typed view would call them misspelt).
+    loose: Mapping[str, object] = event
+    standin, source = loose.get("standin"), loose.get("source")
     if standin is True or source == "standin":
         return STANDIN
     if standin is False or source in _MNIST_SOURCES:

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator
 from buildtrace.state.columns import EventColumns
 from buildtrace.state.model_state import ModelState
 from buildtrace.state.training import TrainingState
-from buildtrace.trace import Event
+from buildtrace.trace import Event, keras_names
 from buildtrace.trace.events import TRAINING_KINDS
 
 #: The model state is saved every this many events (a jump costs at most that many folds).
@@ -37,7 +37,7 @@ CHECKPOINT_EVERY = 256
 OPENERS = {"call": frozenset({"return", "raise"}), "epoch_begin": frozenset({"epoch_end"})}
 
 #: ``Layer.build`` runs inside every layer's own ``build``; "next build" skips it.
-BASE_BUILD = "keras.engine.base_layer.Layer.build"
+BASE_BUILD = keras_names.LAYER_BUILD
 
 #: Index keys beyond the event kinds: builds of a layer, flag changes, errors.
 BUILD, FLAG_CHANGE, ERROR = "build", "flag_change", "error"

@@ -9,10 +9,10 @@ docstring, which says what the function does and which Keras 2 function it mirro
 from __future__ import annotations
 
 from buildtrace.narration import Explanation, explain
-from buildtrace.render.tree import format_shape, format_value
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
+from buildtrace.trace.shapes import format_shape, format_value
 from tui.labels import counted
 from tui.source_index import function_at
 

@@ -14,9 +14,9 @@ from typing import Any
 from rich.style import Style
 from rich.text import Text
 
-from buildtrace.render.tree import format_shape, format_value
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
+from buildtrace.trace.shapes import format_shape, format_value
 
 #: Fields every event has, or that the label shows in its own way: not "short args".
 _PLAIN_FIELDS = frozenset(

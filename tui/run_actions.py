@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from rich.style import Style
 
-from buildtrace.trace.events import TRAINING_KINDS, short_name
+from buildtrace.trace.events import TRAINING_KINDS, Event, short_name
 from tui.child_run import ChildRun, exit_description
 from tui.data_label import label_in_output, label_of_event
 from tui.labels import counted, seq_of
@@ -99,7 +99,7 @@ class RunActions(MotionActions):
 
     def _add_exit_event(self, code: int | None) -> None:
         lines = self.child.log_tail(3) if self.child is not None else []
-        event = {
+        event: Event = {
             "v": 1, "seq": len(self.store), "t": 0.0, "kind": "raise", "name": "<script>",
             "depth": 0, "layer": None, "error_type": "ChildExited", "origin": True,
             "uncaught": True, "message": f"{exit_description(code)}. " + " ".join(lines),

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 
 from buildtrace.runner.child import END_KINDS, StopRule
+from buildtrace.trace import keras_names
 from tui.breakpoints import Breakpoints
 from tui.event_store import BUILD, ERROR, FLAG_CHANGE, OPENERS, EventStore
 
@@ -50,7 +51,7 @@ JUMPS = {
         StopRule(
             kinds=frozenset({"call"}),
             name_suffix=".build",
-            exclude_names=frozenset({"keras.engine.base_layer.Layer.build"}),
+            exclude_names=frozenset({keras_names.LAYER_BUILD}),
         ),
     ),
     "weight": Jump("add_weight", ("add_weight",), StopRule(kinds=frozenset({"add_weight"}))),

@@ -36,8 +36,8 @@ from rich.style import Style
 from rich.text import Text
 
 from buildtrace.render.graph import ModelGraph, graph_from_state
-from buildtrace.render.tree import format_shape
 from buildtrace.state.model_state import LayerState, ModelState
+from buildtrace.trace.shapes import format_shape
 from tui.topology_layout import Layout, Link, Node, Unfit, depths
 
 

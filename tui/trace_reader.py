@@ -3,7 +3,7 @@
 Runs in a worker thread. Every ``poll`` seconds it reads all the new whole events of
 the trace file and posts them to the app as one :class:`EventsArrived` message, so the
 interface handles a batch per look, never an event at a time; a big file arrives in
-slices of :data:`~tui.trace_tail.MAX_BATCH` events. The same loop reads a recorded
+slices of :data:`~buildtrace.trace.tail.MAX_BATCH` events. The same loop reads a recorded
 file and a live child's stream: a live trace is only a file still growing.
 """
 
@@ -18,8 +18,8 @@ from pathlib import Path
 from textual.message import Message
 
 from buildtrace.trace import Event, TraceFormatError, stopped_message
+from buildtrace.trace.tail import TraceTail
 from tui.child_run import ChildRun
-from tui.trace_tail import TraceTail
 
 #: Seconds between looks at the trace file.
 POLL = 0.03

@@ -28,6 +28,7 @@ from typing import Any
 from buildtrace.state.teaching import Step, teaching_step
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
+from buildtrace.trace.shapes import format_shape
 
 #: The list of deliberate differences, beside this module.
 KNOWN_DIFFERENCES = Path(__file__).with_name("known_differences.toml")
@@ -213,8 +214,7 @@ def describe(item: Item) -> str:
     elif kind == "set":
         text = f"{step[1]}.{step[2]} = {step[3]}"
     elif kind == "add_weight":
-        shape = "(" + ", ".join(str(d) for d in step[3]) + ("," if len(step[3]) == 1 else "") + ")"
-        text = f"+ {step[2]} {shape} {step[4]}"
+        text = f"+ {step[2]} {format_shape(list(step[3]))} {step[4]}"
     else:
         text = f"raise {step[2]}: {step[3]}"
     if "tf_trace" in event:

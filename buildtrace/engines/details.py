@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator
 from types import FrameType
 from typing import Any
 
-from buildtrace.trace import Event
+from buildtrace.trace.events import RawEvent
 
 Locals = dict[str, Any]
 
@@ -102,19 +102,19 @@ def _name(obj: Any) -> str | None:
 
 
 # ------------------------------------------------------------------------- at a call
-def _input_shape(local_vars: Locals) -> Event:
+def _input_shape(local_vars: Locals) -> RawEvent:
     if "input_shape" not in local_vars:
         return {}
     return {"input_shape": shape_of(local_vars["input_shape"])}
 
 
-def _layer_call(local_vars: Locals) -> Event:
+def _layer_call(local_vars: Locals) -> RawEvent:
     args = local_vars.get("args") or ()
     inputs = args[0] if args else (local_vars.get("kwargs") or {}).get("inputs")
     return {"input_shape": shape_of(inputs)} if inputs is not None else {}
 
 
-def _node_init(local_vars: Locals) -> Event:
+def _node_init(local_vars: Locals) -> RawEvent:
     layer = local_vars.get("layer")
     name = _name(layer)
     if name is None:
@@ -134,7 +134,7 @@ def _node_init(local_vars: Locals) -> Event:
     }
 
 
-def _node_init3(local_vars: Locals) -> Event:
+def _node_init3(local_vars: Locals) -> RawEvent:
     """Keras 3's ``Node(operation, call_args, call_kwargs, outputs)``: the same facts as
     Keras 2's ``Node(layer, ...)``, read from ``KerasHistory(operation, ...)``."""
     operation = local_vars.get("operation")
@@ -157,9 +157,9 @@ def _node_init3(local_vars: Locals) -> Event:
     }
 
 
-def _build_wrapper(local_vars: Locals) -> Event:
+def _build_wrapper(local_vars: Locals) -> RawEvent:
     """Keras 3's ``build_wrapper(*args)``: the layer is ``obj`` of ``Layer.__new__``."""
-    event: Event = {}
+    event: RawEvent = {}
     name = _name(local_vars.get("obj"))
     if name is not None:
         event["layer"] = name
@@ -170,25 +170,25 @@ def _build_wrapper(local_vars: Locals) -> Event:
     return event
 
 
-def _added(local_vars: Locals) -> Event:
+def _added(local_vars: Locals) -> RawEvent:
     name = _name(local_vars.get("layer"))
     return {"added": name} if name is not None else {}
 
 
-def _tensor(local_vars: Locals) -> Event:
+def _tensor(local_vars: Locals) -> RawEvent:
     tensor = local_vars.get("tensor")
     return {"tensor": repr(tensor)[:1000]} if tensor is not None else {}
 
 
-def _named_by(argument: str) -> Callable[[Locals], Event]:
-    def layer_of(local_vars: Locals) -> Event:
+def _named_by(argument: str) -> Callable[[Locals], RawEvent]:
+    def layer_of(local_vars: Locals) -> RawEvent:
         value = local_vars.get(argument)
         return {"layer": value} if isinstance(value, str) else {}
 
     return layer_of
 
 
-_ON_CALL: dict[str, Callable[[Locals], Event]] = {
+_ON_CALL: dict[str, Callable[[Locals], RawEvent]] = {
     "keras.engine.base_layer.Layer.__call__": _layer_call,
     "keras3.layers.layer.Layer.__call__": _layer_call,
     "keras.engine.node.Node.__init__": _node_init,
@@ -203,7 +203,7 @@ _ON_CALL: dict[str, Callable[[Locals], Event]] = {
 }
 
 
-def on_call(name: str, local_vars: Locals) -> Event | None:
+def on_call(name: str, local_vars: Locals) -> RawEvent | None:
     """Extra fields of a ``call`` event (the arguments a view reads), or None."""
     read = _ON_CALL.get(name)
     try:
@@ -217,7 +217,7 @@ def on_call(name: str, local_vars: Locals) -> Event | None:
 
 
 # ------------------------------------------------------------------------- at a return
-def _weight(frame: FrameType, variable: Any) -> list[Event]:
+def _weight(frame: FrameType, variable: Any) -> list[RawEvent]:
     """The ``add_weight`` event of ``Layer.add_weight``: what the weight became."""
     local_vars = frame.f_locals
     owner = local_vars.get("self")
@@ -256,7 +256,7 @@ def _describe(value: Any) -> Any:
     return getattr(value, "name", None) or getattr(value, "__name__", type(value).__name__)
 
 
-def _compile(frame: FrameType) -> list[Event]:
+def _compile(frame: FrameType) -> list[RawEvent]:
     """The ``compile`` event the mini-Keras emits at the end of ``Model.compile``."""
     local_vars = frame.f_locals
     model = local_vars.get("self")
@@ -280,7 +280,9 @@ def _compile(frame: FrameType) -> list[Event]:
     ]
 
 
-def on_return(name: str, frame: FrameType, value: Any, is_init: bool) -> tuple[list[Event], Event]:
+def on_return(
+    name: str, frame: FrameType, value: Any, is_init: bool
+) -> tuple[list[RawEvent], RawEvent]:
     """Events made inside the call (a weight, a compile) and extra ``return`` fields."""
     try:
         if name in (

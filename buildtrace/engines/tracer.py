@@ -29,7 +29,8 @@ from types import CodeType, FrameType
 from typing import Any
 
 from buildtrace.engines import details
-from buildtrace.trace import BUS, Event
+from buildtrace.trace import BUS
+from buildtrace.trace.events import RawEvent
 from buildtrace.trace.instrument import _message, _state
 from buildtrace.trace.instrument import describe_object as _describe_object
 
@@ -197,7 +198,7 @@ class EngineTracer:
         return f"{path}:{frame.f_lineno}"
 
     # ----------------------------------------------------------------- events
-    def _publish(self, event: Event, label: dict[str, Any] | None) -> int:
+    def _publish(self, event: RawEvent, label: dict[str, Any] | None) -> int:
         if label is not None:
             event.update(label)
         return BUS.publish(event)
@@ -217,7 +218,7 @@ class EngineTracer:
         cls: str | None = None
         if is_method:
             layer, cls = describe_object(local_vars.get("self"))
-        event: Event = {"kind": "call", "name": name, "depth": depth, "layer": layer}
+        event: RawEvent = {"kind": "call", "name": name, "depth": depth, "layer": layer}
         if cls is not None:
             event["cls"] = cls
         event["src"] = self.source(frame)
@@ -259,7 +260,7 @@ class EngineTracer:
         for made in inner:  # what the call made (a weight, a compile), inside it
             made["depth"] = open_.depth + 1
             self._publish(made, open_.label)
-        event: Event = {"kind": "return", "name": open_.name, "depth": open_.depth}
+        event: RawEvent = {"kind": "return", "name": open_.name, "depth": open_.depth}
         event["layer"] = layer
         if open_.cls is not None:
             event["cls"] = open_.cls
@@ -282,7 +283,7 @@ class EngineTracer:
         if origin:
             with contextlib.suppress(AttributeError):  # exceptions without a __dict__
                 error.__buildtrace_seen__ = True  # type: ignore[attr-defined]
-        event: Event = {
+        event: RawEvent = {
             "kind": "raise",
             "name": open_.name,
             "depth": open_.depth,
@@ -309,7 +310,7 @@ class EngineTracer:
         layer, cls = describe_object(obj)
         while frame.f_code.co_name == "__setattr__" and frame.f_back is not None:
             frame = frame.f_back
-        event: Event = {
+        event: RawEvent = {
             "kind": "set",
             "name": f"{cls}.{attr}",
             "depth": len(self.stack),

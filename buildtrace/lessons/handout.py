@@ -30,13 +30,14 @@ from pathlib import Path
 from buildtrace.lessons.handout_sections import group_by_stage
 from buildtrace.lessons.lesson_format import Lesson, LessonError
 from buildtrace.lessons.stops import ResolvedStep
-from buildtrace.narration.context import format_shape, plural
+from buildtrace.narration.context import plural
 from buildtrace.render.diagrams import build_dot, model_graph, topology_dot
 from buildtrace.render.frames import build_frames, data_name
 from buildtrace.state.callstack import call_stack
 from buildtrace.state.model_state import model_state
 from buildtrace.trace import Event
 from buildtrace.trace.events import short_name
+from buildtrace.trace.shapes import format_shape
 
 #: How many times a function is explained in full in a script's handout.
 FULL_EXPLANATIONS = 2
@@ -75,7 +76,7 @@ class HandoutStep:
     figures: list[Figure] = field(default_factory=list)
     explained: str = ""
     brief: bool = False
-    event: Event = field(default_factory=dict, repr=False)
+    event: Event = field(default_factory=Event, repr=False)
 
     @property
     def gist(self) -> str:

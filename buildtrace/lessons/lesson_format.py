@@ -37,10 +37,12 @@ this module, is the teacher's version of this page.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from buildtrace.trace.events import BUILD_KINDS, TRAINING_KINDS
+from buildtrace.trace.events import BUILD_KINDS, TRAINING_KINDS, Event
+from buildtrace.trace.matching import EventPattern
 
 HEADER_KEYS = ("title", "summary", "script", "trace", "args", "engine")
 STEP_KEYS = ("stop", "title", "text", "question", "answer", "show", "model", "engine")
@@ -92,19 +94,24 @@ class Selector:
     occurrence: int = 1
     has_value: bool = field(default=False, repr=False)
 
-    def matches(self, event: dict[str, Any]) -> bool:
-        """Whether ``event`` fits every key given (``occurrence`` is counted elsewhere)."""
-        name = str(event.get("name", ""))
-        checks = (
-            self.kind is None or event.get("kind") == self.kind,
-            self.name is None or name == self.name or name.endswith("." + self.name),
-            self.layer is None or event.get("layer") == self.layer,
-            self.attr is None or event.get("attr") == self.attr,
-            not self.has_value or _same(event.get("value"), self.value),
-            self.weight is None or event.get("weight") == self.weight,
-            self.error is None or event.get("error_type") == self.error,
+    @cached_property
+    def pattern(self) -> EventPattern:
+        """The stop as an :class:`~buildtrace.trace.matching.EventPattern`: the pattern
+        language breakpoints and the stepper use too (``occurrence`` is counted apart)."""
+        return EventPattern(
+            kinds=None if self.kind is None else frozenset({self.kind}),
+            names=None if self.name is None else frozenset({self.name}),
+            layers=None if self.layer is None else frozenset({self.layer}),
+            attr=self.attr,
+            value=self.value,
+            has_value=self.has_value,
+            weight=self.weight,
+            error_type=self.error,
         )
-        return all(checks)
+
+    def matches(self, event: Event) -> bool:
+        """Whether ``event`` fits every key given (``occurrence`` is counted elsewhere)."""
+        return self.pattern.matches(event)
 
     def describe(self) -> str:
         """The selector as the teacher would write it in TOML."""
@@ -198,15 +205,6 @@ class Lesson:
         found = self.script or self.trace
         assert found is not None  # parse_lesson guarantees one of them
         return found
-
-
-def _same(actual: Any, expected: Any) -> bool:
-    """Equality that keeps True apart from 1 (TOML's true must match Python's True)."""
-    if isinstance(actual, bool) or isinstance(expected, bool):
-        return isinstance(actual, bool) and isinstance(expected, bool) and actual == expected
-    if isinstance(actual, list | tuple) and isinstance(expected, list | tuple):
-        return list(actual) == list(expected)
-    return bool(actual == expected)
 
 
 def _toml(value: Any) -> str:

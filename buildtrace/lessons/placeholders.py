@@ -19,6 +19,7 @@ from typing import Any
 from buildtrace.narration.context import num, shape
 from buildtrace.narration.explanations import Explanation
 from buildtrace.trace import Event
+from buildtrace.trace.event_types import EventKey
 from buildtrace.trace.events import short_name
 
 #: Every placeholder a lesson may use, with what it becomes (shown in FORMAT.md too).
@@ -115,7 +116,7 @@ def values_for(events: Sequence[Event], index: int, explanation: Explanation) ->
     return values
 
 
-def _copy(values: dict[str, str], event: Event, keys: tuple[str, ...]) -> None:
+def _copy(values: dict[str, str], event: Event, keys: tuple[EventKey, ...]) -> None:
     for key in keys:
         if key in event:
             values[key] = _text(event[key])

@@ -24,6 +24,7 @@ from buildtrace.lessons.placeholders import PLACEHOLDERS, fill, names_in, values
 from buildtrace.narration.explanations import Explanation, explain
 from buildtrace.state.model_state import ModelState
 from buildtrace.trace import Event
+from buildtrace.trace.event_types import EventKey
 from buildtrace.trace.events import short_name
 
 
@@ -213,7 +214,7 @@ def _hint(selector: Selector, events: Sequence[Event], start: int) -> str:
     return ". Run `buildtrace run SCRIPT.py --full` to see every event and its fields"
 
 
-def _values(events: Sequence[Event], selector: Selector, key: str) -> list[str]:
+def _values(events: Sequence[Event], selector: Selector, key: EventKey) -> list[str]:
     """The distinct ``key`` values of the events ``selector`` matches, in trace order."""
     seen: dict[str, None] = {}
     for event in events:

@@ -17,6 +17,9 @@ from typing import Any
 
 from buildtrace.state.model_state import LayerState, ModelFlags, ModelState
 from buildtrace.trace import Event
+from buildtrace.trace.event_types import EventKey
+from buildtrace.trace.shapes import format_shape
+from buildtrace.trace.shapes import is_shape as is_shape  # the texts import it from here
 
 # ---------------------------------------------------------------------------- format
 
@@ -31,42 +34,6 @@ def shape(value: Any) -> str:
         ('(None, 784)', '(512,)', '[(None, 2), (None, 3)]', 'an unknown shape')
     """
     return "an unknown shape" if value is None else format_shape(value)
-
-
-def format_shape(value: Any) -> str:
-    """``(None, 784)`` for a shape, ``[(None, 3), (None, 4)]`` for several.
-
-    Lists and tuples print alike, so a trace read back from JSON (where tuples became
-    lists) prints exactly like the live one.
-
-    The one shape formatter of the readers (narration, render, lessons).
-
-    Example:
-        >>> format_shape([None, 784]), format_shape((5,)), format_shape([[1, 2], (3,)])
-        ('(None, 784)', '(5,)', '[(1, 2), (3,)]')
-    """
-    if not isinstance(value, list | tuple):
-        return format_value(value)
-    if all(d is None or (isinstance(d, int) and not isinstance(d, bool)) for d in value):
-        inner = ", ".join("None" if d is None else str(d) for d in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    return "[" + ", ".join(format_shape(item) for item in value) + "]"
-
-
-def format_value(value: Any) -> str:
-    """A value as Python would show it: ``True``, ``None``, ``0.3012`` (4 decimals)."""
-    if isinstance(value, float):
-        return f"{value:.4f}"
-    if isinstance(value, list | tuple):
-        return format_shape(value)
-    return str(value)
-
-
-def is_shape(value: Any) -> bool:
-    """True for a flat shape such as ``[None, 784]`` (ints or None)."""
-    return isinstance(value, list | tuple) and all(
-        v is None or (isinstance(v, int) and not isinstance(v, bool)) for v in value
-    )
 
 
 def num(value: Any) -> str:
@@ -204,7 +171,7 @@ class Ctx:
     state: ModelState | None
 
     # -------------------------------------------------------------- the event
-    def get(self, key: str, default: Any = None) -> Any:
+    def get(self, key: EventKey, default: Any = None) -> Any:
         """A field of the event (``default`` when missing)."""
         return self.event.get(key, default)
 
@@ -297,7 +264,7 @@ class Ctx:
         """Whether a call ending with one of ``suffixes`` is open around the event."""
         return self.innermost(*suffixes) is not None
 
-    def nearest(self, key: str, same_layer: bool = True) -> Any:
+    def nearest(self, key: EventKey, same_layer: bool = True) -> Any:
         """``key`` from this event, else from the nearest enclosing call that has it.
 
         Layer-internal calls (``_maybe_build``, ``Dense.call``) carry no shapes; the

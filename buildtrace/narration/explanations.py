@@ -44,6 +44,7 @@ from buildtrace.narration.counterparts import NO_COUNTERPART, has_mini_counterpa
 from buildtrace.narration.registry import FUNCTIONS, KINDS, Parts
 from buildtrace.state.keras3_names import is_keras3_layer_method
 from buildtrace.state.model_state import ModelState
+from buildtrace.trace import Event
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class Explanation:
     why: str
 
 
-def explain(event: dict[str, Any], state: ModelState | None = None) -> Explanation:
+def explain(event: Event, state: ModelState | None = None) -> Explanation:
     """Explain one event.
 
     Args:
@@ -80,7 +81,7 @@ def explain(event: dict[str, Any], state: ModelState | None = None) -> Explanati
     return _explain(event, state)[0]
 
 
-def has_narration(event: dict[str, Any]) -> bool:
+def has_narration(event: Event) -> bool:
     """True when a specific lesson (not the generic fallback) explains this event."""
     return _explain(event, None)[1]
 

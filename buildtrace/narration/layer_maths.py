@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from buildtrace.narration.context import Ctx, is_shape
+from buildtrace.narration.context import Ctx, is_shape, short
+from buildtrace.trace import keras_names
 
 
 def pair(value: Any) -> tuple[Any, Any]:
@@ -86,16 +87,16 @@ def init_name(value: Any) -> str:
 
 def run_context(ctx: Ctx) -> str:
     """Why ``call`` runs here: shape inference, training, evaluation or prediction."""
-    if ctx.inside("Layer._infer_output_signature"):
+    if ctx.inside(short(keras_names.LAYER_INFER_OUTPUT_SIGNATURE)):
         return (
             " Here it runs only to learn the output shape: Keras 2 runs it on placeholders in "
             "a scratch graph; buildtrace runs it on a scratch batch of zeros, with "
             "training=False."
         )
-    if ctx.inside("Model.train_step"):
+    if ctx.inside(short(keras_names.MODEL_TRAIN_STEP)):
         return " Here it runs inside the first (traced) training step."
-    if ctx.inside("Model.test_step"):
+    if ctx.inside(short(keras_names.MODEL_TEST_STEP)):
         return " Here it runs on a real batch, for evaluate (training=False)."
-    if ctx.inside("Model.predict_step"):
+    if ctx.inside(short(keras_names.MODEL_PREDICT_STEP)):
         return " Here it runs on a real batch, for predict (training=False)."
     return ""

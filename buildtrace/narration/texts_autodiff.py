@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from buildtrace.narration.context import Ctx, code, join, plural
 from buildtrace.narration.registry import function
+from buildtrace.trace import keras_names
 
 TAPE = "tensorflow.python.eager.backprop.GradientTape."
 FUNCTION = "tensorflow.python.eager.polymorphic_function.polymorphic_function.Function."
-OPTIMIZER = "keras.optimizers.optimizer.Optimizer."
+OPTIMIZER = keras_names.OPTIMIZER
 
 
 def _recorded(ctx: Ctx) -> str:

@@ -11,7 +11,7 @@ weight with ``glorot_uniform`` for floats.
 
 from __future__ import annotations
 
-from buildtrace.narration.context import Ctx, code, num, plural, shape
+from buildtrace.narration.context import Ctx, code, num, plural, shape, short
 from buildtrace.narration.registry import function
 from buildtrace.narration.texts_engine import (
     BASE,
@@ -20,6 +20,7 @@ from buildtrace.narration.texts_engine import (
     MODEL_CLASSES,
     on_shape,
 )
+from buildtrace.trace import keras_names
 
 
 # -------------------------------------------------------------------- _maybe_build
@@ -98,25 +99,27 @@ def _build_call(ctx: Ctx) -> str:
     record = f"it stores {code('_build_input_shape = ' + shown)} and writes {code('built = True')}"
     parent = ctx.parent
     state = ctx.layer_state()
-    if parent.endswith(".build") and parent != "Layer.build":
+    if parent.endswith(".build") and parent != short(keras_names.LAYER_BUILD):
         return (
             f"{code(parent)} ends with {code('super().build(input_shape)')}: the base "
             f"{code('Layer.build')} runs for {ctx.who}, and {record} — the first of two writes."
         )
-    if parent == "Layer._maybe_build" and state is not None and state.built:
+    if parent == short(keras_names.LAYER_MAYBE_BUILD) and state is not None and state.built:
         return (
             f"Second call, made by {code('_maybe_build')} itself right after "
             f"{code((ctx.cls or 'the layer') + '.build')}: {record} again (it was already "
             "True). Harmless — and it protects layers whose own build forgot "
             f"{code('super().build')}."
         )
-    if parent == "Layer._maybe_build" and (ctx.cls in MODEL_CLASSES or ctx.model() is not None):
+    if parent == short(keras_names.LAYER_MAYBE_BUILD) and (
+        ctx.cls in MODEL_CLASSES or ctx.model() is not None
+    ):
         return (
             f"{ctx.cls}.build is marked default, so {code('_maybe_build')} calls the base "
             f"{code('Layer.build')} instead: {record}. For a model this only marks it built; "
             f"its graph is made by its {code('call')}, next."
         )
-    if parent == "Layer._maybe_build":
+    if parent == short(keras_names.LAYER_MAYBE_BUILD):
         own = (
             f"{ctx.cls} has no build of its own" if ctx.cls else "The layer's build is the default"
         )

@@ -15,8 +15,9 @@ from typing import Any
 
 from buildtrace.narration.context import Ctx, code, shape, short
 from buildtrace.narration.registry import function
+from buildtrace.trace import keras_names
 
-BASE = "keras.engine.base_layer.Layer."
+BASE = keras_names.LAYER
 
 #: Layers whose ``build`` only validates shapes (Keras 2's merge layers).
 CHECK_ONLY_BUILD = frozenset(
@@ -34,12 +35,16 @@ DEFAULT_BUILD = frozenset(
 )  # fmt: skip
 
 _SYMBOLIC_CONTEXT = (
-    "Layer._functional_construction_call",
-    "Layer._infer_output_signature",
-    "Sequential._build_graph_network_for_inferred_shape",
-    "Sequential.add",
+    short(keras_names.LAYER_FUNCTIONAL_CONSTRUCTION_CALL),
+    short(keras_names.LAYER_INFER_OUTPUT_SIGNATURE),
+    short(keras_names.SEQUENTIAL_BUILD_GRAPH_NETWORK_FOR_INFERRED_SHAPE),
+    short(keras_names.SEQUENTIAL_ADD),
 )
-_DATA_CONTEXT = ("Model.train_step", "Model.test_step", "Model.predict_step")
+_DATA_CONTEXT = (
+    short(keras_names.MODEL_TRAIN_STEP),
+    short(keras_names.MODEL_TEST_STEP),
+    short(keras_names.MODEL_PREDICT_STEP),
+)
 
 
 def call_mode(ctx: Ctx) -> str:
@@ -52,7 +57,9 @@ def call_mode(ctx: Ctx) -> str:
     """
     for frame in reversed(ctx.frames):
         where = short(str(frame.get("name") or ""))
-        if where == "Model.build":  # a subclassed model's build: Keras's placeholders
+        if where == short(
+            keras_names.MODEL_BUILD
+        ):  # a subclassed model's build: Keras's placeholders
             return "placeholder"
         if where in _SYMBOLIC_CONTEXT:
             return "symbolic"

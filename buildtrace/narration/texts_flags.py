@@ -21,16 +21,16 @@ from typing import Any
 from buildtrace.narration.context import Ctx, code, mirror_path, short
 from buildtrace.narration.registry import Parts, kind
 from buildtrace.narration.texts_engine import DEFAULT_BUILD
+from buildtrace.trace import keras_names
 
-_E = "keras.engine."
 _GUESS = {
     # (file, attr, value, old is None) -> writer, for events read without the state.
-    ("base_layer.py", "built", False, True): _E + "base_layer.Layer.__init__",
-    ("base_layer.py", "built", True, False): _E + "base_layer.Layer.build",
-    ("input_layer.py", "built", True, False): _E + "input_layer.InputLayer.__init__",
-    ("functional.py", "built", True, False): _E + "functional.Functional._init_graph_network",
-    ("sequential.py", "built", False, False): _E + "sequential.Sequential.add",
-    ("sequential.py", "_graph_initialized", False, True): _E + "sequential.Sequential.__init__",
+    ("base_layer.py", "built", False, True): keras_names.LAYER_INIT,
+    ("base_layer.py", "built", True, False): keras_names.LAYER_BUILD,
+    ("input_layer.py", "built", True, False): keras_names.INPUT_LAYER_INIT,
+    ("functional.py", "built", True, False): keras_names.FUNCTIONAL_INIT_GRAPH_NETWORK,
+    ("sequential.py", "built", False, False): keras_names.SEQUENTIAL_ADD,
+    ("sequential.py", "_graph_initialized", False, True): keras_names.SEQUENTIAL_INIT,
 }
 
 
@@ -67,7 +67,7 @@ def _built_text(ctx: Ctx, where: str, old: Any, value: Any) -> str | None:
     who = ctx.who
     cls = ctx.cls or "the layer"
     parent = short(str(ctx.frames[-2].get("name") or "")) if len(ctx.frames) > 1 else ""
-    if where == "Layer.__init__" and value is False:
+    if where == short(keras_names.LAYER_INIT) and value is False:
         text = (
             f"{ctx.subject} starts life unbuilt: {code('Layer.__init__')} writes "
             f"{code('built = False')}."
@@ -77,22 +77,22 @@ def _built_text(ctx: Ctx, where: str, old: Any, value: Any) -> str | None:
         if ctx.cls in ("Sequential", "Functional", "Model"):
             return text + " A model turns built once it has a graph (or its build has run)."
         return text + f" It stays False until the {cls}'s {code('build')} has run."
-    if where == "InputLayer.__init__":
+    if where == short(keras_names.INPUT_LAYER_INIT):
         return (
             f"{code('InputLayer.__init__')} writes {code('built = True')} right after "
             f"{code('Layer.__init__')}: an input layer has no weights to create, so it is built "
             "from birth."
         )
-    if where == "Layer.build" and value is True and old is True:
+    if where == short(keras_names.LAYER_BUILD) and value is True and old is True:
         return (
             f"Second write, from {code('_maybe_build')}: right after {code(cls + '.build')} it "
             f"calls {code('Layer.build')} again, in case a custom build forgot "
             f"{code('super().build(input_shape)')}. The flag was already True: nothing changes."
         )
-    if where == "Layer.build" and value is True:
+    if where == short(keras_names.LAYER_BUILD) and value is True:
         if not parent and ctx.cls and ctx.cls not in DEFAULT_BUILD:
             parent = f"{ctx.cls}.build"  # read alone: a layer with weights has its own build
-        if parent.endswith(".build") and parent != "Layer.build":
+        if parent.endswith(".build") and parent != short(keras_names.LAYER_BUILD):
             text = (
                 f"Written by {code('Layer.build')}, called at the end of {code(parent)} "
                 f"({code('super().build(input_shape)')}), once the weights exist. This is the "
@@ -114,14 +114,14 @@ def _built_text(ctx: Ctx, where: str, old: Any, value: Any) -> str | None:
             f"Written by {code('Layer.build')}, which {code('_maybe_build')} called directly "
             f"because {cls} has no build of its own (no weights). The only write."
         )
-    if where == "Functional._init_graph_network":
+    if where == short(keras_names.FUNCTIONAL_INIT_GRAPH_NETWORK):
         again = " (it was already True: the graph is being re-initialised)" if old else ""
         return (
             f"Written inside {code('_init_graph_network')}{again}, right after the inputs and "
             "outputs were validated: a graph model has no weights of its own, so it is built "
             f"as soon as its graph is valid — not in {code('Model.build')}."
         )
-    if where == "Sequential.add" and value is False:
+    if where == short(keras_names.SEQUENTIAL_ADD) and value is False:
         if old:
             return (
                 f"{code('add')} un-builds {who} before changing it; the graph is refreshed a "
@@ -131,12 +131,12 @@ def _built_text(ctx: Ctx, where: str, old: Any, value: Any) -> str | None:
             f"{code('add')} writes {code('built = False')} before changing {who} (it was not "
             "built)."
         )
-    if where == "Sequential.add":
+    if where == short(keras_names.SEQUENTIAL_ADD):
         return (
             f"{code('add')} sets {code('built = True')}: the new layer is connected to the "
             "model's graph (or the model just got its input)."
         )
-    if where == "Sequential.build":
+    if where == short(keras_names.SEQUENTIAL_BUILD):
         return f"{code('Sequential.build')} ends by writing {code('built = True')}" + (
             " once more: it was already set inside _init_graph_network." if old else "."
         )
@@ -146,19 +146,19 @@ def _built_text(ctx: Ctx, where: str, old: Any, value: Any) -> str | None:
 
 
 def _graph_text(ctx: Ctx, where: str, old: Any, value: Any) -> str | None:
-    if where == "Sequential.__init__" or (value is False and old is None):
+    if where == short(keras_names.SEQUENTIAL_INIT) or (value is False and old is None):
         return (
             f"{code('Sequential.__init__')} sets {code('_graph_initialized = False')}. The flag "
             "says whether the model has turned its list of layers into a graph (inputs, "
             "outputs, nodes); there is none yet."
         )
-    if where == "Sequential._build_graph_network_for_inferred_shape" and value:
+    if where == short(keras_names.SEQUENTIAL_BUILD_GRAPH_NETWORK_FOR_INFERRED_SHAPE) and value:
         return (
             "The hidden Input and the chain of layer calls became a graph: "
             f"{code('_graph_initialized = True')}. From now on {code('Sequential.call')} runs "
             "this graph."
         )
-    if where == "Sequential.add" and value:
+    if where == short(keras_names.SEQUENTIAL_ADD) and value:
         first = " for the first time" if old is False else " again"
         return (
             f"{code('add')} has just run {code('_init_graph_network')}{first}: the model has a "

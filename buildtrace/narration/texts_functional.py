@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from buildtrace.narration.context import Ctx, code, names, parse_tensor, plural, short
 from buildtrace.narration.registry import function
+from buildtrace.trace import keras_names
 
-FUN = "keras.engine.functional."
+FUN = keras_names.FUNCTIONAL_MODULE
 
 
 def _mapped(ctx: Ctx) -> list[str]:
@@ -32,7 +33,7 @@ def _functional_init_done(ctx: Ctx) -> str:
 
 
 function(
-    FUN + "Functional.__init__",
+    FUN + short(keras_names.FUNCTIONAL_INIT),
     title="Functional.__init__ — keras.Model(inputs, outputs)",
     why=(
         "In the functional API the graph already exists in the tensors' history; the model "
@@ -71,7 +72,7 @@ def _igm_done(ctx: Ctx) -> str:
 
 
 function(
-    FUN + "Functional._init_graph_network",
+    FUN + short(keras_names.FUNCTIONAL_INIT_GRAPH_NETWORK),
     title="Functional._init_graph_network — turn inputs and outputs into a graph",
     why=(
         "Mapping the graph once, when the model is made, gives it its layers list and a fixed "
@@ -82,7 +83,7 @@ function(
 )
 
 function(
-    FUN + "Functional._validate_graph_inputs_and_outputs",
+    FUN + short(keras_names.FUNCTIONAL_VALIDATE_GRAPH_INPUTS_AND_OUTPUTS),
     title="Functional._validate_graph_inputs_and_outputs — are these real graph ends?",
     why=(
         "The graph can only be mapped through _keras_history; a tensor without it has no way "
@@ -109,7 +110,7 @@ def _output_names_call(ctx: Ctx) -> str:
 
 
 function(
-    FUN + "Functional._set_output_names",
+    FUN + short(keras_names.FUNCTIONAL_SET_OUTPUT_NAMES),
     title="Functional._set_output_names — name the model's outputs",
     why="Losses, metrics and logs of a model with several outputs are matched by these names.",
     call=_output_names_call,
@@ -117,7 +118,7 @@ function(
 )
 
 function(
-    FUN + "Functional._compute_tensor_usage_count",
+    FUN + short(keras_names.FUNCTIONAL_COMPUTE_TENSOR_USAGE_COUNT),
     title="Functional._compute_tensor_usage_count — count who needs each tensor",
     why=(
         "With the counts, running the model can drop each intermediate result as soon as "
@@ -147,7 +148,7 @@ def _is_input(ctx: Ctx, name: str) -> bool:
 
 
 function(
-    FUN + "Functional.call",
+    FUN + short(keras_names.FUNCTIONAL_CALL),
     title="Functional.call — run the graph on data",
     why=(
         "The depth order computed when the graph was mapped guarantees that every layer's "
@@ -159,7 +160,7 @@ function(
 
 
 function(
-    FUN + "Functional._run_internal_graph",
+    FUN + short(keras_names.FUNCTIONAL_RUN_INTERNAL_GRAPH),
     title="Functional._run_internal_graph — call each layer, deepest nodes first",
     why=(
         "Running a graph model is nothing but calling its layers in the depth order found "

@@ -13,10 +13,11 @@ outputs depth-first).
 
 from __future__ import annotations
 
-from buildtrace.narration.context import Ctx, code, names, num, plural, shape
+from buildtrace.narration.context import Ctx, code, names, num, plural, shape, short
 from buildtrace.narration.registry import function
+from buildtrace.trace import keras_names
 
-SEQ = "keras.engine.sequential."
+SEQ = keras_names.SEQUENTIAL_MODULE
 
 
 def _members(ctx: Ctx) -> list[str]:
@@ -45,7 +46,7 @@ def _seq_init_done(ctx: Ctx) -> str:
 
 
 function(
-    SEQ + "Sequential.__init__",
+    SEQ + short(keras_names.SEQUENTIAL_INIT),
     title="Sequential.__init__ — a model that is a stack of layers",
     why=(
         "A Sequential model is a list of layers that can only become a graph once the input "
@@ -111,7 +112,7 @@ def _add_done(ctx: Ctx) -> str:
 
 
 function(
-    SEQ + "Sequential.add",
+    SEQ + short(keras_names.SEQUENTIAL_ADD),
     title="Sequential.add — put one more layer on the stack",
     why=(
         "Sequential builds as early as it can: once the input shape is known, each new layer "
@@ -165,7 +166,7 @@ def _params_done(ctx: Ctx) -> str:
 
 
 function(
-    SEQ + "Sequential.build",
+    SEQ + short(keras_names.SEQUENTIAL_BUILD),
     title="Sequential.build — build the whole model for an input shape",
     why=(
         "build creates every weight before any data is seen, so summary() and model.weights "
@@ -195,7 +196,7 @@ def _inferred_call(ctx: Ctx) -> str:
         f"builds that layer. Then {code('_init_graph_network')} turns the chain into a graph "
         f"and {code('_graph_initialized')} becomes True."
     )
-    if ctx.inside("Sequential.call"):
+    if ctx.inside(short(keras_names.SEQUENTIAL_CALL)):
         text += (
             f" It is called from {code('Sequential.call')} with the shape of the first batch; "
             "its batch size is None because inside the traced training step Keras sees the "
@@ -208,7 +209,7 @@ def _inferred_call(ctx: Ctx) -> str:
 
 
 function(
-    SEQ + "Sequential._build_graph_network_for_inferred_shape",
+    SEQ + short(keras_names.SEQUENTIAL_BUILD_GRAPH_NETWORK_FOR_INFERRED_SHAPE),
     title="Sequential._build_graph_network_for_inferred_shape — make the graph from a shape",
     why=(
         "Turning the list into a real graph gives a Sequential everything a functional model "
@@ -255,7 +256,7 @@ def _on_batch(ctx: Ctx) -> str:
 
 
 function(
-    SEQ + "Sequential.pop",
+    SEQ + short(keras_names.SEQUENTIAL_POP),
     title="Sequential.pop — remove the last layer",
     why=(
         "A Sequential's graph ends at its last layer: without it, the graph must end one "
@@ -271,7 +272,7 @@ function(
 
 
 function(
-    SEQ + "Sequential.call",
+    SEQ + short(keras_names.SEQUENTIAL_CALL),
     title="Sequential.call — run the stack on an input",
     why=(
         "A Sequential may meet its input shape only when data arrives; checking the shape in "

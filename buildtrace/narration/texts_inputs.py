@@ -14,10 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildtrace.narration.context import Ctx, code, names, shape
+from buildtrace.narration.context import Ctx, code, names, shape, short
 from buildtrace.narration.registry import function
+from buildtrace.trace import keras_names
 
-ENGINE = "keras.engine."
+ENGINE = keras_names.ENGINE
 
 
 # ------------------------------------------------------------------------- Input
@@ -39,13 +40,13 @@ def _input_call(ctx: Ctx) -> str:
         f"{code('InputLayer')}{named}, which makes a symbolic tensor (a shape, no data), and "
         "returns that tensor."
     )
-    if ctx.inside("Sequential._build_graph_network_for_inferred_shape"):
+    if ctx.inside(short(keras_names.SEQUENTIAL_BUILD_GRAPH_NETWORK_FOR_INFERRED_SHAPE)):
         text += (
             f" Here the Sequential model calls it itself, to make its hidden input layer, "
             f"named after its first layer plus {code('_input')}. You never wrote this Input: "
             f"{code('model.layers')} won't list it, but the graph starts there."
         )
-    elif ctx.inside("Sequential.add"):
+    elif ctx.inside(short(keras_names.SEQUENTIAL_ADD)):
         text += (
             f" {code('Sequential.add')} does this because the first layer was given an "
             f"{code('input_shape')}: the model can build its graph at once."
@@ -206,9 +207,9 @@ def _spec_hint(ctx: Ctx) -> str:
 def _spec_call(ctx: Ctx) -> str:
     moment = (
         "before building it"
-        if ctx.parent == "Layer._maybe_build"
+        if ctx.parent == short(keras_names.LAYER_MAYBE_BUILD)
         else "before running it"
-        if ctx.parent == "Layer.__call__"
+        if ctx.parent == short(keras_names.LAYER_CALL)
         else "before using it"
     )
     return (

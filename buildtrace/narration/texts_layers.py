@@ -24,8 +24,9 @@ from buildtrace.narration.layer_maths import (
 )
 from buildtrace.narration.registry import function
 from buildtrace.narration.texts_weights import describe_initializer
+from buildtrace.trace import keras_names
 
-L = "keras.layers."
+L = keras_names.LAYERS
 
 
 def _init_done(ctx: Ctx, settings: str) -> str:

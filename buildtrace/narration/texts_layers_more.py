@@ -20,8 +20,9 @@ from typing import Any
 from buildtrace.narration.context import Ctx, code, num, shape
 from buildtrace.narration.layer_maths import in_shape, run_context
 from buildtrace.narration.registry import Piece, function
+from buildtrace.trace import keras_names
 
-L = "keras.layers."
+L = keras_names.LAYERS
 NO_WEIGHTS = "It has no weights, so its build is Keras's default: nothing to create."
 
 

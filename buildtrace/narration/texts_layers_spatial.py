@@ -17,6 +17,7 @@ from buildtrace.narration.context import Ctx, code, is_shape, num, product, shap
 from buildtrace.narration.layer_maths import in_shape, run_context
 from buildtrace.narration.registry import FUNCTIONS, Piece, function, render
 from buildtrace.narration.texts_layers_more import NO_WEIGHTS, _configured, fill, lesson
+from buildtrace.trace import keras_names
 
 
 def _passes_on(what: str) -> str:
@@ -253,7 +254,7 @@ lesson(
 )
 
 # ------------------------------------------------------------------- random layers
-function_base = "keras.engine.base_layer.BaseRandomLayer."
+function_base = keras_names.BASE_RANDOM_LAYER
 for _method, _title, _text in (
     (
         "__init__",
@@ -325,7 +326,7 @@ for _rank in (1, 2):
 # ------------------------------------------------- Conv, told for sequences (Conv1D)
 def _for_sequences(method: str, conv1d_text: Piece) -> None:
     """Keep ``Conv.<method>``'s lesson for images; tell it for sequences on a Conv1D."""
-    name = "keras.layers.convolutional.base_conv.Conv." + method
+    name = keras_names.CONV + method
     images = FUNCTIONS[name]
 
     def call(ctx: Ctx) -> str:

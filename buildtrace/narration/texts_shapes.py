@@ -10,11 +10,12 @@ nothing happens at inference), ``core/activation.py``, ``merging/base_merge.py``
 
 from __future__ import annotations
 
-from buildtrace.narration.context import Ctx, code, is_shape, product, shape, times
+from buildtrace.narration.context import Ctx, code, is_shape, product, shape, short, times
 from buildtrace.narration.layer_maths import in_shape, pair, pool_output, run_context
 from buildtrace.narration.registry import function
+from buildtrace.trace import keras_names
 
-L = "keras.layers."
+L = keras_names.LAYERS
 NO_WEIGHTS = "It has no weights, so it has nothing to build: its own build is Keras's default."
 
 
@@ -150,7 +151,11 @@ def _dropout_call(ctx: Ctx) -> str:
         f"the others by {scale} (= 1 / (1 − {rate})), so the expected sum is unchanged. At "
         "inference it passes the input through untouched."
     )
-    if ctx.inside("Layer._infer_output_signature", "Model.test_step", "Model.predict_step"):
+    if ctx.inside(
+        short(keras_names.LAYER_INFER_OUTPUT_SIGNATURE),
+        short(keras_names.MODEL_TEST_STEP),
+        short(keras_names.MODEL_PREDICT_STEP),
+    ):
         text += " Here training is False: nothing is dropped."
         return text + run_context(ctx).replace(" Here it", " It", 1)
     return text + run_context(ctx)

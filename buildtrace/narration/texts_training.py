@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from buildtrace.narration.context import Ctx, code, names
 from buildtrace.narration.registry import function
+from buildtrace.trace import keras_names
 
-M = "keras.engine.training.Model."
+M = keras_names.MODEL
 
 #: Why only the first step shows up in the trace (shared by several lessons).
 TRACED_ONCE = (
@@ -234,7 +235,7 @@ def _data_loaded(ctx: Ctx) -> str:
 
 
 function(
-    "keras.datasets.mnist.load_data",
+    keras_names.MNIST_LOAD_DATA,
     title="mnist.load_data — the training data",
     why=(
         "Keras downloads MNIST once into its cache (~/.keras/datasets) and checks its "

@@ -11,10 +11,10 @@ import re
 
 import graphviz
 
-from buildtrace.narration.context import format_shape
 from buildtrace.render import style
 from buildtrace.state.build_stages import Stage, Step, flag_changes, is_change, weights_of
 from buildtrace.trace import Event
+from buildtrace.trace.shapes import format_shape
 
 _CREATED_BY = re.compile(r"created by layer '([^']+)'")
 _TAG = re.compile(r"<[^>]+>")

@@ -28,9 +28,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from buildtrace.narration.context import format_shape
 from buildtrace.trace import Event
+from buildtrace.trace.event_types import EventKey
 from buildtrace.trace.events import short_name
+from buildtrace.trace.shapes import format_shape
 
 PID = 1
 CALLS_TID = 1
@@ -217,12 +218,14 @@ def _call_name(event: Event) -> str:
 
 
 def _call_args(event: Event) -> dict[str, Any]:
-    keep = ("seq", "name", "layer", "cls", "input_shape", "src", "caller", "added", "node_of")
+    keep: tuple[EventKey, ...] = (
+        "seq", "name", "layer", "cls", "input_shape", "src", "caller", "added", "node_of"
+    )  # fmt: skip
     return {k: event[k] for k in keep if event.get(k) is not None}
 
 
 def _end_args(event: Event) -> dict[str, Any]:
-    keep = ("output_shape", "error_type", "message", "layers")
+    keep: tuple[EventKey, ...] = ("output_shape", "error_type", "message", "layers")
     return {k: event[k] for k in keep if event.get(k) is not None}
 
 

@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import graphviz
 
-from buildtrace.narration.context import format_shape
 from buildtrace.render import style
 from buildtrace.render.escape import dot_id
 from buildtrace.render.graph import GraphEdge, GraphLayer, ModelGraph
+from buildtrace.trace.shapes import format_shape
 
 #: The node that stands for a Sequential's input before it has one.
 AWAITING_INPUT = "__awaiting_input__"

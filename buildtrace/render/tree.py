@@ -36,12 +36,13 @@ from rich.console import Console
 from rich.text import Text
 from rich.tree import Tree
 
-# The one shape formatter lives in narration; re-exported for the viewers that import it here.
-from buildtrace.narration.context import format_shape as format_shape
-from buildtrace.narration.context import format_value as format_value
 from buildtrace.state.teaching import teaching_step
 from buildtrace.trace import Event
 from buildtrace.trace.events import TRAINING_KINDS, short_name
+
+# The one shape formatter lives in narration; re-exported for the viewers that import it here.
+from buildtrace.trace.shapes import format_shape as format_shape
+from buildtrace.trace.shapes import format_value as format_value
 
 STYLE_TITLE = "bold"
 STYLE_LAYER = "cyan"

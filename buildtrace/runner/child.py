@@ -36,7 +36,6 @@ import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,7 @@ from buildtrace.runner import lifeline
 from buildtrace.runner.script import SCRIPT_EVENT_NAME, describe_error, run_script
 from buildtrace.trace import BUS, Event, JsonlRecorder
 from buildtrace.trace.events import TRAINING_KINDS
+from buildtrace.trace.matching import EventPattern
 
 #: Kinds that never wait in lockstep: once training runs, its batches flow freely.
 #: ``compile`` and ``train_begin`` do wait, so training starts only when the student
@@ -54,98 +54,10 @@ FREE_KINDS = frozenset(TRAINING_KINDS) - {"compile", "train_begin"}
 END_KINDS = frozenset({"return", "raise"})
 
 
-@dataclass(frozen=True)
-class StopRule:
-    """Which event to stop at: every field given must match (``None`` matches all).
-
-    The same rule decides where the UI's cursor lands on events it already has and
-    where a child in lockstep stops next, so the two always agree.
-
-    Attributes:
-        kinds: the event's ``kind`` is one of these.
-        exclude_kinds: ... and none of these (the kinds a viewer hides).
-        names: the event's ``name`` is one of these (Keras 2 names).
-        layers: the event's ``layer`` is one of these.
-        name_suffix: the event's ``name`` ends with this (``".build"``).
-        exclude_names: ... and is none of these.
-        max_depth: the event's ``depth`` is at most this.
-        changes_only: for ``set`` events, only writes that change the value.
-        any_of: at least one of these rules matches as well (empty: no such condition).
-
-    Example:
-        >>> rule = StopRule(kinds=frozenset({"add_weight"}))
-        >>> rule.matches({"kind": "add_weight", "depth": 9}), rule.matches({"kind": "call"})
-        (True, False)
-        >>> StopRule.from_json(rule.to_json()) == rule
-        True
-    """
-
-    kinds: frozenset[str] | None = None
-    exclude_kinds: frozenset[str] = frozenset()
-    names: frozenset[str] | None = None
-    layers: frozenset[str] | None = None
-    name_suffix: str = ""
-    exclude_names: frozenset[str] = frozenset()
-    max_depth: int | None = None
-    changes_only: bool = False
-    any_of: tuple[StopRule, ...] = ()
-
-    def matches(self, event: Event) -> bool:
-        """Whether ``event`` is one to stop at."""
-        kind = event.get("kind")
-        if (self.kinds is not None and kind not in self.kinds) or kind in self.exclude_kinds:
-            return False
-        name = event.get("name")
-        if self.names is not None and name not in self.names:
-            return False
-        if self.layers is not None and event.get("layer") not in self.layers:
-            return False
-        if self.name_suffix and not (isinstance(name, str) and name.endswith(self.name_suffix)):
-            return False
-        if name in self.exclude_names:
-            return False
-        if self.max_depth is not None and event.get("depth", 0) > self.max_depth:
-            return False
-        if self.changes_only and event.get("old") == event.get("value"):
-            return False
-        return not self.any_of or any(rule.matches(event) for rule in self.any_of)
-
-    def to_json(self) -> dict[str, Any]:
-        """The rule as a JSON-ready dict (only the fields that constrain something)."""
-        data: dict[str, Any] = {}
-        for key in ("kinds", "exclude_kinds", "names", "layers", "exclude_names"):
-            value = getattr(self, key)
-            if value is not None and (value or not key.startswith("exclude")):
-                data[key] = sorted(value)
-        if self.name_suffix:
-            data["name_suffix"] = self.name_suffix
-        if self.max_depth is not None:
-            data["max_depth"] = self.max_depth
-        if self.changes_only:
-            data["changes_only"] = True
-        if self.any_of:
-            data["any_of"] = [rule.to_json() for rule in self.any_of]
-        return data
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> StopRule:
-        """The rule :meth:`to_json` described."""
-
-        def names(key: str) -> frozenset[str] | None:
-            value = data.get(key)
-            return None if value is None else frozenset(str(v) for v in value)
-
-        return cls(
-            kinds=names("kinds"),
-            exclude_kinds=names("exclude_kinds") or frozenset(),
-            names=names("names"),
-            layers=names("layers"),
-            name_suffix=str(data.get("name_suffix", "")),
-            exclude_names=names("exclude_names") or frozenset(),
-            max_depth=data.get("max_depth"),
-            changes_only=bool(data.get("changes_only", False)),
-            any_of=tuple(cls.from_json(rule) for rule in data.get("any_of", ())),
-        )
+#: Which event to stop at: the viewer's rule, sent as JSON. The same rule decides where
+#: the UI's cursor lands on events it already has and where a child in lockstep stops
+#: next, so the two always agree; it is the pattern language lessons stop with too.
+StopRule = EventPattern
 
 
 class Gate:

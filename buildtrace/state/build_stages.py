@@ -31,18 +31,18 @@ from typing import Any
 
 from buildtrace.state import keras3_names as k3
 from buildtrace.state.teaching import teaching_step
-from buildtrace.trace import Event
+from buildtrace.trace import Event, keras_names
 from buildtrace.trace.events import short_name
 
-SEQUENTIAL_BUILD = "keras.engine.sequential.Sequential.build"
-MODEL_BUILD = "keras.engine.training.Model.build"
-INFERRED_GRAPH = "keras.engine.sequential.Sequential._build_graph_network_for_inferred_shape"
-INIT_GRAPH = "keras.engine.functional.Functional._init_graph_network"
-SEQUENTIAL_ADD = "keras.engine.sequential.Sequential.add"
-LAYER_CALL = "keras.engine.base_layer.Layer.__call__"
-CONSTRUCTION_CALL = "keras.engine.base_layer.Layer._functional_construction_call"
-INPUT = "keras.engine.input_layer.Input"
-ADD_WEIGHT = "keras.engine.base_layer.Layer.add_weight"
+SEQUENTIAL_BUILD = keras_names.SEQUENTIAL_BUILD
+MODEL_BUILD = keras_names.MODEL_BUILD
+INFERRED_GRAPH = keras_names.SEQUENTIAL_BUILD_GRAPH_NETWORK_FOR_INFERRED_SHAPE
+INIT_GRAPH = keras_names.FUNCTIONAL_INIT_GRAPH_NETWORK
+SEQUENTIAL_ADD = keras_names.SEQUENTIAL_ADD
+LAYER_CALL = keras_names.LAYER_CALL
+CONSTRUCTION_CALL = keras_names.LAYER_FUNCTIONAL_CONSTRUCTION_CALL
+INPUT = keras_names.INPUT
+ADD_WEIGHT = keras_names.LAYER_ADD_WEIGHT
 
 
 @dataclass

@@ -185,7 +185,7 @@ class EventColumns(Sequence[Event]):
             self._batch.append(event["batch"])
             self._owner.append(len(self._owners) - 1)
             if not self._shared:
-                self._logs.append(event["logs"])
+                self._logs.append(event["logs"] or {})  # packable: a dict
             self._logs_row.append(len(self._logs) - 1)
         else:
             self._where.append(~len(self._dicts))

@@ -20,18 +20,18 @@ from typing import Any
 
 from buildtrace.state import keras3_names as k3
 from buildtrace.state.callstack import CallStack
-from buildtrace.trace import Event
+from buildtrace.trace import Event, keras_names
 
 # Each fact under its Keras 2 name and, for a trace of Keras 3, under Keras 3's.
-_LAYER_INIT = ("keras.engine.base_layer.Layer.__init__", k3.KERAS3_LAYER_INIT)
-_MODEL_INIT = ("keras.engine.training.Model.__init__", k3.KERAS3_MODEL_INIT)
-_NODE_INIT = ("keras.engine.node.Node.__init__", k3.KERAS3_NODE_INIT)
-_ADD = ("keras.engine.sequential.Sequential.add", k3.KERAS3_ADD)
-_MAP_GRAPH = ("keras.engine.functional._map_graph_network", k3.KERAS3_MAP_GRAPH)
-_INFER_OUTPUT = "keras.engine.base_layer.Layer._infer_output_signature"
+_LAYER_INIT = (keras_names.LAYER_INIT, k3.KERAS3_LAYER_INIT)
+_MODEL_INIT = (keras_names.MODEL_INIT, k3.KERAS3_MODEL_INIT)
+_NODE_INIT = (keras_names.NODE_INIT, k3.KERAS3_NODE_INIT)
+_ADD = (keras_names.SEQUENTIAL_ADD, k3.KERAS3_ADD)
+_MAP_GRAPH = (keras_names.MAP_GRAPH_NETWORK, k3.KERAS3_MAP_GRAPH)
+_INFER_OUTPUT = keras_names.LAYER_INFER_OUTPUT_SIGNATURE
 _INFERRED_INPUT_CONTEXT = (
-    "keras.engine.sequential.Sequential._build_graph_network_for_inferred_shape",
-    "keras.engine.sequential.Sequential.add",
+    keras_names.SEQUENTIAL_BUILD_GRAPH_NETWORK_FOR_INFERRED_SHAPE,
+    keras_names.SEQUENTIAL_ADD,
     k3.KERAS3_SEQUENTIAL_BUILD,  # Keras 3's Sequential.build makes the InputLayer itself
     k3.KERAS3_ADD,
 )
@@ -155,7 +155,7 @@ class ModelState:
             shapes = event.get("output_shapes") or []
             if shapes:
                 target.output_shape = tuple(shapes[0]) if len(shapes) == 1 else shapes
-            inbound = [entry[0] for entry in event.get("inbound") or []]
+            inbound = [str(entry[0]) for entry in event.get("inbound") or []]
             if not inbound:
                 target.is_input = True
             for source in inbound:
@@ -163,13 +163,13 @@ class ModelState:
                     target.inbound.append(source)
                 if (source, target.name) not in self.edges:
                     self.edges.append((source, target.name))
-        elif name in _ADD and event.get("layer") in self.models:
-            members = self.models[event["layer"]].members
+        elif name in _ADD and (model := event.get("layer")) in self.models:
+            members = self.models[str(model)].members
             added = event.get("added")
             if isinstance(added, str) and added not in members:
                 members.append(added)
-        elif name.endswith(".build") and event.get("layer") in self.layers:
-            self.layers[event["layer"]].build_input_shape = _tuple(event.get("input_shape"))
+        elif name.endswith(".build") and (built := event.get("layer")) in self.layers:
+            self.layers[str(built)].build_input_shape = _tuple(event.get("input_shape"))
 
     def _on_return(self, event: Event, name: str) -> None:
         layer_name = event.get("layer")
@@ -221,7 +221,8 @@ class ModelState:
         """The Sequential whose build or add is running (an inferred input's owner)."""
         for frame in reversed(self.stack.frames):
             if frame.get("name") in _INFERRED_INPUT_CONTEXT:
-                return frame.get("layer")
+                layer = frame.get("layer")
+                return layer if isinstance(layer, str) else None
         return None
 
     def _on_set(self, event: Event) -> None:

@@ -12,11 +12,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from buildtrace.state.keras3_names import KERAS3_TEACHING_FUNCTIONS, is_keras3_layer_method
-from buildtrace.trace import Event
+from buildtrace.trace import Event, keras_names
 
 #: Engine functions of the teaching set, by Keras 2 name.
 KERAS2_TEACHING_FUNCTIONS = frozenset(
-    "keras.engine." + name
+    keras_names.ENGINE + name
     for name in (
         "sequential.Sequential.__init__",
         "sequential.Sequential.add",
@@ -69,7 +69,7 @@ Step = tuple[Any, ...]
 def is_concrete_layer_method(name: str) -> bool:
     """``keras.layers.core.dense.Dense.build`` / ``.call`` of a concrete layer (Keras 2
     or Keras 3)."""
-    if name.startswith("keras.layers."):
+    if name.startswith(keras_names.LAYERS):
         return name.rsplit(".", 1)[-1] in {"build", "call"}
     return is_keras3_layer_method(name)
 

@@ -12,9 +12,11 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from typing import cast
 
-from buildtrace.trace.events import FORMAT_VERSION, Event
+from buildtrace.trace.events import FORMAT_VERSION, Event, RawEvent
 
+#: A listener: it receives each event stamped (the typed, reader's view of it).
 Subscriber = Callable[[Event], None]
 
 
@@ -71,7 +73,7 @@ class TraceBus:
         """How many subscribers listen now."""
         return len(self._subscribers)
 
-    def publish(self, event: Event) -> int:
+    def publish(self, event: RawEvent) -> int:
         """Stamp ``event`` with ``v``, ``seq`` and ``t`` and deliver it to every subscriber.
 
         Stamping and delivery happen under one lock so that every subscriber sees the
@@ -83,16 +85,19 @@ class TraceBus:
                 return -1
             seq = self._seq
             # The contract's header fields come first so that a file reads naturally.
-            stamped: Event = {
+            stamped: RawEvent = {
                 "v": FORMAT_VERSION,
                 "seq": self._seq,
                 "t": time.monotonic() - self._t0,
                 **event,
             }
             self._seq += 1
+            # The engine's own events: what the contract checks in a file holds by
+            # construction here, so readers listening live get the same typed view.
+            typed = cast(Event, stamped)
             for subscriber in self._subscribers:
                 try:
-                    subscriber(stamped)
+                    subscriber(typed)
                 except Exception as exc:
                     # A failing listener (a full disk under a recorder, say) must never
                     # break the user's model code: drop the listener and say why once.

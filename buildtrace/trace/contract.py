@@ -29,7 +29,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from buildtrace.trace.events import BUILD_KINDS, FORMAT_VERSION, TRAINING_KINDS, Event
+from buildtrace.trace.events import BUILD_KINDS, FORMAT_VERSION, TRAINING_KINDS
 
 #: Longest line read (bytes): a model's whole config fits many times over.
 MAX_LINE = 8 << 20
@@ -215,6 +215,9 @@ COMMON: Spec = (
     ("cls", _is_name, False, _NAME),
     ("src", _is_text, False, _TEXT),
     ("caller", _is_text, False, _TEXT),
+    # tf-keras engine: the tf.function a step runs in, and which tracing of it
+    ("tf_function", _is_name, False, _NAME),
+    ("tf_trace", _is_count, False, "a whole number >= 0"),
 )
 
 _TRAINING_COMMON: Spec = (
@@ -236,12 +239,19 @@ BY_KIND: dict[str, Spec] = {
         ("output_shapes", _is_shape_list, False, _SHAPES),
         ("added", _is_name, False, _NAME),
         ("tensor", _is_text, False, _TEXT),
+        # GradientTape.gradient: the ops the tape recorded (the first few) and how many
+        ("recorded", _is_names, False, "a list of op names"),
+        ("recorded_count", _is_count, False, "a whole number >= 0"),
+        ("sources", _is_count, False, "a whole number >= 0"),
     ),
     "return": (
         ("call", _is_int, False, _INT),
         ("config", _optional(_is_object), False, "an object or null"),
         ("layers", _is_names, False, "a list of layer names"),
         ("output_shape", _is_shape_like, False, "a shape, a list of shapes, a size or null"),
+        ("dataset", _is_name, False, _NAME),
+        ("dataset_label", _is_text, False, _TEXT),
+        ("iterations", _is_count, False, "a whole number >= 0"),
     ),
     "raise": (
         ("error_type", _is_name, True, _NAME),
@@ -263,6 +273,7 @@ BY_KIND: dict[str, Spec] = {
         ("trainable", _is_bool, True, "true or false"),
         ("variable", _is_name, False, _NAME),
         ("params", _is_count, False, "a whole number >= 0"),
+        ("owner", _is_name, False, _NAME),
     ),
     "compile": (
         ("optimizer", _is_name, False, _NAME),
@@ -328,7 +339,7 @@ _BATCH_KEYS = frozenset(
 )
 
 
-def _is_plain_batch(event: Event) -> bool:
+def _is_plain_batch(event: dict[str, Any]) -> bool:
     """A ``batch_end`` exactly as the engine writes it (the general checks say why not)."""
     v, seq, t, depth = event["v"], event["seq"], event["t"], event["depth"]
     epoch, batch, logs, name, layer = (
@@ -355,7 +366,7 @@ def _is_plain_batch(event: Event) -> bool:
     )
 
 
-def _check_fields(event: Event, kind: str, spec: Spec) -> None:
+def _check_fields(event: dict[str, Any], kind: str, spec: Spec) -> None:
     for key, check, required, wanted in spec:
         value = event.get(key, _MISSING)
         if value is _MISSING:

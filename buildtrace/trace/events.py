@@ -4,17 +4,40 @@ An event is a plain ``dict`` rather than a class so that emitting one costs litt
 writing it to JSON Lines is one ``json.dumps``, and a reader never needs our classes.
 The fields every event carries are listed in ``REQUIRED_FIELDS`` (the trace contract,
 DESIGN.md section 3); events may carry more, and readers ignore what they don't know.
+Writers build a :data:`RawEvent`; readers take :class:`Event`, whose fields are typed
+per kind in :mod:`buildtrace.trace.event_types` so that mypy checks every field read.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+# The typed contract, re-exported: ``from buildtrace.trace.events import Event``.
+from buildtrace.trace.event_types import (
+    AddWeightEvent,
+    CallEvent,
+    CompileEvent,
+    Event,
+    KindEvent,
+    RaiseEvent,
+    ReturnEvent,
+    SetEvent,
+    TrainingEvent,
+    is_add_weight,
+    is_call,
+    is_compile,
+    is_raise,
+    is_return,
+    is_set,
+    is_training,
+)
+
 #: Version of the JSON Lines format. Bump it only for changes old readers can't ignore.
 FORMAT_VERSION = 1
 
-#: An event: ``{"v": 1, "seq": 0, "t": 0.0, "kind": "call", "name": ..., ...}``.
-Event = dict[str, Any]
+#: An event as a writer builds it: ``{"kind": "call", "name": ..., ...}`` (the bus stamps
+#: ``v``, ``seq`` and ``t``). Readers take the typed :class:`Event` instead.
+RawEvent = dict[str, Any]
 
 #: Fields present in every event.
 REQUIRED_FIELDS = ("v", "seq", "t", "kind", "name", "depth", "layer")
@@ -71,3 +94,30 @@ def short_name(name: str) -> str:
     if len(parts) >= 2 and parts[-2][:1].isupper():
         return ".".join(parts[-2:])
     return ".".join(parts[-2:]) if len(parts) >= 2 else name
+
+
+__all__ = [
+    "BUILD_KINDS",
+    "FORMAT_VERSION",
+    "REQUIRED_FIELDS",
+    "TRAINING_KINDS",
+    "AddWeightEvent",
+    "CallEvent",
+    "CompileEvent",
+    "Event",
+    "KindEvent",
+    "RaiseEvent",
+    "RawEvent",
+    "ReturnEvent",
+    "SetEvent",
+    "TrainingEvent",
+    "is_add_weight",
+    "is_call",
+    "is_compile",
+    "is_raise",
+    "is_return",
+    "is_set",
+    "is_training",
+    "keras_name",
+    "short_name",
+]

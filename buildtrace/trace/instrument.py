@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar, overload
 
 from buildtrace.trace.bus import BUS
-from buildtrace.trace.events import Event, keras_name
+from buildtrace.trace.events import RawEvent, keras_name
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -127,7 +127,7 @@ def traced(
                     value = args[layer_index]
                 layer = value if isinstance(value, str) else None
             depth = _depth()
-            event: Event = {"kind": "call", "name": name, "depth": depth, "layer": layer}
+            event: RawEvent = {"kind": "call", "name": name, "depth": depth, "layer": layer}
             if cls is not None:
                 event["cls"] = cls
             event["src"] = src
@@ -147,7 +147,7 @@ def traced(
             if is_method and args:
                 # An __init__ gives its object a name: the return event reports it.
                 layer, _ = describe_object(args[0])
-            done: Event = {"kind": "return", "name": name, "depth": depth, "layer": layer}
+            done: RawEvent = {"kind": "return", "name": name, "depth": depth, "layer": layer}
             if cls is not None:
                 done["cls"] = cls
             done["call"] = call_seq
@@ -199,7 +199,7 @@ def _publish_raise(
     if origin:
         with contextlib.suppress(AttributeError):  # exceptions without a __dict__
             exc.__buildtrace_seen__ = True  # type: ignore[attr-defined]
-    event: Event = {
+    event: RawEvent = {
         "kind": "raise",
         "name": name,
         "depth": depth,
@@ -238,7 +238,7 @@ def emit(kind: str, name: str, layer: str | None = None, **fields: Any) -> None:
     """Publish one event of ``kind`` at the current call depth, if anyone listens."""
     if not BUS.active or _is_suspended():
         return
-    event: Event = {"kind": kind, "name": name, "depth": _depth(), "layer": layer}
+    event: RawEvent = {"kind": kind, "name": name, "depth": _depth(), "layer": layer}
     event.update(fields)
     BUS.publish(event)
 
@@ -255,7 +255,7 @@ def emit_set(obj: Any, attr: str, old: Any, value: Any) -> None:
     frame = sys._getframe(1)
     while frame.f_code.co_name == "__setattr__" and frame.f_back is not None:
         frame = frame.f_back
-    event: Event = {
+    event: RawEvent = {
         "kind": "set",
         "name": f"{cls}.{attr}",
         "depth": _depth(),

@@ -48,9 +48,9 @@ from buildtrace.state.training import training_state
 from buildtrace.trace import TraceFile, TraceFormatError, read_trace
 from buildtrace.trace.contract import KNOWN_KINDS
 from buildtrace.trace.reader import parse_event
+from buildtrace.trace.tail import TraceTail
 from tui.event_store import EventStore
 from tui.labels import Palette, event_text, search_text
-from tui.trace_tail import TraceTail
 
 SEED = int(os.environ.get("FUZZ_SEED", "20261204"))
 LINES = 100_000

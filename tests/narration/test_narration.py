@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from example_models import sample_model
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,10 +53,7 @@ def _record(build: Callable[[], Any]) -> list[Event]:
 
 
 def _seed() -> None:
-    model = keras.Sequential(
-        [layers.Dense(512, activation="relu"), layers.Dense(10, activation="softmax")]
-    )
-    model.build(input_shape=(None, 784))
+    model = sample_model("seed")  # samples/seed.py up to its build; then a short fit
     model.summary(print_fn=_silent)
     model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     x = np.random.rand(64, 784).astype("float32")
@@ -65,31 +63,13 @@ def _seed() -> None:
 
 
 def _functional_branches() -> None:
-    inputs = keras.Input(shape=(784,), name="pixels")
-    wide = layers.Dense(64, activation="relu", name="wide")(inputs)
-    deep = layers.Dense(128, activation="relu", name="deep_1")(inputs)
-    deep = layers.Dense(64, activation="relu", name="deep_2")(deep)
-    merged = layers.Concatenate(name="merge")([wide, deep])
-    outputs = layers.Dense(10, activation="softmax", name="digits")(merged)
-    model = keras.Model(inputs=inputs, outputs=outputs, name="two_branches")
+    model = sample_model("functional_branches")
     model.summary(print_fn=_silent)
     model.predict(np.random.rand(4, 784).astype("float32"), verbose=0)
 
 
 def _cnn() -> None:
-    model = keras.Sequential(
-        [
-            keras.Input(shape=(28, 28, 1)),
-            layers.Conv2D(16, kernel_size=3, activation="relu"),
-            layers.MaxPooling2D(pool_size=2),
-            layers.Conv2D(32, kernel_size=3, activation="relu"),
-            layers.BatchNormalization(),
-            layers.MaxPooling2D(pool_size=2),
-            layers.Flatten(),
-            layers.Dropout(0.5),
-            layers.Dense(10, activation="softmax"),
-        ]
-    )
+    model = sample_model("cnn")
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     x = np.random.rand(16, 28, 28, 1).astype("float32")
     model.fit(x, np.random.randint(0, 10, 16), epochs=1, batch_size=8, verbose=0)

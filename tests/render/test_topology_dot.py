@@ -17,6 +17,7 @@ from typing import Any
 import golden
 import pytest
 from dot_layout import edges_of, nodes_of, plain
+from example_models import sample_model
 
 from buildtrace import keras
 from buildtrace.render.diagrams import topology_dot
@@ -220,18 +221,10 @@ def test_the_state_at_any_step(sample: Callable[[str], list[Event]]) -> None:
 
 def test_a_live_model_draws_like_its_trace(record: Record) -> None:
     def seed() -> Any:
-        model = keras.Sequential(
-            [keras.layers.Dense(512, activation="relu"), keras.layers.Dense(10)]
-        )
-        model.build((None, 784))
-        return model
+        return sample_model("seed")
 
     def two_branches() -> Any:
-        inputs = keras.Input(shape=(784,), name="pixels")
-        wide = keras.layers.Dense(64, name="wide")(inputs)
-        deep = keras.layers.Dense(64, name="deep")(keras.layers.Dense(128, name="d0")(inputs))
-        merged = keras.layers.Concatenate(name="merge")([wide, deep])
-        return keras.Model(inputs, keras.layers.Dense(10, name="digits")(merged))
+        return sample_model("functional_branches")
 
     def unbuilt() -> Any:
         return keras.Sequential([keras.layers.Dense(3), keras.layers.Dense(1)])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import golden
 import pytest
+from example_models import sample_model
 
 from buildtrace import keras
 from buildtrace.render import build_tree, count_in_view, in_teaching_view, render_text
@@ -33,10 +34,7 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def seed_build() -> None:
-    model = keras.Sequential(
-        [keras.layers.Dense(512, activation="relu"), keras.layers.Dense(10, activation="softmax")]
-    )
-    model.build(input_shape=(None, 784))
+    sample_model("seed")  # samples/seed.py up to its built model
 
 
 def without_line_numbers(text: str) -> str:

@@ -1,4 +1,4 @@
-"""The viewer's reader (``tui.trace_reader``/``tui.trace_tail``): replay to the last good event.
+"""The viewer's reader (``tui.trace_reader``, ``trace.tail``): replay to the last good event.
 
 Before, a bad line 61 in a 150-line file lost all 60 good events (they were in the same
 batch), a one-line file without a final newline read as empty, and bytes that are not
@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from textual.message import Message
 
+from buildtrace.trace.tail import TraceTail
 from tui.trace_reader import (
     STOPPED_NAME,
     EventsArrived,
@@ -23,7 +24,6 @@ from tui.trace_reader import (
     TraceFailed,
     TraceReader,
 )
-from tui.trace_tail import TraceTail
 
 
 def event(seq: int) -> dict[str, Any]:

@@ -15,6 +15,7 @@ Example:
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from rich.table import Table
@@ -38,7 +39,8 @@ def _text(value: Any) -> str:
 
 def event_fields(item: Item) -> list[tuple[str, str]]:
     """The event's fields as (name, text), the telling ones first."""
-    event = item.event
+    # Every field, those outside the contract too: the event as a plain mapping.
+    event: Mapping[str, object] = item.event
     names = [f for f in FIRST if f in event]
     names += [f for f in event if f not in FIRST and f not in LEFT_OUT]
     return [(name, _text(event[name])) for name in names]

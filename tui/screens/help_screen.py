@@ -24,7 +24,8 @@ INTRO = (
     "The cursor walks the events of the build, forward and back, like a debugger: every "
     "panel shows the model as of the cursor. Training keeps running and its curves grow. "
     "Ctrl+P opens the command palette (every action, by name). The mouse works too: click "
-    "a line to go there, click ▸/▾ to fold."
+    "a line to go there, click ▸/▾ to fold. Breakpoints (x) pick events by the rule of a "
+    "lesson's stops: a function by its Keras name in full or by its end (Dense.build)."
 )
 
 

@@ -6,17 +6,17 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from buildtrace.render.tree import format_shape
 from buildtrace.state.model_state import ModelState
-from buildtrace.trace import Event
+from buildtrace.trace import Event, keras_names
+from buildtrace.trace.shapes import format_shape
 from tui.labels import counted
 from tui.panel_spec import Moment, PanelSpec
 from tui.theme_styles import ThemeStyles
 from tui.topology_drawing import ordered_layers
 
-_NODE_INIT = "keras.engine.node.Node.__init__"
+_NODE_INIT = keras_names.NODE_INIT
 
-_LAYER_INIT = "keras.engine.base_layer.Layer.__init__"
+_LAYER_INIT = keras_names.LAYER_INIT
 
 
 def _signature(state: ModelState, current: Event | None, styles: ThemeStyles) -> tuple[object, ...]:

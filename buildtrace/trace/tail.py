@@ -1,11 +1,10 @@
 """Reading a trace file that may still be growing, a batch of whole events at a time.
 
-``buildtrace.trace.iter_events(follow=True)`` yields one event at a time and sleeps
-inside the generator when the file has nothing new, so a reader built on it can neither
-flush a batch on a quiet moment nor be told to stop. :class:`TraceTail` reads *all*
-the complete lines available whenever asked, each checked by the same
-:func:`~buildtrace.trace.reader.parse_event` (the contract, the version), and never
-blocks: the viewer's worker thread decides when to look again.
+The one file tailer of buildtrace: :class:`TraceTail` reads *all* the complete lines
+available whenever asked, each checked by :func:`~buildtrace.trace.reader.parse_event`
+(the contract, the version), and never blocks, so the viewer's worker thread decides
+when to look again (and can flush a batch on a quiet moment, or stop).
+:func:`~buildtrace.trace.reader.iter_events` is this tailer with a wait between looks.
 
 A bad line never costs the good events before it: :meth:`TraceTail.read` returns them,
 and :attr:`TraceTail.error` then says where and why the reading stopped.
@@ -17,8 +16,9 @@ import os
 from pathlib import Path
 from typing import IO
 
-from buildtrace.trace import Event, TraceFormatError
-from buildtrace.trace.reader import LineSplitter, parse_event
+from buildtrace.trace.contract import TraceFormatError
+from buildtrace.trace.events import Event
+from buildtrace.trace.lines import LineSplitter, parse_event
 
 #: Most events one :meth:`TraceTail.read` returns: a 100,000-event file arrives in
 #: slices, so the interface stays responsive while it loads.
@@ -40,9 +40,15 @@ class TraceTail:
         >>> tail.error  # doctest: +SKIP
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, max_batch: int = MAX_BATCH) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, max_batch: int = MAX_BATCH, missing_ok: bool = True
+    ) -> None:
         self.path = Path(path)
         self.max_batch = max_batch
+        #: False: a file that cannot be opened raises its ``OSError`` (a finished trace
+        #: is read, not awaited); True: it reads as empty, and other errors are
+        #: :attr:`error`.
+        self.missing_ok = missing_ok
         #: Where and why the reading stopped (a line that is not an event), or None.
         self.error: TraceFormatError | None = None
         self._stream: IO[bytes] | None = None
@@ -111,9 +117,11 @@ class TraceTail:
             if self._stream is None:
                 self._stream = open(self.path, "rb")  # noqa: SIM115
             chunk = self._stream.read(_CHUNK)
-        except FileNotFoundError:
-            return False
         except OSError as exc:
+            if not self.missing_ok:
+                raise
+            if isinstance(exc, FileNotFoundError):
+                return False
             self.error = TraceFormatError(
                 f"cannot read it: {exc.strerror or exc}", path=self.path.name
             )
