@@ -15,8 +15,9 @@ from __future__ import annotations
 from buildtrace.narration.context import code
 from buildtrace.narration.registry import function
 from buildtrace.narration.texts_layers_more import _configured, lesson
+from buildtrace.trace import keras_names
 
-BASE = "keras.engine.base_layer.Layer."
+BASE = keras_names.LAYER
 
 function(
     BASE + "compute_mask",
