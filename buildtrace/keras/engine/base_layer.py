@@ -3,19 +3,20 @@
 Mirrors: ``keras/engine/base_layer.py::Layer`` of Keras 2, simplified. The path a layer
 takes the first time it is called on a symbolic tensor is the heart of every build::
 
-    Layer.__call__                      # 1. symbolic input? -> functional construction
-      _functional_construction_call     # 2. infer the output, then record a Node
+    Layer.__call__                      # symbolic input? -> functional construction
+      _functional_construction_call     # infer the output, then record a Node
         _keras_tensor_symbolic_call
-          _infer_output_signature       # 3. build if needed, then run `call` for shapes
-            _maybe_build                #    check input_spec, then build(input_shape)
+          _infer_output_signature       # build if needed, then run `call` on a stand-in
+            _maybe_build                #   check input_spec, then build(input_shape)
               assert_input_compatibility
-              Dense.build -> add_weight  #   the layer's own build creates its weights
-              Layer.build               #    ...and built = True (written twice: see below)
-            Dense.call                  # 4. the output shape comes from really calling
+              Dense.build -> add_weight  #  the layer's own build creates its weights
+              Layer.build               #   ...and built = True (written twice: see there)
+            Dense.call                  #   runs once; the shape is compute_output_shape's
         _set_connectivity_metadata -> Node
 
 Called on real data (numpy arrays) instead, ``__call__`` checks the input, builds if
-needed, and returns ``call``'s result.
+needed, and returns ``call``'s result. The numbered comments in these functions follow
+the steps Keras's own comments describe.
 """
 
 from __future__ import annotations
@@ -186,10 +187,25 @@ class Layer:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         """Call the layer on symbolic tensors (to build a graph) or on data.
 
-        Mirrors: ``Layer.__call__``. Step 1 decides which path to take.
+        Mirrors: ``Layer.__call__``. Steps 1-3 are here, 4-8 in the eager helpers below:
+
+        1. check the layer was initialised, and split off ``inputs``;
+        2. symbolic inputs: functional construction (build, infer the output, a Node);
+        3. real data: clear the losses of the last call (outermost call only);
+        4. convert the inputs to arrays of the layer's dtype, check ``input_spec``;
+        5. enter the layer's name scope (it names the weights a ``call`` creates);
+        6. build on the first call, from the inputs' shapes;
+        7. pass ``training`` only to a ``call`` that takes it; under a GradientTape,
+           record the call on the tape;
+        8. run ``call``; an error inside says which layer and which arguments.
         """
+        # 1. Every step below reads what `Layer.__init__` sets up; without it the user
+        #    would meet an AttributeError far from the cause: a forgotten super().__init__.
         if "_name" not in self.__dict__:
             raise RuntimeError("You must call `super().__init__()` in the layer constructor.")
+        # `inputs`, the first argument, is special: only it is converted, checked against
+        # `input_spec` and used to build the layer. Every other argument goes to `call`
+        # as it is. So a layer cannot be called without inputs.
         if args:
             inputs, args = args[0], args[1:]
         elif "inputs" in kwargs:
@@ -197,13 +213,20 @@ class Layer:
         else:
             raise TypeError(f"{self.name}.__call__() missing 1 required positional argument")
         input_list = flatten(inputs)
+        # 2. Functional construction: called on `keras.Input` tensors (or on what layers
+        #    called on them returned), the layer computes nothing. It records itself in
+        #    the graph a Functional model is made of:
+        #        inputs = keras.Input(shape=(784,))
+        #        outputs = Dense(10)(inputs)          # <- this path
+        #        model = keras.Model(inputs, outputs)
         if _in_functional_construction_mode(input_list):
             return self._functional_construction_call(inputs, args, kwargs, input_list)
-        # Eager path: real data. Keras converts numpy inputs to tensors of its dtype.
+        # 3. Eager call on real data. `add_loss` losses of the previous call are dropped
+        #    at the outermost call only: a sublayer may run several times inside one call
+        #    of its model, and `model.losses` must then hold all of those runs' losses.
         if not base_layer_utils.CALL_STACK:
-            # Keras's `_clear_losses` at the outermost call: `layer.losses` then holds
-            # what this call added, not every call's.
             base_layer_utils.clear_added_losses(self)
+        # Keras's call context: inner calls see that an outer call is running.
         base_layer_utils.CALL_STACK.append(self)
         try:
             return self._eager_call(inputs, args, kwargs)
@@ -211,11 +234,17 @@ class Layer:
             base_layer_utils.CALL_STACK.pop()
 
     def _eager_call(self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        """Steps 4-5 of ``__call__`` on real data (inline in Keras's ``__call__``)."""
         input_masks = base_layer_utils.pass_input_masks(self, inputs, flatten(inputs), kwargs)
+        # 4. Numpy arrays and Python numbers are accepted: Keras converts them to tensors,
+        #    floats in the layer's dtype. Then `input_spec` (rank, last axis...) is
+        #    checked *before* `call` runs, so a wrong input fails with a message naming
+        #    the layer and the expected shape instead of a broadcast error deep in `call`.
         arrays = map_structure(base_layer_utils.input_caster(self.dtype), inputs)
         input_spec_module.assert_input_compatibility(self.input_spec, arrays, self.name)
-        # Keras runs the eager call inside the layer's name scope: weights a subclassed
-        # model's `call` creates are named `two_layer/dense/kernel:0`.
+        # 5. The layer's name scope: weights created during this call are named inside
+        #    it, so a subclassed model's `call` that builds a Dense makes
+        #    `two_layer/dense/kernel:0`, not `dense/kernel:0`.
         backend.NAME_SCOPES.append(self.name)
         try:
             outputs = self._eager_call_in_scope(inputs, arrays, args, kwargs)
@@ -232,15 +261,23 @@ class Layer:
     def _eager_call_in_scope(
         self, inputs: Any, arrays: Any, args: Any, kwargs: dict[str, Any]
     ) -> Any:
+        """Steps 6-8 of ``__call__`` on real data, inside the layer's name scope."""
+        # 6. Lazy building: the weights' shapes come from the first real input, so a
+        #    layer can be made without knowing its input size (Dense(10) needs none).
         if not self.built:
             self._maybe_build(arrays)
+        # 7. `training` is a call-context argument: `fit` passes it to every layer, but a
+        #    layer's own `call` may not declare it, and must not receive it then.
         call_kwargs = self._call_kwargs(kwargs)
         if tf_tape.is_recording():
-            # Under a tf.GradientTape: a layer with a gradient rule records one node; any
-            # other runs `call` on tensors, so the tf ops inside record themselves.
+            # Under a tf.GradientTape the call must be differentiable: a layer with a
+            # gradient rule records one node on the tape; any other runs `call` on
+            # tensors, so the tf ops inside record themselves.
             if not args and gradients.has_gradient_rule(self):
                 return gradients.call_on_tape(self, inputs, arrays, call_kwargs)
             arrays = map_structure(tf_utils.as_float_tensor(self.dtype), inputs)
+        # 8. The call itself. Keras's traceback filtering adds to any error raised in
+        #    `call` the layer's name and the arguments it got: the first thing to check.
         with traceback_utils.explained_call_errors(self, arrays, call_kwargs):
             outputs = self.call(arrays, *args, **call_kwargs)
         if tf_tape.is_recording() and self.trainable_weights:
@@ -259,8 +296,12 @@ class Layer:
     ) -> Any:
         """Call on symbolic tensors: infer the outputs, then wire a ``Node``.
 
-        Mirrors: ``Layer._functional_construction_call``.
+        Mirrors: ``Layer._functional_construction_call``. Two steps: the symbolic call
+        works out what the layer returns (building it on the way), then
+        ``_set_connectivity_metadata`` records the call in the graph.
         """
+        # Keras would turn the data among the inputs into constants of the graph; a
+        # graph is only useful here if every input leads back to a `keras.Input`.
         if any(not isinstance(x, KerasTensor) for x in input_list):
             raise ValueError(
                 f"Layer {self.name} was called with a mix of symbolic tensors and data "
@@ -269,7 +310,11 @@ class Layer:
             )
         mask_given = "mask" in kwargs  # else Keras passes the inputs' masks, if any
         input_masks = base_layer_utils.pass_input_masks(self, inputs, input_list, kwargs)
+        # 1. The outputs as symbolic tensors: their shape and dtype, nothing computed.
+        #    Keras passes the inputs' masks along here (None when no input carries one).
         outputs = self._keras_tensor_symbolic_call(inputs, input_masks, args, kwargs)
+        # A `call` that forgot its `return` would give None, which no later layer can be
+        # called on: Keras stops here with a message naming the layer.
         if outputs is None:
             raise ValueError(
                 "A layer's `call` method should return a Tensor or a list of Tensors, "
@@ -277,6 +322,8 @@ class Layer:
             )
         if not mask_given:  # the node records what the user passed
             kwargs.pop("mask", None)
+        # 2. Wire the call into the graph: a Node links the layers that made the inputs
+        #    to this one, and the outputs learn where they came from (`_keras_history`).
         return self._set_connectivity_metadata((inputs, *args), kwargs, outputs)
 
     @traced
@@ -284,6 +331,10 @@ class Layer:
         self, inputs: Any, input_masks: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
     ) -> Any:
         """Mirrors: ``Layer._keras_tensor_symbolic_call`` (dynamic layers don't exist here)."""
+        # Keras has two ways to know a layer's output. A `dynamic=True` layer (Python
+        # control flow a graph cannot hold) is only asked `compute_output_shape`; every
+        # other layer is run in a scratch graph. buildtrace runs every layer on numpy,
+        # so no layer needs the first way: all take the second.
         return self._infer_output_signature(inputs, args, kwargs, input_masks)
 
     @traced(result=trace_details.output_details)
@@ -298,11 +349,18 @@ class Layer:
         but the batch is known, so the student sees ``call`` run here as in Keras; the
         shape itself comes from ``compute_output_shape``, which also handles unknown sizes.
         """
+        # 1. Build first: `call` reads the weights, and `build` makes them from the input
+        #    shapes the symbolic inputs carry.
         self._maybe_build(inputs)
         input_shapes = tf_utils.shapes_of(inputs)
         dtype = self.dtype
         scratch = None
+        # 2. Run `call` once on a stand-in for the inputs, as Keras runs it on placeholders
+        #    in a scratch graph that is then thrown away: the real model's state is never
+        #    touched. With a size unknown besides the batch, zeros cannot stand in.
         if all(d is not None for t in flatten(inputs) for d in t.shape[1:]):
+            # Inference mode: a Dropout or BatchNormalization must not act (or update
+            # its moving statistics) on a stand-in batch.
             call_kwargs = self._call_kwargs({**kwargs, "training": False})
             # The scratch batch stands for a placeholder: its batch size is unknown, which
             # matters when this layer is a model that builds its own graph from it.
@@ -317,13 +375,19 @@ class Layer:
                     *scratch_values(args, 1),
                     **scratch_values(call_kwargs, 1),
                 )
+            # The output's dtype is what `call` really returned (an Embedding's int
+            # inputs still give float outputs; a cast layer changes it).
             dtype = tf_utils.dtype_name(flatten(scratch)[0])
+        # 3. The output shape, with None wherever it depends on an unknown size.
         if base_layer_utils.has_symbolic(args, kwargs) and _default_output_shape(self):
             # The fallback below calls `call` on the inputs alone; with symbolic tensors in
             # the other arguments too, the scratch calls must get those as well.
             shapes = base_layer_utils.scratch_output_shape(self, input_shapes, args, kwargs)
         else:
             shapes = self.compute_output_shape(input_shapes)
+        # 4. The symbolic outputs. Keras converts the scratch graph's tensors to
+        #    KerasTensors of the same shape and dtype; they carry no history yet (the
+        #    Node made next gives them that).
         outputs = base_layer_utils.keras_tensors(shapes, dtype, self.name)
         base_layer_utils.copy_joint_masks(self, outputs, scratch)
         self._set_mask_metadata(inputs, outputs, input_masks)
@@ -337,13 +401,25 @@ class Layer:
         is the default one) and then ``Layer.build`` again, because a user's ``build``
         might forget ``super().build``: that is why Keras writes ``built = True`` twice.
         """
+        # Building happens once: a layer called again (a shared layer, a second batch)
+        # reuses its weights.
         if self.built:
             return
+        # The input_spec checks that can be made before the weights exist (the rank, a
+        # minimum rank); a Dense given 1-D inputs fails here, not in `build`.
         input_spec_module.assert_input_compatibility(self.input_spec, inputs, self.name)
+        # `build` receives shapes, never tensors: it must not depend on the values.
         input_shapes = tf_utils.shapes_of(inputs)
+        # Only a `build` the layer overrides is worth a call: the default one (marked by
+        # `generic_utils.default`) has nothing of its own to create.
         if not getattr(self.build, "_is_default", False):
             self.build(input_shapes)
+        # Then the base `build` again, whatever the layer's `build` did: a user's
+        # `build` may never call `super().build`, and the layer must still end up
+        # `built`, with its build input shape stored.
         Layer.build(self, input_shapes)
+        # Weights given to the constructor (`Dense(3, weights=[k, b])`) can only be set
+        # now that they exist.
         if self._initial_weights is not None:
             self.set_weights(self._initial_weights)
             self._initial_weights = None
@@ -355,6 +431,8 @@ class Layer:
 
         Mirrors: ``Layer.build``.
         """
+        # The shape is kept for later: a saved layer or subclassed model is rebuilt from
+        # it when loaded (Keras's `get_build_config`, the config's `build_input_shape`).
         self._build_input_shape = input_shape
         self.built = True
 
@@ -384,6 +462,10 @@ class Layer:
         self, args: tuple[Any, ...], kwargs: dict[str, Any], outputs: Any
     ) -> Any:
         """Record this call as a ``Node`` of the graph. Mirrors the Keras 2 method."""
+        # The Node wires itself in: it joins this layer's `_inbound_nodes` and the
+        # `_outbound_nodes` of the layers that made the inputs, and stamps each output
+        # with `_keras_history` (layer, node index, tensor index). A Functional model
+        # later walks these stamps back from its outputs to find its layers.
         Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
         return outputs
 
@@ -404,13 +486,19 @@ class Layer:
         Mirrors: ``Layer.add_weight``. Keras's default initializer for float weights is
         ``glorot_uniform``; the variable is named ``<layer>/<weight>:0``.
         """
+        # A scalar weight has the shape (); the dtype defaults to the layer's.
         shape = tuple(int(d) for d in (shape or ()))
         dtype = dtype or self.dtype
         trainable = True if trainable is None else trainable
+        # No initializer given: Keras picks glorot_uniform for floats, which keeps the
+        # variance of activations about the same from layer to layer.
         init = initializers.get(initializer) or initializers.GlorotUniform()
         value = np.asarray(init(shape, dtype=dtype), dtype=dtype)
+        # The TensorFlow name: the name scopes it is created in, then `name:0`.
         scope = base_layer_utils.weight_name_scope(self)
         variable = Variable(value, name=f"{scope}/{name}:0", trainable=trainable)
+        # Tracked on the layer: `trainable_weights` is what the optimizer updates,
+        # `non_trainable_weights` (BatchNormalization's moving statistics) is not.
         (self._trainable_weights if trainable else self._non_trainable_weights).append(variable)
         details = trace_details.add_weight_details(
             self, name, shape, dtype, init, trainable, variable
@@ -574,6 +662,7 @@ def _in_functional_construction_mode(input_list: list[Any]) -> bool:
 
 
 def _default_output_shape(layer: Layer) -> bool:
+    """Whether ``layer`` has no ``compute_output_shape`` formula of its own."""
     return type(layer).compute_output_shape is Layer.compute_output_shape
 
 

@@ -99,9 +99,14 @@ class Functional(Model):
         Mirrors: ``Functional._init_graph_network``. Note where ``built`` becomes True:
         right after the inputs and outputs are validated, before the graph is mapped.
         """
+        # A method of its own, not part of `__init__`: Sequential calls it again each
+        # time a layer added or removed changes the graph.
         self._is_graph_network = True
         # Running the graph gives the outputs' masks too: `_set_mask_metadata` skips it.
         self._compute_output_and_mask_jointly = True
+        # 1. Normalise the inputs and outputs. A list of one tensor is that tensor (the
+        #    model then returns a tensor, not a list of one); the nested form is kept for
+        #    `model.input_shape` and for calls, `inputs`/`outputs` are the flat lists.
         if isinstance(inputs, list) and len(flatten(inputs)) == 1:
             inputs = inputs[0]
         if isinstance(outputs, list) and len(flatten(outputs)) == 1:
@@ -110,19 +115,30 @@ class Functional(Model):
         self._nested_outputs = outputs
         self.inputs = flatten(inputs)
         self.outputs = flatten(outputs)
+        # 2. Every input must be a `keras.Input` and every output a layer's output;
+        #    otherwise there is no graph to walk.
         self._validate_graph_inputs_and_outputs()
+        # 3. A graph network creates no weights of its own: its layers were built when
+        #    they were called on the inputs. So it is built already, before the graph is
+        #    even mapped, and its build input shape is that of its inputs.
         self.built = True
         self._build_input_shape = [x.shape for x in self.inputs]
         if len(self._build_input_shape) == 1:
             self._build_input_shape = self._build_input_shape[0]
+        # 4. The layers at both ends, read off the tensors' `_keras_history`.
         self._input_layers = [x._keras_history.layer for x in self.inputs]
         self._output_layers = [x._keras_history.layer for x in self.outputs]
+        # 5. Map the graph: every node between inputs and outputs, grouped by depth
+        #    (the order a call runs them in), and the layers in order. These layers
+        #    are `model.layers`.
         nodes, nodes_by_depth, layers, _ = _map_graph_network(self.inputs, self.outputs)
         self._network_nodes = nodes
         self._nodes_by_depth = nodes_by_depth
         self._self_tracked_trackables = layers
+        # 6. Names by which `fit` matches targets and `fit({...})` matches inputs.
         self._set_output_names()
         self.input_names = [layer.name for layer in self._input_layers]
+        # How many nodes use each tensor: a call frees a tensor once its last user ran.
         self._compute_tensor_usage_count()
 
     @traced
@@ -348,13 +364,20 @@ def _map_graph_network(
         ValueError: "Graph disconnected" when an output needs a tensor that none of the
             ``inputs`` lead to, or a layer name used twice.
     """
+    # 1. The nodes in an order where each comes after every node it depends on, found
+    #    by walking back from the outputs; `layer_indices` numbers the layers in the
+    #    order they were met (the tie-break between layers at one depth).
     nodes_in_decreasing_depth, layer_indices = _build_map(outputs)
+    # The nodes that belong to this model: a shared layer also has nodes of other graphs.
     network_nodes = {
         _make_node_key(node.layer.name, node.layer._inbound_nodes.index(node))
         for node in nodes_in_decreasing_depth
     }
     nodes_depths: dict[Node, int] = {}
     layers_depths: dict[Layer, int] = {}
+    # 2. Depths, walking from the outputs (depth 0) back. A node's depth is the longest
+    #    path from it to an output, so every node runs after the nodes it needs; a
+    #    layer used twice takes its deepest node's depth.
     for node in reversed(nodes_in_decreasing_depth):
         depth = nodes_depths.setdefault(node, 0)
         depth = max(depth, layers_depths.get(node.layer, 0))
@@ -362,6 +385,7 @@ def _map_graph_network(
         nodes_depths[node] = depth
         for parent in node.parent_nodes:
             nodes_depths[parent] = max(depth + 1, nodes_depths.get(parent, 0))
+    # An input that no output depends on is still part of the model (depth 0).
     for x in inputs:
         layer = x._keras_history.layer  # type: ignore[union-attr]
         if layer not in layers_depths:
@@ -370,6 +394,8 @@ def _map_graph_network(
             nodes_depths[layer._inbound_nodes[0]] = 0
             network_nodes.add(_make_node_key(layer.name, 0))
 
+    # 3. Group nodes and layers by depth; the layers, deepest first (the inputs), become
+    #    `model.layers`, in the order they were met at each depth.
     nodes_by_depth: dict[int, list[Node]] = collections.defaultdict(list)
     for node, depth in nodes_depths.items():
         nodes_by_depth[depth].append(node)
@@ -380,7 +406,9 @@ def _map_graph_network(
     for depth in sorted(layers_by_depth, reverse=True):
         layers.extend(sorted(layers_by_depth[depth], key=lambda x: layer_indices[x]))
 
-    # Check every node's inputs can be computed from the model's inputs.
+    # 4. Every node's inputs must be computable from the model's inputs, going from the
+    #    deepest nodes up: a layer fed by an `Input` the model was not given makes a
+    #    "Graph disconnected" error, which names the tensor and the layers reached.
     computable = {id(x) for x in inputs}
     seen_layers: list[str] = []
     for depth in sorted(nodes_by_depth, reverse=True):
@@ -397,6 +425,7 @@ def _map_graph_network(
             computable.update(id(y) for y in flatten(node.outputs))
             seen_layers.append(node.layer.name)
 
+    # 5. Layer names must be unique: weights are saved and `get_layer` finds layers by name.
     names = [layer.name for layer in layers]
     for name in names:
         if names.count(name) != 1:
@@ -414,6 +443,9 @@ def _build_map(outputs: list[KerasTensor]) -> tuple[list[Node], dict[Layer, int]
     Mirrors: ``keras/engine/functional.py::_build_map``: a depth-first walk from each
     output (``_build_map_helper``), listing a node after all the nodes it depends on.
     """
+    # Depth-first search with the usual two marks: a node in progress is on the current
+    # path (meeting it again means a cycle), a finished node is never visited twice
+    # (a branch shared by two outputs is listed once).
     finished: set[Node] = set()
     in_progress: set[Node] = set()
     ordered: list[Node] = []
@@ -436,20 +468,25 @@ def _build_map_helper(
     Mirrors: ``keras/engine/functional.py::_build_map_helper``. Recursion runs from the
     output back towards the input; a node met again while still in progress is a cycle.
     """
+    # The tensor's history names the call that made it: the layer and which of its
+    # calls (a shared layer has one node per call).
     layer, node_index, _ = tensor._keras_history  # type: ignore[misc]
     node = layer._inbound_nodes[node_index]
-    if node in finished_nodes:
+    if node in finished_nodes:  # reached already through another branch
         return
     if node in nodes_in_progress:
         raise ValueError(f"Tensor {tensor} from layer '{layer.name}' is part of a cycle.")
+    # The first time a layer is met fixes its place among layers of the same depth.
     if layer not in layer_indices:
         layer_indices[layer] = len(layer_indices)
     nodes_in_progress.add(node)
+    # First the nodes this one depends on (an Input's node depends on none)...
     if not node.is_input:
         for x in node.keras_inputs:
             _build_map_helper(
                 x, finished_nodes, nodes_in_progress, nodes_in_decreasing_depth, layer_indices
             )
+    # ...then this node: listed after everything it needs.
     finished_nodes.add(node)
     nodes_in_progress.remove(node)
     nodes_in_decreasing_depth.append(node)

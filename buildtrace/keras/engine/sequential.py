@@ -177,10 +177,17 @@ class Sequential(functional.Functional):
         behaviour (the model is then run layer by layer, and the error shows up when it
         is called): we do the same.
         """
+        # Nothing to infer: no shape yet, or no layer to call on it.
         if input_shape is None or not self.layers:
             return
+        # A model given its input shape (an `Input` first, or `input_shape=` on its first
+        # layer) built its graph in `add` and keeps it; a model that fell back to the
+        # legacy behaviour below never tries again.
         if self._has_explicit_input_shape or self._use_legacy_deferred_behavior:
             return
+        # Is the shape new? A shape that only differs in sizes seen before is relaxed
+        # to None there (a second batch size makes the batch None), so the model is
+        # rebuilt once for a shape that covers both, not once per batch size.
         input_shape = tuple(input_shape)
         if self._inferred_input_shape is None:
             new_shape: Shape | None = input_shape
@@ -188,13 +195,22 @@ class Sequential(functional.Functional):
             new_shape = relax_input_shape(self._inferred_input_shape, input_shape)
         if new_shape is None or new_shape == self._inferred_input_shape:
             return
+        # The graph's input: a hidden `Input` named after the first layer, which is why
+        # a Sequential built this way has an input layer called `dense_input`.
         inputs = input_layer.Input(
             batch_shape=new_shape, dtype=input_dtype, name=self.layers[0].name + "_input"
         )
         layer_input: Any = inputs
         created_nodes: set[Node] = set()
         for layer in self.layers:
+            # Forget the nodes an earlier build made on this layer, so `layer.output`
+            # always leads to this graph's input (only those nodes: a layer shared
+            # with another model keeps its nodes there).
             clear_previously_created_nodes(layer, self._created_nodes)
+            # Calling the layer on the symbolic tensor builds it and records a node.
+            # If a layer cannot be called symbolically (a bug in it, or a layer that
+            # does not return tensors), Keras gives up on the graph: the model then
+            # runs layer by layer on data, where the user sees the layer's own error.
             try:
                 layer_output = layer(layer_input)
             except Exception:
@@ -206,6 +222,8 @@ class Sequential(functional.Functional):
             layer_input = layer_output
         outputs = layer_input
         self._created_nodes = created_nodes
+        # Stage 3: a graph from the hidden input to the last output, as a Functional
+        # model makes one. This sets `built`; `_graph_initialized` says the graph exists.
         try:
             self._init_graph_network(inputs, outputs)
             self._graph_initialized = True
@@ -224,16 +242,23 @@ class Sequential(functional.Functional):
         Raises:
             ValueError: "You must provide an `input_shape` argument." when it is None.
         """
+        # A graph already exists (the model had an `Input`): only re-map it.
         if self._graph_initialized:
             self._init_graph_network(self.inputs, self.outputs)
         else:
+            # 1. Without a shape there is nothing to build from.
             if input_shape is None:
                 raise ValueError("You must provide an `input_shape` argument.")
+            # 2-3. Make the hidden Input, call every layer on it, map the graph.
             self._build_graph_network_for_inferred_shape(input_shape)
+            # No graph could be made (legacy deferred behaviour): build as a subclassed
+            # model does, by calling the model on a placeholder of that shape.
             if not self.built:
                 input_shape = tuple(input_shape)
                 self._build_input_shape = input_shape
                 Model.build(self, input_shape)
+        # Keras writes it in every case, so the trace shows one more `built = True` after
+        # the one `_init_graph_network` wrote.
         self.built = True
 
     @traced

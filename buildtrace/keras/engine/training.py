@@ -135,9 +135,13 @@ class Model(Layer):
         Mirrors: ``Model.build`` (simplified: Keras creates placeholders in a scratch
         graph and runs ``call`` on them; we run ``call`` on symbolic tensors).
         """
+        # A Functional or Sequential model with a graph was built by making the graph:
+        # there is nothing to call, only `built` to set.
         if self._is_graph_network:
             super().build(input_shape)
             return
+        # A subclassed model's weights are made by its `call`, which needs inputs:
+        # without a shape there is nothing to call it on.
         if input_shape is None:
             raise ValueError(
                 "Input shape must be defined when calling `build()` on a `Model` subclass."
@@ -148,6 +152,9 @@ class Model(Layer):
                 "input shape of type tuple or list of input shapes. User provided input "
                 f"type: {type(input_shape)}."
             )
+        # Call the model once on placeholders of that shape: every layer its `call` uses
+        # gets built on the way, which creates the weights. Keras does it in a scratch
+        # graph, so the call computes nothing that stays.
         if input_shape and not self.inputs:
             if isinstance(input_shape, list) and all(isinstance(s, tuple) for s in input_shape):
                 x: Any = [KerasTensor(s) for s in input_shape]
@@ -362,9 +369,12 @@ class Model(Layer):
 
         if not isinstance(self, Functional):
             return False
+        # A Sequential with no input shape yet: calling it on the batch makes its graph
+        # (`_build_graph_network_for_inferred_shape`), for any batch size (None).
         if not self._is_graph_network:
             with symbolic_batch():
                 self(x, training=training)
+        # Still no graph: a layer refused the symbolic call (legacy deferred mode).
         if not self._is_graph_network:
             raise NotImplementedError(
                 f"buildtrace can only train models with a graph of layers; {self.name} has "
@@ -402,27 +412,42 @@ class Model(Layer):
         Forward pass under a tape, ``compute_loss``, the gradients, the optimizer's
         ``apply_gradients``, then ``compute_metrics``.
         """
+        # The batch as `fit` packed it: (x,), (x, y) or (x, y, sample_weight).
         x, y, sample_weight = data_adapter.unpack_x_y_sample_weight(data)
         x = training_utils.flatten_to_reference_inputs(self, x)
+        # Losses `add_loss` recorded in the previous step's calls belong to that step.
         regularizers.clear_eager_losses([self, *self.layers])
+        # A model that did not know its input shape is built here, inside the first
+        # step (Keras's deferred build): its first call in the step's graph builds it.
         deferred = not self._is_graph_network
         if not self._build_for_step(x, training=True) or gradients.adds_losses(self):
-            # Layers of your own (which may `add_loss`), or losses added to the model:
-            # the step runs as Keras writes it, under a tf.GradientTape.
+            # No graph of layers (a subclassed model), or losses added with `add_loss`
+            # (which may depend on anything): the step runs as Keras writes it, under
+            # a tf.GradientTape.
             return self._subclassed_train_step(x, y, sample_weight)
+        # 1. Forward pass, recorded for the backward pass: Keras runs it under a
+        #    tf.GradientTape; buildtrace's tape keeps what each layer's gradient needs.
         tape = GradientTape(self)  # type: ignore[arg-type]
         # The first (traced) step shows the forward pass as Keras's: the model's call (a
-        # deferred build's call just did, and Keras calls the model once).
+        # deferred build's call just did, and Keras calls the model once). Batch sizes
+        # are reported as None, as in the step's graph.
         with symbolic_batch():
             y_pred = tape.forward(x, training=True, announce=BUS.active and not deferred)
         y_pred = _with_masks(y_pred, tape.output_masks())
+        # 2. The loss: the compiled loss of every output, plus the regularization
+        #    losses (`self.losses`), as one number.
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
+        # 3. Backward pass: the gradient of the loss for each trainable weight, in the
+        #    order of `trainable_weights` (frozen layers have none).
         variables = self.trainable_weights
         grads = tape.gradient(loss, variables)
         penalised = regularizers.regularized(self.layers)
         if penalised:  # the penalties' share of the gradient (TensorFlow's tape finds it)
             grads = regularizers.add_penalty_gradients(grads, variables, penalised)
+        # 4. One update of every weight by the optimizer (this counts `iterations`).
         self.optimizer.apply_gradients(zip(grads, variables))
+        # 5. The metrics, updated with this batch; their running values become the
+        #    batch's logs, which the callbacks (the progress bar, History) receive.
         return self.compute_metrics(x, y, y_pred, sample_weight)
 
     def compute_loss(
@@ -523,6 +548,7 @@ class Model(Layer):
             validation_data = tuple(validation_data)
         if validation_data:
             val_x, val_y, val_sample_weight = data_adapter.unpack_x_y_sample_weight(validation_data)
+        # The data, cut into each epoch's batches (in a new order each epoch if `shuffle`).
         data_handler = data_adapter.DataHandler(
             x=x, y=y, sample_weight=sample_weight, batch_size=batch_size,
             steps_per_epoch=steps_per_epoch, initial_epoch=initial_epoch, epochs=epochs,
@@ -534,12 +560,15 @@ class Model(Layer):
             epochs=epochs, steps=data_handler.inferred_steps,
             samples=data_handler.num_samples, batch_size=data_handler.batch_size,
         )  # fmt: skip
+        # A callback (EarlyStopping) ends training by setting this flag.
         self.stop_training = False
+        # Keras wraps `train_step` in a tf.function: traced on the first batch, then run.
         self.train_function = self.make_train_function()
         callbacks.on_train_begin()
         logs: dict[str, float] = {}
         training_logs: dict[str, float] = {}
         for epoch, iterator in data_handler.enumerate_epochs():
+            # Each epoch's logs are its own running means, not the whole fit's.
             self.reset_metrics()
             callbacks.on_epoch_begin(epoch)
             for step, batch in enumerate(iterator):
