@@ -74,7 +74,7 @@ class Stepper:
     Example:
         >>> stepper = Stepper(EventStore())
         >>> stepper.step(-1, "next")  # doctest: +ELLIPSIS
-        Wait(rule=StopRule(...))
+        Wait(rule=EventPattern(...))
     """
 
     def __init__(self, store: EventStore) -> None:

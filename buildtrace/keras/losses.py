@@ -25,6 +25,7 @@ import numpy as np
 from buildtrace.keras import losses_more as more
 from buildtrace.keras.ops import losses as ops
 from buildtrace.keras.unsupported import unsupported
+from buildtrace.keras.utils import losses_utils
 from buildtrace.tf import tape as tf_tape
 from buildtrace.tf.tensors import Tensor, to_array
 
@@ -133,6 +134,11 @@ class Loss:
 
             return gradients.loss_on_tape(self, y_true, y_pred, sample_weight)
         losses = np.asarray(to_array(self.call(y_true, y_pred)))
+        mask = losses_utils.get_mask(y_pred)  # a masked output: the mean of its kept steps
+        if mask is not None:
+            sample_weight = losses_utils.apply_valid_mask(
+                losses, sample_weight, mask, self.reduction
+            )
         if sample_weight is not None:
             weights = np.asarray(sample_weight, losses.dtype)
             if weights.ndim == losses.ndim + 1 and weights.shape[-1] == 1:  # Keras squeezes it

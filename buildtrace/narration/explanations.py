@@ -34,6 +34,7 @@ from buildtrace.narration import (  # noqa: F401
     texts_layers,
     texts_layers_more,
     texts_layers_spatial,
+    texts_masking,
     texts_recurrent,
     texts_shapes,
     texts_training,

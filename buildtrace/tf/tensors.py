@@ -287,7 +287,7 @@ class Tensor(_TensorOps):
         ([1, 2], 'float32', [[2.0, 4.0]])
     """
 
-    __slots__ = ("_keras_logits", "_value")
+    __slots__ = ("_keras_logits", "_keras_mask", "_value")
 
     def __init__(self, value: Any) -> None:
         # Always an array (numpy reductions give numpy scalars), never a scalar.
@@ -295,6 +295,8 @@ class Tensor(_TensorOps):
         # Set on a softmax/sigmoid layer's output recorded on a tape (see keras's
         # engine/gradients.py): a crossentropy then works from the logits, as in Keras 2.
         self._keras_logits: Any = None
+        # Set by a Keras layer that supports masking: which steps its output holds.
+        self._keras_mask: Any = None
 
     def _array(self) -> np.ndarray:
         return self._value

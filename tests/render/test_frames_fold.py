@@ -70,17 +70,23 @@ def test_at_every_event_the_diagram_folds_as_the_viewer_does(sample: Path, tmp_p
         assert {layer.name: layer.built for layer in drawn.layers}.items() <= state_layers.items()
 
 
-def test_seed_at_64_draws_dense_built_with_its_output_shape(tmp_path: Path) -> None:
-    """The issue's case: at seq 64 (``_set_connectivity_metadata`` of ``dense``) the
-    narration says dense's output is known and dense is built; the picture said "being
-    built … → ?"."""
+def test_seed_at_connectivity_draws_dense_built_with_its_output_shape(tmp_path: Path) -> None:
+    """The issue's case: at ``_set_connectivity_metadata`` of ``dense`` (seq 64 then, 68
+    since the mask steps are traced) the narration says dense's output is known and
+    dense is built; the picture said "being built … → ?"."""
     events = _record(next(path for path in SAMPLES if path.stem == "seed"), tmp_path)
-    assert events[64]["name"].endswith("Layer._set_connectivity_metadata")
-    frame = next(frame for frame in build_frames(events) if frame.seq == 64)
+    at = next(
+        int(e["seq"])
+        for e in events
+        if e["kind"] == "call"
+        and e["name"].endswith("Layer._set_connectivity_metadata")
+        and e.get("layer") == "dense"
+    )
+    frame = next(frame for frame in build_frames(events) if frame.seq == at)
     assert "output of `dense` is known" in frame.text
     dense = frame.graph.layer("dense")
     assert dense.built and dense.focus and dense.output_shape == (None, 512)
-    for dot in (frame.dot, topology_dot(events, at=64)):
+    for dot in (frame.dot, topology_dot(events, at=at)):
         label = re.search(r"\tdense \[label=(.*)\]\n", dot)
         assert label is not None
         assert "(None, 784) → (None, 512)" in label.group(1)

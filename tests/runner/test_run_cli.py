@@ -153,7 +153,7 @@ def test_cli_prints_the_tree_with_highlights(seed_script, capsys) -> None:
     assert "build trace of seed_build.py (teaching view)" in out
     assert "dense.built = True (was False)" in out
     assert "+ kernel (784, 512) GlorotUniform 401,408 params" in out
-    assert "131 events" in out and "exit status 0" in out
+    assert "139 events" in out and "exit status 0" in out
 
 
 def test_cli_full_prints_more_lines(seed_script, capsys) -> None:
@@ -242,7 +242,7 @@ def test_overwrites_an_older_trace(seed_script, tmp_path) -> None:
     out = tmp_path / "trace.jsonl"
     out.write_text('{"v":1,"seq":0,"t":0.0,"kind":"call","name":"f","depth":0,"layer":null}\n')
     assert main(["run", str(seed_script), "-o", str(out), "--no-tree"]) == 0
-    assert len(read_events(out)) == 131
+    assert len(read_events(out)) == 139
 
 
 def test_output_into_a_missing_folder(seed_script, tmp_path, capsys) -> None:

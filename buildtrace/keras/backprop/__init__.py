@@ -58,11 +58,17 @@ def rule_for(layer: Any) -> Any | None:
     return None
 
 
-def forward(layer: Any, inputs: Any, training: bool = True) -> tuple[Any, Any]:
-    """Run ``layer`` on ``inputs`` keeping what its backward pass needs: ``(outputs, cache)``."""
+def forward(layer: Any, inputs: Any, training: bool = True, mask: Any = None) -> tuple[Any, Any]:
+    """Run ``layer`` on ``inputs`` keeping what its backward pass needs: ``(outputs, cache)``.
+
+    ``mask`` (the inputs' mask, as Keras passes it to a ``call`` that takes one) goes to
+    the rules that declare ``takes_mask`` (the recurrent layers and their wrappers).
+    """
     rule = rule_for(layer)
     if rule is None:  # differentiated through the tf ops its `call` runs
         return layer._forward(inputs, training=training)  # type: ignore[no-any-return]
+    if mask is not None and getattr(rule, "takes_mask", False):
+        return rule.forward(layer, inputs, training, mask=mask)  # type: ignore[no-any-return]
     return rule.forward(layer, inputs, training)  # type: ignore[no-any-return]
 
 

@@ -1,4 +1,4 @@
-"""Gradients of the core layers: ``Dense``, ``Embedding`` and ``Lambda``.
+"""Gradients of the core layers: ``Dense``, ``Embedding``, ``Masking`` and ``Lambda``.
 
 ``Dense`` is ``y = f(x @ W + b)``; its rule keeps the pre-activation ``z`` so a fused
 softmax/sigmoid crossentropy can start from it (Keras's ``_keras_logits``).
@@ -23,6 +23,7 @@ from buildtrace.keras.backprop import register
 from buildtrace.keras.layers.core.dense import Dense
 from buildtrace.keras.layers.core.embedding import Embedding
 from buildtrace.keras.layers.core.lambda_layer import Lambda
+from buildtrace.keras.layers.core.masking import Masking, step_mask
 
 
 @register(Lambda)
@@ -60,6 +61,22 @@ class EmbeddingGradient:
         grad = np.zeros_like(layer.embeddings.value)
         np.add.at(grad, ids, dy.reshape(-1, dy.shape[-1]))
         return (np.zeros_like(inputs) if need_dx else None), [grad]
+
+
+@register(Masking)
+class MaskingGradient:
+    """``y = x · kept``: a skipped step's features are zeroed, and so is their gradient."""
+
+    @staticmethod
+    def forward(layer: Masking, inputs: Any, training: bool) -> tuple[Any, Any]:
+        kept = step_mask(inputs, layer.mask_value)[..., None].astype(np.asarray(inputs).dtype)
+        return np.asarray(inputs) * kept, kept
+
+    @staticmethod
+    def backward(
+        layer: Masking, dy: Any, kept: Any, need_dx: bool, wrt_logits: bool
+    ) -> tuple[Any, list[np.ndarray]]:
+        return (dy * kept if need_dx else None), []
 
 
 @register(Dense)

@@ -82,3 +82,30 @@ class GlobalPooling1DGradient:
 
 
 register(GlobalPooling2D)(GlobalPooling1DGradient)
+
+
+@register(GlobalAveragePooling1D)
+class GlobalAveragePooling1DGradient:
+    """The mean over the kept steps: each kept step gets ``dy / kept steps``, the others 0."""
+
+    takes_mask = True
+
+    @staticmethod
+    def forward(
+        layer: GlobalAveragePooling1D, inputs: np.ndarray, training: bool, mask: Any = None
+    ) -> tuple[np.ndarray, Any]:
+        return layer.call(inputs, mask=mask), (inputs, mask)
+
+    @staticmethod
+    def backward(
+        layer: GlobalAveragePooling1D, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> Grads:
+        x, mask = cache
+        if not need_dx:
+            return None, []
+        if mask is None:
+            return _global_backward(layer, dy, x), []
+        kept = layer._kept(x, mask)
+        if not layer.keepdims:
+            dy = np.expand_dims(dy, layer._axes)
+        return dy * kept / kept.sum(axis=layer._axes, keepdims=True), []

@@ -22,9 +22,11 @@ Grads = tuple[Any, list[np.ndarray]]
 
 @register(RNN)
 class RNNGradient:
+    takes_mask = True  # skipped steps pass their states through (keras/ops/recurrent.py)
+
     @staticmethod
-    def forward(layer: RNN, inputs: Any, training: bool) -> tuple[Any, Any]:
-        outputs, states, cache = layer._loop(inputs, training)
+    def forward(layer: RNN, inputs: Any, training: bool, mask: Any = None) -> tuple[Any, Any]:
+        outputs, states, cache = layer._loop(inputs, training, mask=mask)
         if cache is None:
             return layer._results(outputs, states), None
         has_states = isinstance(inputs, list)
@@ -66,11 +68,17 @@ class RNNGradient:
 
 @register(TimeDistributed)
 class TimeDistributedGradient:
+    takes_mask = True
+
     @staticmethod
-    def forward(layer: TimeDistributed, inputs: Any, training: bool) -> tuple[Any, Any]:
+    def forward(
+        layer: TimeDistributed, inputs: Any, training: bool, mask: Any = None
+    ) -> tuple[Any, Any]:
         batch, steps = inputs.shape[:2]
         merged = inputs.reshape((batch * steps, *inputs.shape[2:]))
-        outputs, cache = backprop.forward(layer.layer, merged, training)
+        if mask is not None:  # the inner layer sees each step's mask, merged the same way
+            mask = np.asarray(mask).reshape((batch * steps, *np.shape(mask)[2:]))
+        outputs, cache = backprop.forward(layer.layer, merged, training, mask=mask)
         return outputs.reshape((batch, steps, *outputs.shape[1:])), (cache, inputs.shape)
 
     @staticmethod
@@ -85,14 +93,18 @@ class TimeDistributedGradient:
 
 @register(Bidirectional)
 class BidirectionalGradient:
+    takes_mask = True
+
     @staticmethod
-    def forward(layer: Bidirectional, inputs: Any, training: bool) -> tuple[Any, Any]:
+    def forward(
+        layer: Bidirectional, inputs: Any, training: bool, mask: Any = None
+    ) -> tuple[Any, Any]:
         if layer.return_state:
             raise NotImplementedError(
                 "buildtrace has no gradient for a Bidirectional layer with return_state=True."
             )
-        y, forward_cache = backprop.forward(layer.forward_layer, inputs, training)
-        y_rev, backward_cache = backprop.forward(layer.backward_layer, inputs, training)
+        y, forward_cache = backprop.forward(layer.forward_layer, inputs, training, mask)
+        y_rev, backward_cache = backprop.forward(layer.backward_layer, inputs, training, mask)
         return layer._merge_outputs(y, y_rev), (forward_cache, backward_cache, y, y_rev)
 
     @staticmethod

@@ -35,24 +35,17 @@ from buildtrace.keras.engine.node import Node
 from buildtrace.keras.utils import generic_utils, layer_utils, tf_utils, traceback_utils
 from buildtrace.keras.utils.nest import flatten, map_structure
 from buildtrace.tf import tape as tf_tape
-from buildtrace.tf.tensors import Tensor, Variable, register_symbolic_handler
+from buildtrace.tf.tensors import Variable, register_symbolic_handler
 from buildtrace.trace import emit, emit_set, traced
 
 #: Attributes whose every write is reported as a ``set`` event.
 TRACED_FLAGS = frozenset({"built", "_graph_initialized"})
 
+#: The keyword arguments every layer accepts (Keras's list in ``Layer.__init__``).
 _ALLOWED_KWARGS = frozenset(
-    {
-        "input_dim",
-        "input_shape",
-        "batch_input_shape",
-        "batch_size",
-        "weights",
-        "activity_regularizer",
-        "autocast",
-        "implementation",
-    }
-)
+    {"input_dim", "input_shape", "batch_input_shape", "batch_size", "weights",
+     "activity_regularizer", "autocast", "implementation"}
+)  # fmt: skip
 
 
 class Layer:
@@ -93,6 +86,7 @@ class Layer:
         self._inbound_nodes: list[Node] = []
         self._outbound_nodes: list[Node] = []
         self._expects_training_arg = "training" in inspect.signature(self.call).parameters
+        self._expects_mask_arg = base_layer_utils.expects_mask_arg(self.call)
         if "input_dim" in kwargs and "input_shape" not in kwargs:
             kwargs["input_shape"] = (kwargs["input_dim"],)
         if "batch_input_shape" in kwargs:
@@ -243,11 +237,12 @@ class Layer:
 
     def _eager_call(self, inputs: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         """Steps 4-5 of ``__call__`` on real data (inline in Keras's ``__call__``)."""
+        input_masks = base_layer_utils.pass_input_masks(self, inputs, flatten(inputs), kwargs)
         # 4. Numpy arrays and Python numbers are accepted: Keras converts them to tensors,
         #    floats in the layer's dtype. Then `input_spec` (rank, last axis...) is
         #    checked *before* `call` runs, so a wrong input fails with a message naming
         #    the layer and the expected shape instead of a broadcast error deep in `call`.
-        arrays = map_structure(self._convert_input, inputs)
+        arrays = map_structure(base_layer_utils.input_caster(self.dtype), inputs)
         input_spec_module.assert_input_compatibility(self.input_spec, arrays, self.name)
         # 5. The layer's name scope: weights created during this call are named inside
         #    it, so a subclassed model's `call` that builds a Dense makes
@@ -261,6 +256,8 @@ class Layer:
             from buildtrace.keras.engine import added_losses
 
             added_losses.handle_activity_regularization(self, outputs)
+        if self.supports_masking:
+            self._set_mask_metadata(arrays, outputs, input_masks)
         return outputs
 
     def _eager_call_in_scope(
@@ -289,21 +286,6 @@ class Layer:
             gradients.check_differentiable(self, outputs)  # a tape must see its weights used
         return gradients.as_tensors(outputs)
 
-    def _convert_input(self, x: Any) -> Any:
-        """One input as an array: numbers in the layer's dtype, anything else as it is.
-
-        Mirrors: ``_convert_numpy_or_python_types`` and the input casting of Keras's
-        ``__call__`` (a float64 numpy array reaches a float32 layer as float32).
-        """
-        if type(x) is Tensor:
-            x = x._value
-        if isinstance(x, np.ndarray) and x.dtype == self.dtype:
-            return x
-        array = np.asarray(x)
-        if array.dtype.kind in "fiub":
-            return array.astype(self.dtype)
-        return array
-
     def _call_kwargs(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         """Pass ``training`` only to layers whose ``call`` accepts it."""
         if not self._expects_training_arg:
@@ -328,9 +310,11 @@ class Layer:
                 f"({[type(x).__name__ for x in input_list]}). buildtrace builds graphs only "
                 "from `keras.Input` tensors."
             )
+        mask_given = "mask" in kwargs  # else Keras passes the inputs' masks, if any
+        input_masks = base_layer_utils.pass_input_masks(self, inputs, input_list, kwargs)
         # 1. The outputs as symbolic tensors: their shape and dtype, nothing computed.
-        #    Keras passes the inputs' masks along here (None: no input carries one).
-        outputs = self._keras_tensor_symbolic_call(inputs, None, args, kwargs)
+        #    Keras passes the inputs' masks along here (None when no input carries one).
+        outputs = self._keras_tensor_symbolic_call(inputs, input_masks, args, kwargs)
         # A `call` that forgot its `return` would give None, which no later layer can be
         # called on: Keras stops here with a message naming the layer.
         if outputs is None:
@@ -338,6 +322,8 @@ class Layer:
                 "A layer's `call` method should return a Tensor or a list of Tensors, "
                 f"not None (layer: {self.name})."
             )
+        if not mask_given:  # the node records what the user passed
+            kwargs.pop("mask", None)
         # 2. Wire the call into the graph: a Node links the layers that made the inputs
         #    to this one, and the outputs learn where they came from (`_keras_history`).
         return self._set_connectivity_metadata((inputs, *args), kwargs, outputs)
@@ -370,6 +356,7 @@ class Layer:
         self._maybe_build(inputs)
         input_shapes = tf_utils.shapes_of(inputs)
         dtype = self.dtype
+        scratch = None
         # 2. Run `call` once on a stand-in for the inputs, as Keras runs it on placeholders
         #    in a scratch graph that is then thrown away: the real model's state is never
         #    touched. With a size unknown besides the batch, zeros cannot stand in.
@@ -403,9 +390,10 @@ class Layer:
         # 4. The symbolic outputs. Keras converts the scratch graph's tensors to
         #    KerasTensors of the same shape and dtype; they carry no history yet (the
         #    Node made next gives them that).
-        if isinstance(shapes, list):
-            return [KerasTensor(shape, dtype, self.name) for shape in shapes]
-        return KerasTensor(shapes, dtype, self.name)
+        outputs = base_layer_utils.keras_tensors(shapes, dtype, self.name)
+        base_layer_utils.copy_joint_masks(self, outputs, scratch)
+        self._set_mask_metadata(inputs, outputs, input_masks)
+        return outputs
 
     @traced
     def _maybe_build(self, inputs: Any) -> None:
@@ -453,6 +441,23 @@ class Layer:
     def call(self, inputs: Any, *args: Any, **kwargs: Any) -> Any:
         """The layer's computation. The base layer returns its input unchanged."""
         return inputs
+
+    # ------------------------------------------------------------------ masking
+    @traced
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The outputs' mask: the input mask, carried over by a layer that supports masking.
+
+        Mirrors: ``Layer.compute_mask`` (and its error for a layer that does not).
+        """
+        return base_layer_utils.carried_mask(self, mask)
+
+    @traced
+    def _set_mask_metadata(self, inputs: Any, outputs: Any, previous_mask: Any) -> None:
+        """Ask ``compute_mask`` for the outputs' masks and attach each as ``_keras_mask``.
+
+        Mirrors: ``Layer._set_mask_metadata`` (see ``base_layer_utils.set_mask_metadata``).
+        """
+        base_layer_utils.set_mask_metadata(self, inputs, outputs, previous_mask)
 
     @traced
     def _set_connectivity_metadata(
@@ -638,12 +643,16 @@ class Layer:
     @property
     def input_shape(self) -> Any:
         """The input shape of the layer's calls (all must agree)."""
-        return _tuple_shapes(self._single_node_attribute("input_shapes", "input shape"))
+        return base_layer_utils.single_shape(
+            self._single_node_attribute("input_shapes", "input shape")
+        )
 
     @property
     def output_shape(self) -> Any:
         """The output shape of the layer's calls (all must agree)."""
-        return _tuple_shapes(self._single_node_attribute("output_shapes", "output shape"))
+        return base_layer_utils.single_shape(
+            self._single_node_attribute("output_shapes", "output shape")
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} built={self.__dict__.get('built')}>"
@@ -657,13 +666,6 @@ def _in_functional_construction_mode(input_list: list[Any]) -> bool:
 def _default_output_shape(layer: Layer) -> bool:
     """Whether ``layer`` has no ``compute_output_shape`` formula of its own."""
     return type(layer).compute_output_shape is Layer.compute_output_shape
-
-
-def _tuple_shapes(shapes: Any) -> Any:
-    """A node's list of one shape as that shape: ``layer.input_shape`` of a one-input layer."""
-    if isinstance(shapes, list) and len(shapes) == 1:
-        return shapes[0]
-    return shapes
 
 
 class BaseRandomLayer(Layer):

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import inspect
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from buildtrace.keras import backend
-from buildtrace.keras.engine.keras_tensor import KerasTensor
+from buildtrace.keras.engine.keras_tensor import KerasTensor, symbolic_mask
 from buildtrace.keras.utils.nest import flatten, map_structure
-from buildtrace.tf.tensors import Variable
+from buildtrace.tf.tensors import Tensor, Variable
 from buildtrace.trace import suspended
 
 if TYPE_CHECKING:
@@ -88,6 +89,8 @@ def scratch_values(structure: Any, unknown: int) -> Any:
         if not isinstance(x, KerasTensor):
             return x
         shape = tuple(unknown if d is None else d for d in x.shape)
+        if x.dtype == "bool":  # a mask: every step kept
+            return np.ones(shape, dtype=bool)
         return np.zeros(shape, dtype=x.dtype)
 
     return map_structure(make, structure)
@@ -163,3 +166,114 @@ def weight_name_scope(layer: Layer) -> str:
     if scope.split("/")[0] in outer:
         outer = outer[: outer.index(scope.split("/")[0])]
     return "/".join([*outer, scope])
+
+
+def input_caster(dtype: str) -> Any:
+    """Converts one input for an eager call: numbers to arrays of the layer's ``dtype``
+    (Keras casts its inputs so, ``_maybe_cast_inputs``); other arrays stay as they are."""
+
+    def convert(x: Any) -> Any:
+        if type(x) is Tensor:
+            x = x._value
+        if isinstance(x, np.ndarray) and x.dtype == dtype:
+            return x
+        array = np.asarray(x)
+        if array.dtype.kind in "fiub":
+            return array.astype(dtype)
+        return array
+
+    return convert
+
+
+def single_shape(shapes: Any) -> Any:
+    """A one-shape list as that shape (``layer.input_shape`` of a single input)."""
+    if isinstance(shapes, list) and len(shapes) == 1:
+        return shapes[0]
+    return shapes
+
+
+# ---------------------------------------------------------------------------- masks
+# Keras's Layer methods for masks (`_get_input_masks`, `compute_mask`,
+# `_set_mask_metadata`), their bodies kept here beside the class.
+
+
+def expects_mask_arg(call: Any) -> bool:
+    """Whether ``call`` takes ``mask`` (or any keyword). Mirrors ``expects_mask_arg``."""
+    parameters = inspect.signature(call).parameters.values()
+    return any(p.name == "mask" or p.kind is p.VAR_KEYWORD for p in parameters)
+
+
+def pass_input_masks(
+    layer: Layer, inputs: Any, input_list: list[Any], kwargs: dict[str, Any]
+) -> Any:
+    """The masks of a call's inputs, given to ``call`` as ``mask=`` when it takes one.
+
+    Mirrors ``Layer._get_input_masks`` and what ``__call__`` does with them: a ``mask=``
+    the caller passed wins; otherwise the inputs' ``_keras_mask`` (implicit masks).
+    """
+    if not layer.supports_masking and not layer._expects_mask_arg:
+        return None  # neither `call` nor `compute_mask` would use them
+    if "mask" in kwargs:
+        return kwargs["mask"]
+    found = [getattr(t, "_keras_mask", None) for t in input_list]
+    if all(m is None for m in found):
+        return None
+    masks = found if isinstance(inputs, list | tuple) else found[0]
+    if layer._expects_mask_arg:
+        kwargs["mask"] = masks
+    return masks
+
+
+def carried_mask(layer: Layer, mask: Any) -> Any:
+    """``Layer.compute_mask``: the mask carried over, or None (an error if one came in
+    to a layer that does not support masking, in Keras's words)."""
+    if layer.supports_masking:
+        return mask
+    if any(m is not None for m in flatten(mask)):
+        raise TypeError(
+            f"Layer {layer.name} does not support masking, but was passed an input_mask: {mask}"
+        )
+    return None
+
+
+def set_mask_metadata(layer: Layer, inputs: Any, outputs: Any, previous_mask: Any) -> None:
+    """``Layer._set_mask_metadata``: ``compute_mask``'s answer on the outputs.
+
+    On symbolic tensors Keras asks on its scratch graph's placeholders; here on a scratch
+    batch, and each mask becomes a boolean ``KerasTensor`` shaped like the start of its
+    output's shape. A layer that makes its output's mask itself (``Masking``, a model:
+    ``_compute_output_and_mask_jointly``) is not asked.
+    """
+    if not layer.supports_masking:
+        return
+    flat = flatten(outputs)
+    if getattr(layer, "_compute_output_and_mask_jointly", False) or all(
+        getattr(x, "_keras_mask", None) is not None for x in flat
+    ):
+        return
+    if flat and isinstance(flat[0], KerasTensor):
+        inputs, previous_mask = scratch_values(inputs, 1), scratch_values(previous_mask, 1)
+    masks = layer.compute_mask(inputs, previous_mask)
+    if masks is None:
+        return
+    for tensor, mask in zip(flat, flatten(masks)):
+        if isinstance(tensor, KerasTensor):
+            tensor._keras_mask = symbolic_mask(mask, tensor)
+        elif isinstance(tensor, Tensor) and mask is not None:
+            tensor._keras_mask = mask if isinstance(mask, Tensor) else Tensor(np.asarray(mask))
+
+
+def keras_tensors(shapes: Any, dtype: str, name: str) -> Any:
+    """The symbolic outputs of a layer: one ``KerasTensor`` per shape."""
+    if isinstance(shapes, list):
+        return [KerasTensor(shape, dtype, name) for shape in shapes]
+    return KerasTensor(shapes, dtype, name)
+
+
+def copy_joint_masks(layer: Layer, outputs: Any, scratch: Any) -> None:
+    """A layer that computes its output and mask together (a model, ``Masking``) left the
+    masks on its scratch outputs: the symbolic outputs carry them, as in Keras."""
+    if scratch is None or not getattr(layer, "_compute_output_and_mask_jointly", False):
+        return
+    for tensor, value in zip(flatten(outputs), flatten(scratch)):
+        tensor._keras_mask = symbolic_mask(getattr(value, "_keras_mask", None), tensor)

@@ -15,6 +15,7 @@ import numpy as np
 from buildtrace.keras import losses as losses_module
 from buildtrace.keras import metrics as metrics_module
 from buildtrace.keras.engine import gradients
+from buildtrace.keras.utils import losses_utils
 from buildtrace.tf import tape as tf_tape
 
 if TYPE_CHECKING:
@@ -129,11 +130,16 @@ class LossesContainer:
                 activation, layer_logits = tape.output_logits(index)
                 if layer_logits is not None and loss.fuses_activation(activation):
                     logits = layer_logits
+            # A masked output weighs only its kept steps (Keras's apply_mask).
+            mask = losses_utils.get_mask(pred)
+            weights = losses_utils.apply_mask(pred, sample_weight, mask)
             if tape is None:
-                value = float(loss(target, pred, sample_weight=sample_weight))
+                value = float(loss(target, pred, sample_weight=weights))
                 grad = None
             else:
-                value, grad = loss.forward_backward(target, pred, logits, sample_weight)
+                # The loss itself spreads the mean over the kept steps (see Loss.__call__).
+                weights = losses_utils.apply_valid_mask(pred, weights, mask, loss.reduction)
+                value, grad = loss.forward_backward(target, pred, logits, weights)
                 if weight != 1.0:
                     grad = grad * np.asarray(weight, grad.dtype)
             output_grads.append(grad)
@@ -225,11 +231,16 @@ class MetricsContainer:
         if not self.built:
             self.build(y_true, y_pred, [f"output_{i + 1}" for i in range(len(y_pred))])
         for group, target, pred in zip(self._metrics or [], y_true, y_pred):
+            mask = losses_utils.get_mask(pred)  # a masked output counts its kept steps
             for metric in group:
-                metric.update_state(target, pred)
+                if mask is None:
+                    metric.update_state(target, pred)
+                else:
+                    metric.update_state(target, pred, sample_weight=mask)
         for group, target, pred in zip(self._weighted_metrics, y_true, y_pred):
+            weights = losses_utils.apply_mask(pred, sample_weight, losses_utils.get_mask(pred))
             for metric in group:
-                metric.update_state(target, pred, sample_weight=sample_weight)
+                metric.update_state(target, pred, sample_weight=weights)
 
     def reset_state(self) -> None:
         for metric in self.metrics:

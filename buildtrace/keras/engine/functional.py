@@ -102,6 +102,8 @@ class Functional(Model):
         # A method of its own, not part of `__init__`: Sequential calls it again each
         # time a layer added or removed changes the graph.
         self._is_graph_network = True
+        # Running the graph gives the outputs' masks too: `_set_mask_metadata` skips it.
+        self._compute_output_and_mask_jointly = True
         # 1. Normalise the inputs and outputs. A list of one tensor is that tensor (the
         #    model then returns a tensor, not a list of one); the nested form is kept for
         #    `model.input_shape` and for calls, `inputs`/`outputs` are the flat lists.

@@ -26,7 +26,7 @@ from buildtrace.tf import tape as tape_core
 from buildtrace.tf.array_ops import convert_to_tensor
 from buildtrace.tf.autodiff import traced_as
 from buildtrace.tf.tensors import Tensor, Variable, is_tensor, to_array
-from buildtrace.trace import BUS
+from buildtrace.trace import BUS, suspended
 
 if TYPE_CHECKING:
     from buildtrace.keras.engine.base_layer import Layer
@@ -51,6 +51,9 @@ class GradientTape:
         self.model = model
         # (node, inputs as called, cache) in the order the forward pass ran them.
         self._records: list[tuple[Node, Any, Any]] = []
+        # The mask of each tensor that has one (Keras's `_keras_mask`), by id of its
+        # symbolic tensor: arrays carry no attributes, so the tape keeps them.
+        self._masks: dict[int, Any] = {}
         self._output_grads: list[Any] = []
         self._wrt_logits: list[bool] = []
 
@@ -74,11 +77,16 @@ class GradientTape:
         With ``announce``, each layer's run is reported as its ``Layer.__call__`` (a
         hand-written loop's forward pass, seen as Keras's trace shows it)."""
         self._records = []
-        run = _announced_forward if announce else backprop.forward
+        self._masks = {}
+        run = _announced_forward if announce else _masked_forward
 
         def record(node: Node, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-            outputs, cache = run(node.layer, args[0], training=training)
+            mask = _input_mask(node, self._masks)
+            outputs, cache, masks = run(node.layer, args[0], training, mask)
             self._records.append((node, args[0], cache))
+            for tensor, out_mask in zip(node._flat_outputs, masks):
+                if out_mask is not None:
+                    self._masks[id(tensor)] = out_mask
             return outputs
 
         if announce and getattr(self.model, "_is_graph_network", False):
@@ -86,6 +94,10 @@ class GradientTape:
 
             return functional.run_on_tape(self.model, inputs, training, record)
         return self.model._walk_graph(inputs, record)
+
+    def output_masks(self) -> list[Any]:
+        """The mask of each model output (None where it has none), from the last forward."""
+        return [self._masks.get(id(t)) for t in self.model.outputs]
 
     def output_logits(self, index: int = 0) -> tuple[str | None, Any]:
         """The activation name of output ``index``'s layer and its pre-activation values.
@@ -176,6 +188,42 @@ def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
 # themselves.
 
 
+def _input_mask(node: Node, masks: dict[int, Any]) -> Any:
+    """The masks of a node's inputs, shaped like its first argument (None if none).
+
+    Mirrors ``Layer._get_input_masks`` for a layer run by the tape."""
+    if not node.layer.supports_masking and not node.layer._expects_mask_arg:
+        return None
+    found = [masks.get(id(x)) for x in node.keras_inputs]
+    if all(m is None for m in found):
+        return None
+    return found if isinstance(node.call_args[0], list | tuple) else found[0]
+
+
+def _output_masks(layer: Layer, inputs: Any, mask: Any, cache: Any) -> list[Any]:
+    """The masks of a layer's outputs on the tape, as ``Layer._set_mask_metadata`` sets
+    them: ``compute_mask``'s, or a nested model's own (computed with its outputs)."""
+    if not layer.supports_masking:
+        return []
+    if isinstance(cache, GradientTape):
+        return cache.output_masks()
+    from buildtrace.keras.engine.base_layer import Layer as BaseLayer
+
+    if mask is None and type(layer).compute_mask is BaseLayer.compute_mask:
+        return []  # nothing to carry over
+    return flatten(layer.compute_mask(inputs, mask))
+
+
+def _masked_forward(
+    layer: Layer, inputs: Any, training: bool, mask: Any
+) -> tuple[Any, Any, list[Any]]:
+    """One layer's forward pass with its mask: ``(outputs, cache, output masks)``."""
+    call_mask = mask if layer._expects_mask_arg else None
+    outputs, cache = backprop.forward(layer, inputs, training=training, mask=call_mask)
+    with suspended():  # only the first, announced step is told
+        return outputs, cache, _output_masks(layer, inputs, mask, cache)
+
+
 # The event carries Keras's name: it is the layer's __call__ that Keras's trace shows.
 @traced_as(
     "keras.engine.base_layer",
@@ -183,13 +231,23 @@ def _accumulate(store: dict[int, Any], key: int, grad: Any) -> None:
     details=trace_details.tape_call_details,
     result=trace_details.tape_output_details,
 )
-def _announced_forward(layer: Layer, inputs: Any, training: bool = True) -> tuple[Any, Any]:
+def _announced_forward(
+    layer: Layer, inputs: Any, training: bool = True, mask: Any = None
+) -> tuple[Any, Any, list[Any]]:
     """One layer's forward pass on the tape, reported as ``Layer.__call__`` on data."""
     from buildtrace.keras.engine import functional
 
-    return functional.report_layer_call(  # type: ignore[no-any-return]
-        layer, inputs, lambda: backprop.forward(layer, inputs, training=training)
+    call_mask = mask if layer._expects_mask_arg else None
+    outputs, cache = functional.report_layer_call(
+        layer, inputs, lambda: backprop.forward(layer, inputs, training=training, mask=call_mask)
     )
+    joint = getattr(layer, "_compute_output_and_mask_jointly", False)
+    if not layer.supports_masking or joint or isinstance(cache, GradientTape):
+        return outputs, cache, _output_masks(layer, inputs, mask, cache)
+    # Told as Keras's call tells it: `_set_mask_metadata` puts the mask on the outputs.
+    carriers = [Tensor(np.asarray(o)) for o in flatten(outputs)]
+    layer._set_mask_metadata(inputs, carriers, mask)
+    return outputs, cache, [c._keras_mask for c in carriers]
 
 
 def has_gradient_rule(layer: Layer) -> bool:
@@ -237,6 +295,8 @@ def adds_losses(model: Layer) -> bool:
         if inner is not None and getattr(layer, "_is_graph_network", False):
             todo += inner
             continue
+        if backprop.rule_for(layer) is not None:
+            continue  # a built-in layer: its parts (an RNN's cell) are its rule's business
         if type(layer).__name__ not in {"TFOpLambda", "InputLayer"} and not has_gradient_rule(
             layer
         ):
@@ -271,7 +331,8 @@ def call_on_tape(layer: Layer, inputs: Any, arrays: Any, kwargs: dict[str, Any])
             return [*(dx if isinstance(dx, list) else [dx]), *grads]
 
     else:
-        outputs, cache = backprop.forward(layer, arrays, training=training)
+        mask = kwargs.get("mask")
+        outputs, cache = backprop.forward(layer, arrays, training=training, mask=mask)
         if backprop.has_logits(layer):
             logits_info = (activation_name(layer), backprop.logits(layer, cache))
 
@@ -284,6 +345,9 @@ def call_on_tape(layer: Layer, inputs: Any, arrays: Any, kwargs: dict[str, Any])
             return [*dxs, *grads]
 
     flat = [Tensor(np.asarray(o)) for o in flatten(outputs)]
+    if getattr(layer, "_is_graph_network", False):  # a model's outputs carry their masks
+        for tensor, mask in zip(flat, model_tape.output_masks()):
+            tensor._keras_mask = None if mask is None else Tensor(np.asarray(mask))
     if len(flat) == 1 and logits_info[1] is not None:
         flat[0]._keras_logits = logits_info
     tape_core.record(layer.name, (*sources, *weights), tuple(flat), vjp)

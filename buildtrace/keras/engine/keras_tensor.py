@@ -48,6 +48,8 @@ class KerasTensor:
         self.dtype = dtype
         self.name = name
         self._keras_history: KerasHistory | None = None
+        #: The boolean mask that travels with this tensor (``Embedding(mask_zero=True)``...).
+        self._keras_mask: KerasTensor | None = None
 
     @property
     def shape(self) -> Shape:
@@ -105,6 +107,17 @@ class KerasTensor:
 
     # Symbolic tensors are compared by identity, like Keras's.
     __hash__ = object.__hash__
+
+
+def symbolic_mask(mask: Any, tensor: KerasTensor) -> KerasTensor | None:
+    """The symbolic counterpart of a mask computed for ``tensor``: a boolean
+    ``KerasTensor`` shaped like the start of ``tensor``'s shape (``(None, steps)`` for
+    ``(None, steps, units)``), as Keras's ``keras_tensor_from_tensor`` converts a mask."""
+    if mask is None:
+        return None
+    if isinstance(mask, KerasTensor):
+        return mask
+    return KerasTensor(tensor.shape[: len(getattr(mask, "shape", ()))], "bool")
 
 
 def is_keras_tensor(x: Any) -> bool:

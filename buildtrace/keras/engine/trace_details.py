@@ -85,7 +85,9 @@ def array_shapes(structure: Any) -> Any:
     return static_shape(np.asarray(structure))
 
 
-def tape_call_details(layer: Any, inputs: Any, training: bool = True) -> dict[str, Any]:
+def tape_call_details(
+    layer: Any, inputs: Any, training: bool = True, mask: Any = None
+) -> dict[str, Any]:
     """Fields of a layer's forward pass on ``fit``'s tape: the shapes it ran on."""
     return {"input_shape": array_shapes(inputs)}
 

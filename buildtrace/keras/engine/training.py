@@ -36,6 +36,7 @@ from buildtrace.keras.unsupported import attribute_error
 from buildtrace.keras.utils import generic_utils, tf_utils
 from buildtrace.keras.utils.generic_utils import default
 from buildtrace.tf import tape as tf_tape
+from buildtrace.tf.tensors import Tensor
 from buildtrace.trace import BUS, emit, traced
 
 
@@ -432,6 +433,7 @@ class Model(Layer):
         # are reported as None, as in the step's graph.
         with symbolic_batch():
             y_pred = tape.forward(x, training=True, announce=BUS.active and not deferred)
+        y_pred = _with_masks(y_pred, tape.output_masks())
         # 2. The loss: the compiled loss of every output, plus the regularization
         #    losses (`self.losses`), as one number.
         loss = self.compute_loss(x, y, y_pred, sample_weight, tape=tape)
@@ -684,6 +686,19 @@ def _with_functional(cls: type) -> type:
         made = type(cls.__name__, (cls, functional.Functional), {"__module__": cls.__module__})
         _FUNCTIONAL_SUBCLASSES[cls] = made
     return _FUNCTIONAL_SUBCLASSES[cls]
+
+
+def _with_masks(y_pred: Any, masks: list[Any]) -> Any:
+    """The outputs the tape computed, each masked one as a tensor carrying its
+    ``_keras_mask``, as Keras's outputs carry theirs into the loss and the metrics."""
+    if all(m is None for m in masks):
+        return y_pred
+    preds = y_pred if isinstance(y_pred, list) else [y_pred]
+    for i, mask in enumerate(masks):
+        if mask is not None:
+            preds[i] = Tensor(np.asarray(preds[i]))
+            preds[i]._keras_mask = mask
+    return preds if isinstance(y_pred, list) else preds[0]
 
 
 def _dedup(weights: list[backend.Variable]) -> list[backend.Variable]:

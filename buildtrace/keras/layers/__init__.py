@@ -22,6 +22,7 @@ from buildtrace.keras.layers.core.activation import Activation
 from buildtrace.keras.layers.core.dense import Dense
 from buildtrace.keras.layers.core.embedding import Embedding
 from buildtrace.keras.layers.core.lambda_layer import Lambda
+from buildtrace.keras.layers.core.masking import Masking
 from buildtrace.keras.layers.merging.add import Add, add
 from buildtrace.keras.layers.merging.average import Average, average
 from buildtrace.keras.layers.merging.concatenate import Concatenate, concatenate
@@ -119,6 +120,7 @@ __all__ = [
     "Layer",
     "LayerNormalization",
     "LeakyReLU",
+    "Masking",
     "MaxPool1D",
     "MaxPool2D",
     "MaxPooling1D",

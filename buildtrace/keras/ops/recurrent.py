@@ -51,6 +51,8 @@ class LoopCache:
     x_mask: Array | None
     h_mask: Array | None
     steps: list[tuple[Any, ...]]
+    mask: Array | None = None  # (batch, steps) float 0/1: which steps the loop ran
+    zero_output_for_mask: bool = False
 
 
 def _split(a: Array, n: int) -> list[Array]:
@@ -66,8 +68,16 @@ def rnn_forward(
     states: list[Array],
     x_mask: Array | None = None,
     h_mask: Array | None = None,
+    mask: Array | None = None,
+    zero_output_for_mask: bool = False,
 ) -> tuple[Array, list[Array], LoopCache]:
-    """Run the cell over every step: ``(outputs (batch, steps, units), final states, cache)``."""
+    """Run the cell over every step: ``(outputs (batch, steps, units), final states, cache)``.
+
+    ``mask`` (``(batch, steps)``, in the loop's order) skips steps as Keras's
+    ``backend.rnn`` does: on a skipped step every state keeps its value and the output
+    repeats the previous step's (zeros before the first), or is zeros with
+    ``zero_output_for_mask``.
+    """
     if x_mask is not None:
         x = x * x_mask[:, None, :]
     input_bias = bias
@@ -83,6 +93,8 @@ def rnn_forward(
     c = states[1] if maths.kind == "lstm" else None
     outputs = []
     steps: list[tuple[Any, ...]] = []
+    keep = None if mask is None else np.asarray(mask).astype(x.dtype)[:, :, None]
+    output = np.zeros_like(h)
     for t in range(x.shape[1]):
         h_in = h * h_mask if h_mask is not None else h
         if maths.kind == "simple_rnn":
@@ -105,10 +117,19 @@ def rnn_forward(
         else:
             h_new, step = _gru_step(maths, xw[:, t], h, h_in, recurrent_kernel, recurrent_bias)
             steps.append(step)
-        h = h_new
-        outputs.append(h)
+        if keep is None:
+            h = output = h_new
+        else:  # a skipped step leaves the states as they were (c too: see the LSTM branch)
+            m = keep[:, t]
+            previous = np.zeros_like(h_new) if zero_output_for_mask else output
+            output = m * h_new + (1 - m) * previous
+            h = m * h_new + (1 - m) * h
+            if c is not None:
+                c = m * c + (1 - m) * steps[-1][1]
+        outputs.append(output)
     final = [h] if c is None else [h, c]
-    return np.stack(outputs, axis=1), final, LoopCache(x, x_mask, h_mask, steps)
+    cache = LoopCache(x, x_mask, h_mask, steps, keep, zero_output_for_mask)
+    return np.stack(outputs, axis=1), final, cache
 
 
 def _gru_step(
@@ -173,9 +194,19 @@ def rnn_backward(
     dc_next: Array = np.zeros((batch, units), d_outputs.dtype)
     if maths.kind == "lstm" and len(d_states) > 1 and d_states[1] is not None:
         dc_next = d_states[1]
+    d_carried: Array | float = 0.0  # dL/d(output) of a skipped step, for the step before
     for t in range(steps_count - 1, -1, -1):
-        dh = d_outputs[:, t] + dh_next
         step = cache.steps[t]
+        m = None if cache.mask is None else cache.mask[:, t]
+        if m is None:
+            dh = d_outputs[:, t] + dh_next
+        else:
+            # A skipped step passed the states (and the output) through unchanged.
+            d_out = d_outputs[:, t] + d_carried
+            dh = m * (d_out + dh_next)
+            d_carried = 0.0 if cache.zero_output_for_mask else (1 - m) * d_out
+            passed_h, passed_c = (1 - m) * dh_next, (1 - m) * dc_next
+            dc_next = m * dc_next
         if maths.kind == "simple_rnn":
             h_in, z, h_new = step
             dz = maths.activation_backward(dh, z, h_new)
@@ -212,6 +243,9 @@ def rnn_backward(
         if cache.h_mask is not None:
             dh_in = dh_in * cache.h_mask
         dh_next = dh_in + dh_prev_direct
+        if m is not None:
+            dh_next = dh_next + passed_h
+            dc_next = dc_next + passed_c
     flat_x = cache.x.reshape(-1, cache.x.shape[-1])
     flat_dxw = dxw.reshape(-1, dxw.shape[-1])
     d_kernel = flat_x.T @ flat_dxw

@@ -114,11 +114,6 @@ MESSAGES: list[tuple[Callable[[], Any], type[Exception], str]] = [
         "`TimeDistributed` Layer should be passed an `input_shape ` with at least 3 dimensions",
     ),
     (
-        lambda: layers.Embedding(10, 2, mask_zero=True),
-        NotImplementedError,
-        "`mask_zero=True` is not supported by buildtrace",
-    ),
-    (
         lambda: layers.LSTM(2)(keras.Input(shape=(3,))),
         ValueError,
         'Input 0 of layer "lstm',

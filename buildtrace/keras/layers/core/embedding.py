@@ -3,7 +3,9 @@
 Mirrors: ``keras/layers/core/embedding.py::Embedding`` (Keras 2): one row of
 ``embeddings`` (``input_dim × output_dim``, uniform in ±0.05) per index; ``call`` looks
 the rows up. Without ``input_length`` it declares ``input_shape=(None,)``, so a
-``Sequential`` that starts with it gets an input of shape ``(None, None)``.
+``Sequential`` that starts with it gets an input of shape ``(None, None)``. With
+``mask_zero=True`` index 0 means padding: ``compute_mask`` marks those steps, and the
+layers after it that support masking skip them.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.layers.rnn.rnn_utils import get_initializer, serialize
+from buildtrace.tf.tensors import Tensor
 from buildtrace.trace import traced
 
 
@@ -56,13 +59,6 @@ class Embedding(Layer):
         ):
             if value is not None:
                 raise NotImplementedError(f"`{name}` is not supported by buildtrace.")
-        if mask_zero:
-            # Masking needs every later layer to skip the padded steps; buildtrace's
-            # engine does not propagate masks, and quietly ignoring it would change the
-            # numbers a student compares with Keras.
-            raise NotImplementedError(
-                "`mask_zero=True` is not supported by buildtrace (no mask propagation)."
-            )
         if sparse:
             raise NotImplementedError("`sparse=True` is not supported by buildtrace.")
         self.input_dim = input_dim
@@ -95,6 +91,16 @@ class Embedding(Layer):
             )
         outputs: np.ndarray = self.embeddings.value[ids]
         return outputs
+
+    @traced
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """``inputs != 0`` with ``mask_zero`` (index 0 is padding), else no mask.
+
+        Mirrors: ``Embedding.compute_mask``.
+        """
+        if not self.mask_zero:
+            return None
+        return Tensor(np.not_equal(np.asarray(inputs), 0))
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         input_shape = tuple(input_shape)

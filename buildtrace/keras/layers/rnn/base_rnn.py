@@ -62,6 +62,8 @@ class RNN(Layer):
                 kwargs.pop("input_length", None),
                 kwargs.pop("input_dim", None),
             )
+        # Keras's option for what a skipped step outputs: zeros, or the last output.
+        self.zero_output_for_mask = kwargs.pop("zero_output_for_mask", False)
         super().__init__(**kwargs)
         for name, value in (("stateful", stateful), ("time_major", time_major)):
             if value:
@@ -163,22 +165,31 @@ class RNN(Layer):
     def call(
         self, inputs: Any, mask: Any = None, training: Any = None, initial_state: Any = None
     ) -> Any:
-        outputs, states, _ = self._loop(inputs, training, initial_state)
+        outputs, states, _ = self._loop(inputs, training, initial_state, mask)
         return self._results(outputs, states)
 
     def _loop(
-        self, inputs: Any, training: Any, initial_state: Any = None
+        self, inputs: Any, training: Any, initial_state: Any = None, mask: Any = None
     ) -> tuple[np.ndarray, list[np.ndarray], LoopCache | None]:
-        """Run the cell over the steps: ``(outputs per step, final states, cache)``."""
+        """Run the cell over the steps: ``(outputs per step, final states, cache)``.
+
+        A ``mask`` (one per input when the states came with the inputs: the sequence's
+        is first) marks the steps to run; it is reversed with the sequence.
+        """
         if isinstance(inputs, list):
             inputs, initial_state = inputs[0], inputs[1:]
+        if isinstance(mask, list | tuple):
+            mask = mask[0]
         x = np.asarray(inputs)
+        if mask is not None:
+            mask = np.asarray(mask).astype(bool)
         if self.go_backwards:
             x = x[:, ::-1]
+            mask = None if mask is None else mask[:, ::-1]
         states = list(initial_state) if initial_state else self.get_initial_state(x)
         maths = getattr(self.cell, "_maths", None)
         if maths is None:
-            return self._generic_loop(x, states, training)
+            return self._generic_loop(x, states, training, mask)
         cell = self.cell
         outputs, final, cache = rnn_forward(
             maths(),
@@ -189,20 +200,42 @@ class RNN(Layer):
             states,
             x_mask=cell.get_dropout_mask_for_cell(x, training),
             h_mask=cell.get_recurrent_dropout_mask_for_cell(x, cell.units, training),
+            mask=mask,
+            zero_output_for_mask=self.zero_output_for_mask,
         )
         return outputs, final, cache
 
     def _generic_loop(
-        self, x: np.ndarray, states: list[np.ndarray], training: Any
+        self, x: np.ndarray, states: list[np.ndarray], training: Any, mask: Any = None
     ) -> tuple[np.ndarray, list[np.ndarray], None]:
-        """A user's own cell: ``cell.call(step_input, states)`` at every step."""
-        outputs = []
+        """A user's own cell: ``cell.call(step_input, states)`` at every step (a masked
+        step keeps the states and repeats the last output, as ``backend.rnn``)."""
+        outputs: list[Any] = []
         with suspended():  # one event per step would bury the build's story
             for t in range(x.shape[1]):
-                output, states = self.cell.call(x[:, t], states)
-                states = list(states) if isinstance(states, list | tuple) else [states]
+                output, new_states = self.cell.call(x[:, t], states)
+                new_states = (
+                    list(new_states) if isinstance(new_states, list | tuple) else [new_states]
+                )
+                if mask is not None:
+                    m = mask[:, t, None]
+                    last = outputs[-1] if outputs else np.zeros_like(np.asarray(output))
+                    last = 0 * last if self.zero_output_for_mask else last
+                    output = np.where(m, np.asarray(output), last)
+                    new_states = [np.where(m, np.asarray(n), o) for n, o in zip(new_states, states)]
+                states = new_states
                 outputs.append(output)
         return np.stack(outputs, axis=1), states, None
+
+    @traced
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The sequence's mask for a sequence output; none for the last step alone (or a
+        state). Mirrors ``RNN.compute_mask``."""
+        mask = mask[0] if isinstance(mask, list | tuple) else mask
+        output_mask = mask if self.return_sequences else None
+        if self.return_state:
+            return [output_mask] + [None for _ in self.states_sizes]
+        return output_mask
 
     def _results(self, outputs: np.ndarray, states: list[np.ndarray]) -> Any:
         output = outputs if self.return_sequences else outputs[:, -1]
@@ -237,6 +270,8 @@ class RNN(Layer):
                 "time_major": self.time_major,
             }
         )
+        if self.zero_output_for_mask:
+            config["zero_output_for_mask"] = self.zero_output_for_mask
         return config
 
 

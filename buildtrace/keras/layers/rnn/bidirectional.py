@@ -61,6 +61,11 @@ class Bidirectional(Wrapper):
             half = len(weights) // 2
             self.forward_layer._initial_weights = weights[:half]
             self.backward_layer._initial_weights = weights[half:]
+        # Keras has both directions output zeros on skipped steps when returning
+        # sequences, so the merged step t never mixes a real output with a stale one.
+        for inner in (self.forward_layer, self.backward_layer):
+            if getattr(inner, "zero_output_for_mask", None) is not None:
+                inner.zero_output_for_mask = getattr(inner, "return_sequences", False)
         self.stateful = getattr(layer, "stateful", False)
         self.return_sequences = getattr(layer, "return_sequences", False)
         self.return_state = getattr(layer, "return_state", False)
@@ -84,10 +89,26 @@ class Bidirectional(Wrapper):
         Layer.build(self, input_shape)
 
     @traced
-    def call(self, inputs: Any, training: Any = None) -> Any:
-        y = self.forward_layer(inputs, training=training)
-        y_rev = self.backward_layer(inputs, training=training)
+    def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
+        y = self.forward_layer(inputs, training=training, mask=mask)
+        y_rev = self.backward_layer(inputs, training=training, mask=mask)
         return self._merge_outputs(y, y_rev)
+
+    @traced
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The sequence's mask for merged sequences; none for last steps. Mirrors
+        ``Bidirectional.compute_mask``."""
+        mask = mask[0] if isinstance(mask, list) else mask
+        if self.return_sequences:
+            output_mask: Any = [mask, mask] if not self.merge_mode else mask
+        else:
+            output_mask = [None, None] if not self.merge_mode else None
+        if self.return_state:
+            state_mask = [None for _ in getattr(self.forward_layer, "states_sizes", [])]
+            if isinstance(output_mask, list):
+                return output_mask + state_mask * 2
+            return [output_mask] + state_mask * 2
+        return output_mask
 
     def _merge_outputs(self, y: Any, y_rev: Any) -> Any:
         """Reverse the backward sequence, merge, and append both directions' states."""

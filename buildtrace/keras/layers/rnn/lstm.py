@@ -241,7 +241,7 @@ class LSTM(DropoutRNNCellMixin, RNN, BaseRandomLayer):
     def call(
         self, inputs: Any, mask: Any = None, training: Any = None, initial_state: Any = None
     ) -> Any:
-        outputs, states, _ = self._loop(inputs, training, initial_state)
+        outputs, states, _ = self._loop(inputs, training, initial_state, mask)
         return self._results(outputs, states)
 
     @property

@@ -7,6 +7,7 @@ that, and the result is split back. The same weights serve every step.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,7 @@ from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.input_spec import InputSpec
 from buildtrace.keras.layers.rnn.base_wrapper import Wrapper
+from buildtrace.tf.tensors import Tensor
 from buildtrace.trace import traced
 
 
@@ -46,12 +48,35 @@ class TimeDistributed(Wrapper):
         super().build(child_input_shape)
 
     @traced
-    def call(self, inputs: np.ndarray, training: Any = None) -> Any:
+    def call(self, inputs: np.ndarray, training: Any = None, mask: Any = None) -> Any:
         batch, steps = inputs.shape[:2]
         merged = inputs.reshape((batch * steps, *inputs.shape[2:]))
-        kwargs = {"training": training} if self.layer._expects_training_arg else {}
+        kwargs: dict[str, Any] = {"training": training} if self.layer._expects_training_arg else {}
+        if mask is not None and "mask" in inspect.signature(self.layer.call).parameters:
+            kwargs["mask"] = np.asarray(mask).reshape((batch * steps, *np.shape(mask)[2:]))
         outputs = np.asarray(self.layer(merged, **kwargs))
         return outputs.reshape((batch, steps, *outputs.shape[1:]))
+
+    @traced
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The inner layer's mask of the merged steps, split back per sequence; without
+        one, the input mask (reduced to ``(batch, steps)``). Mirrors
+        ``TimeDistributed.compute_mask``."""
+        x = np.asarray(inputs)
+        batch, steps = x.shape[:2]
+        inner_mask = None
+        if mask is not None:
+            inner_mask = np.asarray(mask).reshape((batch * steps, *np.shape(mask)[2:]))
+        output_mask = self.layer.compute_mask(x.reshape((batch * steps, *x.shape[2:])), inner_mask)
+        if output_mask is None:
+            if mask is None:
+                return None
+            output_mask = np.asarray(mask)
+            while output_mask.ndim > 2:
+                output_mask = output_mask.any(axis=-1)
+            return Tensor(output_mask)
+        output_mask = np.asarray(output_mask)
+        return Tensor(output_mask.reshape((batch, steps, *output_mask.shape[1:])))
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         input_shape = tuple(input_shape)
