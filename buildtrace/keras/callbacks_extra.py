@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import logging
 import os
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from buildtrace.keras.callbacks import Callback, Logs
+from buildtrace.tf import notices
 
 _log = logging.getLogger("buildtrace.keras.callbacks")
 
@@ -225,20 +225,12 @@ class TensorBoard(Callback):
     run -o run.jsonl``, the viewer's training panel) shows the same curves.
     """
 
-    _announced = False
-
     def __init__(self, log_dir: str | os.PathLike[str] = "logs", **kwargs: Any) -> None:
         super().__init__()
         self.log_dir = os.fspath(log_dir)
 
     def on_train_begin(self, logs: Logs | None = None) -> None:
-        if not TensorBoard._announced:
-            TensorBoard._announced = True
-            print(
-                f"buildtrace: keras.callbacks.TensorBoard writes nothing (no logs in "
-                f"{self.log_dir}); the training curves are in buildtrace's trace and viewer.",
-                file=sys.stderr,
-            )
+        notices.tensorboard_writes_nothing("keras.callbacks.TensorBoard", self.log_dir)
 
 
 class ModelCheckpoint(Callback):

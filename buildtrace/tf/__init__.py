@@ -17,7 +17,10 @@ module per area:
 * :mod:`~buildtrace.tf.train` — ``latest_checkpoint``, ``Checkpoint`` (to HDF5 files);
 * :mod:`~buildtrace.tf.config` — ``tf.config`` and ``tf.device`` (one device, the CPU);
 * :mod:`~buildtrace.tf.module` — ``tf.Module``, which collects variables and sub-modules;
-* :mod:`~buildtrace.tf.summary` — ``tf.summary``, accepted and written nowhere (said once).
+* :mod:`~buildtrace.tf.summary` — ``tf.summary``, accepted and written nowhere (said once);
+* :mod:`~buildtrace.tf.profiler` — ``tf.profiler.experimental``, the same;
+* :mod:`~buildtrace.tf.saved_model` — ``tf.saved_model.save`` / ``load``: a folder in
+  SavedModel's layout that restores the object itself (not traced functions).
 
 Anything else under ``tf.`` stops with "``tf.X`` is not supported by buildtrace".
 
@@ -31,7 +34,19 @@ from __future__ import annotations
 
 import builtins
 
-from buildtrace.tf import config, data, dtypes, errors, math_ops, nn, random, summary, train
+from buildtrace.tf import (
+    config,
+    data,
+    dtypes,
+    errors,
+    math_ops,
+    nn,
+    profiler,
+    random,
+    saved_model,
+    summary,
+    train,
+)
 from buildtrace.tf import testing as test
 from buildtrace.tf.array_ops import (
     cast,
@@ -236,6 +251,7 @@ __all__ = [
     "ones_initializer",
     "ones_like",
     "pow",
+    "profiler",
     "random",
     "random_normal_initializer",
     "random_uniform_initializer",
@@ -251,6 +267,7 @@ __all__ = [
     "reduce_sum",
     "reshape",
     "round",
+    "saved_model",
     "shape",
     "sigmoid",
     "sign",

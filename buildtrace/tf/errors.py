@@ -44,6 +44,27 @@ class UnimplementedError(OpError, NotImplementedError):
     """Mirrors: ``tf.errors.UnimplementedError``."""
 
 
-__all__ = ["InvalidArgumentError", "NotFoundError", "OpError", "UnimplementedError"]
+class AlreadyExistsError(OpError):
+    """Something to create exists already (a second profiler started).
+
+    Mirrors: ``tf.errors.AlreadyExistsError``.
+    """
+
+
+class UnavailableError(OpError):
+    """What was asked for is not there now (no profiler to stop).
+
+    Mirrors: ``tf.errors.UnavailableError``.
+    """
+
+
+__all__ = [
+    "AlreadyExistsError",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "OpError",
+    "UnavailableError",
+    "UnimplementedError",
+]
 
 __getattr__ = module_getattr("tf.errors")

@@ -15,14 +15,12 @@ Example:
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from buildtrace.tf.notices import say_once, tensorboard_writes_nothing
 from buildtrace.tf.unsupported import module_getattr
-
-_announced: list[bool] = [False]
 
 
 class SummaryWriter:
@@ -53,13 +51,7 @@ def create_file_writer(logdir: Any, max_queue: Any = None, flush_millis: Any = N
                        filename_suffix: Any = None, name: Any = None,
                        experimental_trackable: bool = False) -> SummaryWriter:  # fmt: skip
     """A writer for ``logdir`` that writes nothing (said once on stderr)."""
-    if not _announced[0]:
-        _announced[0] = True
-        print(
-            f"buildtrace: tf.summary writes nothing (no TensorBoard logs in {logdir}); the "
-            "training curves are in buildtrace's trace and viewer.",
-            file=sys.stderr,
-        )
+    tensorboard_writes_nothing("tf.summary", logdir)
     return SummaryWriter(str(logdir))
 
 
@@ -75,16 +67,34 @@ def _nothing_written(*args: Any, **kwargs: Any) -> bool:
 scalar = histogram = text = image = audio = write = _nothing_written
 
 
+def _no_graph() -> None:
+    say_once(
+        "tf.summary.trace",
+        "buildtrace: tf.summary.trace_on/trace_export export no graph: buildtrace runs "
+        "each op eagerly on numpy and builds no TensorFlow graph; the calls it makes are "
+        "in buildtrace's trace.",
+    )
+
+
 def trace_on(graph: bool = True, profiler: bool = False) -> None:
-    """Nothing to trace: there is no TensorFlow graph."""
+    """Start tracing: there is no TensorFlow graph to trace (said once).
+
+    Mirrors ``tf.summary.trace_on``; ``profiler=True`` would start TensorFlow's
+    profiler, which writes nothing here either.
+    """
+    _no_graph()
 
 
 def trace_off() -> None:
-    """Nothing to stop."""
+    """Stop tracing. Mirrors ``tf.summary.trace_off``."""
 
 
 def trace_export(name: str, step: Any = None, profiler_outdir: Any = None) -> None:
-    """Nothing to export."""
+    """Export the traced graph: there is none, nothing is written (said once).
+
+    Mirrors ``tf.summary.trace_export``.
+    """
+    _no_graph()
 
 
 def flush(writer: Any = None, name: Any = None) -> None:

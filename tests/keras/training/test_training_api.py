@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from buildtrace import keras
+from buildtrace.tf import notices
 
 REFERENCE = json.loads(
     (Path(__file__).parents[2] / "data" / "keras2" / "training_api_reference.json").read_text()
@@ -195,7 +196,7 @@ def test_tensorboard_writes_nothing_and_says_so_once(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     x, y, _ = _data()
-    monkeypatch.setattr(keras.callbacks.TensorBoard, "_announced", False)
+    monkeypatch.setattr(notices, "_said", set())  # each notice said once per program
     for _ in range(2):
         board = keras.callbacks.TensorBoard(log_dir=tmp_path / "logs")
         _model().fit(x, y, epochs=1, callbacks=[board], **FIT)
