@@ -17,8 +17,6 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from buildtrace.tf import errors
@@ -30,7 +28,10 @@ _running: list[bool] = [False]
 
 
 class ProfilerOptions:
-    """The profiler's options, kept as given. Mirrors ``tf.profiler.experimental.ProfilerOptions``."""
+    """The profiler's options, kept as given.
+
+    Mirrors ``tf.profiler.experimental.ProfilerOptions``.
+    """
 
     def __init__(self, host_tracer_level: int = 2, python_tracer_level: int = 0,
                  device_tracer_level: int = 1, delay_ms: Any = None) -> None:  # fmt: skip
@@ -70,13 +71,21 @@ def stop(save: bool = True) -> None:
     _running[0] = False
 
 
-@contextmanager
-def Profile(logdir: Any, options: ProfilerOptions | None = None) -> Iterator[None]:  # noqa: N802
-    """``with tf.profiler.experimental.Profile(logdir):`` — ``start``, then ``stop``."""
-    start(logdir, options)
-    try:
-        yield
-    finally:
+class Profile:
+    """``with tf.profiler.experimental.Profile(logdir):`` — ``start``, then ``stop``.
+
+    Mirrors ``tf.profiler.experimental.Profile``.
+    """
+
+    def __init__(self, logdir: Any, options: ProfilerOptions | None = None) -> None:
+        self._logdir = logdir
+        self._options = options
+
+    def __enter__(self) -> Profile:
+        start(self._logdir, self._options)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         stop()
 
 

@@ -63,13 +63,13 @@ class Reviver:
     """How a family of objects (Keras layers) is saved and restored, besides the above.
 
     ``applies(cls)`` says whether it handles instances of ``cls``; ``describe(obj,
-    export_dir)`` returns what its node keeps (and may write files in the folder);
+    export_dir, is_root)`` returns what its node keeps (and may write files in the folder);
     ``revive(cls, node, values, export_dir)`` rebuilds the object from its node and the
     saved values under it (keyed by object path, without TensorFlow's suffix).
     """
 
     applies: Callable[[type], bool]
-    describe: Callable[[Any, str], dict[str, Any]]
+    describe: Callable[[Any, str, bool], dict[str, Any]]
     revive: Callable[[type, dict[str, Any], dict[str, np.ndarray], str], Any]
 
 
@@ -142,7 +142,7 @@ def _node(obj: Any, path: str, above: set[int]) -> dict[str, Any]:
     node: dict[str, Any] = {"class": _class_ref(type(obj)), "name": getattr(obj, "name", None)}
     reviver = _reviver_for(type(obj))
     if reviver is not None:
-        node["revived_by"] = reviver.describe(obj, path)
+        node["revived_by"] = reviver.describe(obj, path, not above)
     children = checkpoint._children(obj)
     node["children"] = {
         name: _child(child, path, above | {id(obj)})

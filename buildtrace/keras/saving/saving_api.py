@@ -3,10 +3,13 @@
 Mirrors: ``keras/saving/saving_api.py`` of tf-keras 2.21: ``.keras`` is the zip format,
 ``.h5`` / ``.hdf5`` the legacy HDF5 format, ``*.weights.h5`` the weights in the
 ``.keras`` layout. A name without those endings asks Keras 2 for TensorFlow's SavedModel
-folder; buildtrace has no TensorFlow graph to save, so it writes a stand-in: the folder,
-holding the model in the ``.keras`` format (``STANDIN_FILE``), says so once, and
-``load_model`` of the folder reads it back. A real SavedModel folder (from TensorFlow)
-stops with the clear message.
+folder; buildtrace has no TensorFlow graph to save, so it writes a stand-in in
+SavedModel's layout (``saved_model.pb``, ``variables/``, ``assets/``; see
+``buildtrace.tf.saved_model`` and ``saved_model_standin.py``), says so once, and
+``load_model`` of the folder reads it back: a Sequential or functional model from the
+``.keras`` file inside (``STANDIN_FILE``), compiled; a subclassed model revived from its
+class in the loading program, as tf-keras revives one it cannot find by name. A real
+SavedModel folder (from TensorFlow) stops with the clear message.
 """
 
 from __future__ import annotations
@@ -15,13 +18,12 @@ import os
 import sys
 from typing import Any
 
-from buildtrace.keras.saving import legacy_h5, saving_lib
+from buildtrace.keras.saving import legacy_h5, saved_model_standin, saving_lib
+from buildtrace.keras.saving.saved_model_standin import STANDIN_FILE
 from buildtrace.keras.unsupported import unsupported
 from buildtrace.tf import train as tf_train
 
 _H5 = (".h5", ".hdf5")
-#: The file a SavedModel stand-in folder holds: the whole model in the ``.keras`` format.
-STANDIN_FILE = "buildtrace_model.keras"
 _announced: set[str] = set()
 
 
@@ -70,16 +72,17 @@ def _save_format(path: str, save_format: str | None) -> str:
 
 
 def _save_standin_folder(model: Any, path: str) -> None:
-    """The SavedModel stand-in: ``path/`` holding the model as ``STANDIN_FILE``."""
-    os.makedirs(path, exist_ok=True)
-    saving_lib.save_model(model, os.path.join(path, STANDIN_FILE))
+    """The SavedModel stand-in folder (see the module's doc)."""
+    saved_model_standin.save_folder(model, path)
     if path not in _announced:
         _announced.add(path)
         print(
             f"buildtrace: model.save({path!r}) asks for TensorFlow's SavedModel folder; "
-            f"buildtrace has no TensorFlow graph to save, so the folder holds the model in "
-            f"Keras's .keras format ({STANDIN_FILE}), which keras.models.load_model({path!r}) "
-            "reads back. It is not a SavedModel: TensorFlow Serving cannot read it.",
+            "buildtrace has no TensorFlow graph to save, so it writes a stand-in in its "
+            "layout: the variables by object path, the model's class and, for a model with "
+            f"a graph of layers, the whole model in Keras's .keras format ({STANDIN_FILE}). "
+            f"keras.models.load_model({path!r}) reads it back. It is not a SavedModel: "
+            "TensorFlow Serving cannot read it.",
             file=sys.stderr,
         )
 
@@ -98,9 +101,11 @@ def load_model(
     path = _path(filepath)
     if os.path.isdir(path):
         standin = os.path.join(path, STANDIN_FILE)
-        if not os.path.isfile(standin):
+        if os.path.isfile(standin):
+            return saving_lib.load_model(standin, custom_objects=custom_objects, compile=compile)
+        if not saved_model_standin.is_standin_folder(path):
             raise unsupported(f"keras.models.load_model of a SavedModel directory ({path!r})")
-        return saving_lib.load_model(standin, custom_objects=custom_objects, compile=compile)
+        return saved_model_standin.load_folder(path)
     if not os.path.exists(path):
         raise OSError(f"No file or directory found at {path}")
     if saving_lib.is_keras_zip(path):

@@ -1,0 +1,163 @@
+"""Keras layers and models in buildtrace's SavedModel stand-in folder, and back.
+
+Mirrors: ``keras/saving/legacy/saved_model/`` of tf-keras 2.21 (``save.py``, ``load.py``),
+by other means. tf-keras writes the SavedModel (traced functions, variables) plus
+``keras_metadata.pb`` (each layer's config); ``load_model`` rebuilds the model from the
+configs, and a class it cannot find by name (a subclassed model defined in the script,
+not registered) is *revived*: a new class of that name whose ``call`` runs the traced
+function. buildtrace's folder (``buildtrace.tf.saved_model``) holds the variables by
+object path and each object's class; this module adds the Keras part:
+
+* a Sequential or functional model is also written whole in Keras's ``.keras`` format
+  (``STANDIN_FILE``: config, weights, compile arguments, optimizer state), which
+  ``load_model`` reads back;
+* a subclassed model (or a custom layer) keeps its class, its build input shape and,
+  when its class defines ``get_config``, its config. Reviving makes a new instance of
+  the class **found in the loading program** (``cls.from_config(config)``, or ``cls()``
+  when the class has no ``get_config`` of its own), builds it on the saved input shape,
+  gives it and its layers their saved names and assigns the saved values by object
+  path. Its ``call`` is the class's own Python, so it runs on any input shape, where
+  tf-keras's revived model accepts only the traced signatures. It is not compiled.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import numpy as np
+
+from buildtrace.keras.engine.base_layer import Layer
+from buildtrace.keras.saving import saving_lib, serialization_lib
+from buildtrace.tf import checkpoint
+from buildtrace.tf import saved_model as tf_saved_model
+from buildtrace.tf.unsupported import NotSupportedByBuildtrace
+
+#: The Keras part of a stand-in folder: the whole model in the ``.keras`` format.
+STANDIN_FILE = "buildtrace_model.keras"
+
+
+def _applies(cls: type) -> bool:
+    return issubclass(cls, Layer)
+
+
+def _own_get_config(cls: type) -> bool:
+    """Whether ``get_config`` is the user's (not one of buildtrace's Keras base classes)."""
+    owner = next(k for k in cls.__mro__ if "get_config" in vars(k))
+    return not owner.__module__.startswith("buildtrace.keras.")
+
+
+def _describe(layer: Any, export_dir: str, is_root: bool) -> dict[str, Any]:
+    """What reviving ``layer`` needs; the outermost model with a graph writes its ``.keras``."""
+    info: dict[str, Any] = {
+        "build_input_shape": serialization_lib._jsonable(
+            getattr(layer, "_build_input_shape", None)
+        ),
+        "config": None,
+        "keras_file": None,
+    }
+    keras_file = os.path.join(export_dir, STANDIN_FILE)
+    if not is_root:
+        return info  # revived with the outermost object, by its class
+    if os.path.exists(keras_file):  # left by an earlier save to the same folder
+        os.remove(keras_file)
+    if getattr(layer, "_is_graph_network", False) or type(layer).__name__ == "Sequential":
+        saving_lib.save_model(layer, keras_file)
+        info["keras_file"] = STANDIN_FILE
+    elif _own_get_config(type(layer)):
+        config = serialization_lib._jsonable(layer.get_config())
+        try:
+            json.dumps(config)
+            info["config"] = config
+        except TypeError:
+            info["config"] = None  # not JSON: reviving tries the class without arguments
+    return info
+
+
+def _revive(cls: type, node: dict[str, Any], values: dict[str, np.ndarray],
+            export_dir: str) -> Any:  # fmt: skip
+    info = node["revived_by"]
+    if info.get("keras_file"):
+        return saving_lib.load_model(os.path.join(export_dir, info["keras_file"]))
+    layer = _new_instance(cls, info.get("config"), export_dir)
+    shape = info.get("build_input_shape")
+    if shape is not None and not layer.built:
+        _build(layer, tuple(shape) if isinstance(shape, list) else shape)
+    names = _saved_names(node, "")
+    for path, sub in checkpoint._nested(layer, "", set(), checkpoint._is_layer):
+        if path in names:
+            sub._name = names[path]
+    found = {
+        name[: -len(checkpoint._SUFFIX)]: var for name, var in checkpoint._walk(layer, "", set())
+    }
+    missing = sorted(set(values) - set(found))
+    if missing:
+        raise ValueError(
+            f"Revived {cls.__name__} from {export_dir!r} has no variable for the saved "
+            f"{missing[0]!r} (it has {sorted(found)}); was it built the same way?"
+        )
+    for name, value in values.items():
+        found[name].assign(np.asarray(value).reshape(found[name].shape))
+    return layer
+
+
+def _new_instance(cls: type, config: Any, export_dir: str) -> Any:
+    try:
+        return cls.from_config(config) if config is not None else cls()  # type: ignore[attr-defined]
+    except TypeError as error:
+        raise NotSupportedByBuildtrace(
+            f"Reviving {cls.__name__} from {export_dir!r}: buildtrace's SavedModel stand-in "
+            f"makes a new {cls.__name__} and restores its variables, which needs "
+            f"{cls.__name__}() to work without arguments or the class to define "
+            f"get_config (from_config rebuilds it); calling it failed: {error}. "
+            "tf-keras would revive the traced call instead; buildtrace has no traced graphs."
+        ) from error
+
+
+def _build(layer: Any, shape: Any) -> None:
+    """Make the weights: a model calls itself on a placeholder, a layer runs ``build``."""
+    if hasattr(layer, "_is_graph_network"):
+        layer.build(shape)
+    else:
+        type(layer).build(layer, shape)
+        layer.built = True
+
+
+def _saved_names(node: dict[str, Any], path: str) -> dict[str, str]:
+    """The saved name of every object in the graph, by object path."""
+    names = {path: node["name"]} if node.get("name") else {}
+    for key, child in node.get("children", {}).items():
+        child_path = f"{path}/{key}" if path else key
+        if "class" in child:
+            names.update(_saved_names(child, child_path))
+        for kind in ("list", "tuple"):
+            for i, item in enumerate(child.get(kind, [])):
+                if "class" in item:
+                    names.update(_saved_names(item, f"{child_path}/{i}"))
+    return names
+
+
+def is_standin_folder(path: str) -> bool:
+    """Whether ``path`` is a folder buildtrace's stand-in wrote (not TensorFlow's)."""
+    try:
+        tf_saved_model.read_graph(path)
+    except (OSError, NotSupportedByBuildtrace):
+        return False
+    return True
+
+
+def save_folder(model: Any, path: str) -> None:
+    """``model.save("name")``: the stand-in folder (``tf.saved_model``'s, plus the above)."""
+    tf_saved_model.write_folder(model, path)
+
+
+def load_folder(path: str) -> Any:
+    """``load_model`` of a stand-in folder without a ``.keras`` file: revive its object."""
+    graph = tf_saved_model.read_graph(path)
+    return tf_saved_model.revive(graph["root"], tf_saved_model.read_values(path), path)
+
+
+tf_saved_model.register_reviver(tf_saved_model.Reviver(_applies, _describe, _revive))
+
+__all__ = ["STANDIN_FILE", "is_standin_folder", "load_folder", "save_folder"]
