@@ -239,7 +239,7 @@ def read_values(path: str) -> dict[str, np.ndarray]:
 def revive(node: dict[str, Any], values: dict[str, np.ndarray], export_dir: str,
            path: str = "") -> Any:  # fmt: skip
     """The object of ``node``: its class, attributes and children, variables restored."""
-    cls = find_class(node["class"], export_dir)
+    cls: Any = find_class(node["class"], export_dir)
     reviver = _reviver_for(cls)
     if reviver is not None:
         start = f"{path}/" if path else ""

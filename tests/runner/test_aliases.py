@@ -117,7 +117,7 @@ TF = "import tensorflow as tf\n"
     ("line", "error", "named"),
     [
         (TF + "tf.distribute", NotSupportedByBuildtrace, "tensorflow.distribute"),
-        (TF + "tf.saved_model", NotSupportedByBuildtrace, "tensorflow.saved_model"),
+        (TF + "tf.lite", NotSupportedByBuildtrace, "tensorflow.lite"),
         (TF + "tf.random.poisson", NotSupportedByBuildtrace, "tf.random.poisson"),
         (TF + "tf.keras.layers.ConvLSTM2D", NotSupportedByBuildtrace, "keras.layers.ConvLSTM2D"),
         ("from tensorflow import distribute", NotSupportedImport, "tensorflow.distribute"),

@@ -152,6 +152,27 @@ def track_attribute(layer: Layer, value: Any) -> None:
             sublayers.append(value)
 
 
+def flatten_sublayers(layer: Layer) -> list[Layer]:
+    """Every layer ``layer`` holds, at any depth, each once, depth first in tracking order.
+
+    Mirrors ``Layer._flatten_modules(include_self=False)``, what ``Layer.submodules``
+    returns in Keras 2 (a Keras layer is a ``tf.Module`` there).
+    """
+    found: list[Layer] = []
+    seen = {id(layer)}
+
+    def visit(owner: Any) -> None:
+        held = owner.__dict__.get("_self_tracked_trackables") or []
+        for sub in [*held, *(owner.__dict__.get("_tracked_layers") or [])]:
+            if id(sub) not in seen:
+                seen.add(id(sub))
+                found.append(sub)
+                visit(sub)
+
+    visit(layer)
+    return found
+
+
 def weight_name_scope(layer: Layer) -> str:
     """The name scope a new weight of ``layer`` is created in: ``two_layer/dense``.
 

@@ -81,13 +81,12 @@ def _revive(cls: type, node: dict[str, Any], values: dict[str, np.ndarray],
     if info.get("keras_file"):
         return saving_lib.load_model(os.path.join(export_dir, info["keras_file"]))
     layer = _new_instance(cls, info.get("config"), export_dir)
+    names = _saved_names(node, "")
+    _rename(layer, names)  # before building, so the build's events name the saved layers
     shape = info.get("build_input_shape")
     if shape is not None and not layer.built:
         _build(layer, tuple(shape) if isinstance(shape, list) else shape)
-    names = _saved_names(node, "")
-    for path, sub in checkpoint._nested(layer, "", set(), checkpoint._is_layer):
-        if path in names:
-            sub._name = names[path]
+        _rename(layer, names)  # and the layers the build made
     found = {
         name[: -len(checkpoint._SUFFIX)]: var for name, var in checkpoint._walk(layer, "", set())
     }
@@ -122,6 +121,13 @@ def _build(layer: Any, shape: Any) -> None:
     else:
         type(layer).build(layer, shape)
         layer.built = True
+
+
+def _rename(layer: Any, names: dict[str, str]) -> None:
+    """Give the revived layer and the layers it holds their saved names, by object path."""
+    for path, sub in checkpoint._nested(layer, "", set(), checkpoint._is_layer):
+        if path in names:
+            sub._name = names[path]
 
 
 def _saved_names(node: dict[str, Any], path: str) -> dict[str, str]:
