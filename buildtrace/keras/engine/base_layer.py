@@ -182,10 +182,8 @@ class Layer:
         """Same as ``non_trainable_weights``."""
         return self.non_trainable_weights
 
-    @property
-    def submodules(self) -> tuple[Layer, ...]:
-        """The layers this one holds, at any depth (``tf.Module.submodules``)."""
-        return tuple(base_layer_utils.flatten_sublayers(self))
+    #: The layers this one holds, at any depth (``tf.Module.submodules``).
+    submodules = property(base_layer_utils.submodules)
 
     # --------------------------------------------------------------- the call path
     @traced(details=trace_details.call_details, result=trace_details.output_details)

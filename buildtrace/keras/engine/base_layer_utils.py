@@ -152,11 +152,12 @@ def track_attribute(layer: Layer, value: Any) -> None:
             sublayers.append(value)
 
 
-def flatten_sublayers(layer: Layer) -> list[Layer]:
+def submodules(layer: Layer) -> tuple[Layer, ...]:
     """Every layer ``layer`` holds, at any depth, each once, depth first in tracking order.
 
     Mirrors ``Layer._flatten_modules(include_self=False)``, what ``Layer.submodules``
-    returns in Keras 2 (a Keras layer is a ``tf.Module`` there).
+    returns in Keras 2 (a Keras layer is a ``tf.Module`` there); ``Layer.submodules``
+    is this function as a property.
     """
     found: list[Layer] = []
     seen = {id(layer)}
@@ -170,7 +171,7 @@ def flatten_sublayers(layer: Layer) -> list[Layer]:
                 visit(sub)
 
     visit(layer)
-    return found
+    return tuple(found)
 
 
 def weight_name_scope(layer: Layer) -> str:
