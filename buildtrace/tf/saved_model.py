@@ -123,7 +123,7 @@ def write_folder(obj: Any, path: str) -> None:
         )
     os.makedirs(os.path.join(path, "variables"), exist_ok=True)
     os.makedirs(os.path.join(path, "assets"), exist_ok=True)
-    graph = {"format": FORMAT, "version": 1, "root": _node(obj, path, set())}
+    graph = {"format": FORMAT, "version": 1, "root": _node(obj, path, {})}
     with open(os.path.join(path, GRAPH_FILE), "w", encoding="utf-8") as file:
         json.dump(graph, file, indent=1)
     with h5py.File(os.path.join(path, VARIABLES_PREFIX + ".index"), "w") as h5:
@@ -137,17 +137,28 @@ def _class_ref(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-def _node(obj: Any, path: str, above: set[int]) -> dict[str, Any]:
-    """The object's class, name, plain attributes, and its tracked children's nodes."""
-    node: dict[str, Any] = {"class": _class_ref(type(obj)), "name": getattr(obj, "name", None)}
+def _node(obj: Any, path: str, seen: dict[int, int]) -> dict[str, Any]:
+    """The object's class, name, plain attributes, and its tracked children's nodes.
+
+    ``seen`` numbers the objects already written: one held twice (a module in a list
+    and in an attribute) is written once and referred to by number after, so ``load``
+    gives back one object, as TensorFlow's object graph does (and a cycle ends).
+    """
+    is_root = not seen
+    seen[id(obj)] = len(seen)
+    node: dict[str, Any] = {
+        "id": seen[id(obj)],
+        "class": _class_ref(type(obj)),
+        "name": getattr(obj, "name", None),
+    }
     reviver = _reviver_for(type(obj))
     if reviver is not None:
-        node["revived_by"] = reviver.describe(obj, path, not above)
+        node["revived_by"] = reviver.describe(obj, path, is_root)
     children = checkpoint._children(obj)
     node["children"] = {
-        name: _child(child, path, above | {id(obj)})
+        name: _child(child, path, seen)
         for name, child in children
-        if checkpoint._trackable([child]) and id(child) not in above
+        if checkpoint._trackable([child])
     }
     if reviver is None:
         named = {name for name, _ in children} | {"_name", "_name_scope"}
@@ -157,23 +168,27 @@ def _node(obj: Any, path: str, above: set[int]) -> dict[str, Any]:
     return node
 
 
-def _child(value: Any, path: str, above: set[int]) -> dict[str, Any]:
+def _child(value: Any, path: str, seen: dict[int, int]) -> dict[str, Any]:
+    if id(value) in seen:
+        return {"ref": seen[id(value)]}
     if isinstance(value, Variable):
+        seen[id(value)] = len(seen)
         return {
+            "id": seen[id(value)],
             "variable": {
                 "name": value.name.split(":")[0],
                 "dtype": str(to_array(value).dtype),
                 "trainable": bool(value.trainable),
-            }
+            },
         }
     if isinstance(value, list | tuple):
-        items = [_child(v, path, above) for v in value]
+        items = [_child(v, path, seen) for v in value]
         return {"tuple" if isinstance(value, tuple) else "list": items}
     if isinstance(value, dict):
-        return {"dict": {str(k): _child(v, path, above) for k, v in value.items()}}
+        return {"dict": {str(k): _child(v, path, seen) for k, v in value.items()}}
     if not checkpoint._trackable([value]):
         return {"value": value if _is_plain(value) else None}
-    return _node(value, path, above)
+    return _node(value, path, seen)
 
 
 def _is_plain(value: Any) -> bool:
@@ -206,7 +221,7 @@ def load(export_dir: Any, tags: Any = None, options: Any = None) -> Any:
     """
     path = os.fspath(export_dir)
     graph = read_graph(path)
-    return revive(graph["root"], read_values(path), path)
+    return revive(graph["root"], read_values(path), path, {})
 
 
 def read_graph(path: str) -> dict[str, Any]:
@@ -237,15 +252,20 @@ def read_values(path: str) -> dict[str, np.ndarray]:
 
 
 def revive(node: dict[str, Any], values: dict[str, np.ndarray], export_dir: str,
-           path: str = "") -> Any:  # fmt: skip
-    """The object of ``node``: its class, attributes and children, variables restored."""
+           made: dict[int, Any], path: str = "") -> Any:  # fmt: skip
+    """The object of ``node``: its class, attributes and children, variables restored.
+
+    ``made`` holds the objects revived so far by their number, for the references.
+    """
     cls: Any = find_class(node["class"], export_dir)
     reviver = _reviver_for(cls)
     if reviver is not None:
         start = f"{path}/" if path else ""
         below = {k[len(start) :]: v for k, v in values.items() if k.startswith(start)}
-        return reviver.revive(cls, node, below, export_dir)
+        made[node["id"]] = reviver.revive(cls, node, below, export_dir)
+        return made[node["id"]]
     obj = cls.__new__(cls)
+    made[node["id"]] = obj
     if isinstance(obj, Module):
         Module.__init__(obj, name=node["name"])
     for key, value in node.get("attributes", {}).items():
@@ -258,7 +278,7 @@ def revive(node: dict[str, Any], values: dict[str, np.ndarray], export_dir: str,
             "variables and plain values (numbers, strings, lists and dicts of them) only.",
         )
     for name, child in node["children"].items():
-        setattr(obj, name, _revive_child(child, values, export_dir, _join(path, name)))
+        setattr(obj, name, _revive_child(child, values, export_dir, made, _join(path, name)))
     return obj
 
 
@@ -267,31 +287,34 @@ def _join(path: str, name: str) -> str:
 
 
 def _revive_child(child: dict[str, Any], values: dict[str, np.ndarray], export_dir: str,
-                  path: str) -> Any:  # fmt: skip
+                  made: dict[int, Any], path: str) -> Any:  # fmt: skip
+    if "ref" in child:
+        return made[child["ref"]]
     if "variable" in child:
         spec = child["variable"]
         if path not in values:
             raise ValueError(f"The SavedModel at {export_dir!r} has no value for {path!r}.")
-        return Variable(
+        made[child["id"]] = Variable(
             np.asarray(values[path], dtype=spec["dtype"]),
             trainable=spec["trainable"],
             name=spec["name"],
         )
+        return made[child["id"]]
     for kind in ("list", "tuple"):
         if kind in child:
             items = [
-                _revive_child(c, values, export_dir, _join(path, str(i)))
+                _revive_child(c, values, export_dir, made, _join(path, str(i)))
                 for i, c in enumerate(child[kind])
             ]
             return items if kind == "list" else tuple(items)
     if "dict" in child:
         return {
-            k: _revive_child(c, values, export_dir, _join(path, k))
+            k: _revive_child(c, values, export_dir, made, _join(path, k))
             for k, c in child["dict"].items()
         }
     if "value" in child:
         return child["value"]
-    return revive(child, values, export_dir, path)
+    return revive(child, values, export_dir, made, path)
 
 
 def find_class(ref: str, export_dir: str) -> type:

@@ -92,6 +92,22 @@ def test_a_module_comes_back_with_its_values_and_answers_the_same(tmp_path: Path
     assert np.abs(loaded.first.w.numpy()).sum() > 0
 
 
+class Shared(tf.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.encoder = Dense(2, 2)
+        self.blocks = [self.encoder, Dense(2, 2)]
+        self.tied = self.encoder.w  # one variable, reached by two paths
+
+
+def test_an_object_held_twice_comes_back_as_one_object(tmp_path: Path) -> None:
+    tf.saved_model.save(Shared(), str(tmp_path / "shared"))
+    loaded = tf.saved_model.load(str(tmp_path / "shared"))
+    assert loaded.blocks[0] is loaded.encoder
+    assert loaded.tied is loaded.encoder.w
+    assert len(loaded.variables) == 4  # as the saved module: each variable once
+
+
 def test_the_folder_has_tensorflows_layout_and_names_variables_by_object_path(
     tmp_path: Path,
 ) -> None:

@@ -161,7 +161,7 @@ def save_folder(model: Any, path: str) -> None:
 def load_folder(path: str) -> Any:
     """``load_model`` of a stand-in folder without a ``.keras`` file: revive its object."""
     graph = tf_saved_model.read_graph(path)
-    return tf_saved_model.revive(graph["root"], tf_saved_model.read_values(path), path)
+    return tf_saved_model.revive(graph["root"], tf_saved_model.read_values(path), path, {})
 
 
 tf_saved_model.register_reviver(tf_saved_model.Reviver(_applies, _describe, _revive))
