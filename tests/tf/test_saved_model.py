@@ -241,6 +241,28 @@ def test_a_class_with_arguments_is_revived_from_its_config_or_refused_clearly(
         keras.models.load_model(str(tmp_path / "stubborn"))
 
 
+def test_a_compiled_subclassed_model_is_revived_compiled_and_trains_on_as_the_original(
+    tmp_path: Path,
+) -> None:
+    x = np.random.default_rng(0).normal(size=(32, 3)).astype("float32")
+    y = x.sum(axis=1, keepdims=True)
+    model = TwoLayers()
+    model.compile(optimizer="adam", loss="mse")
+    model.fit(x, y, epochs=2, verbose=0)
+    model.save(str(tmp_path / "trained"))
+    again = keras.models.load_model(str(tmp_path / "trained"))
+    assert int(again.optimizer.iterations.numpy()) == 2
+    for net in (model, again):  # Adam's moments come back too: the next steps agree
+        net.fit(x, y, epochs=2, shuffle=False, verbose=0)
+    np.testing.assert_allclose(again.predict(x, verbose=0), model.predict(x, verbose=0),
+                               rtol=1e-5)  # fmt: skip
+
+
+def test_an_unbuilt_subclassed_model_cannot_be_saved_to_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot be saved either because the input shape"):
+        TwoLayers().save(str(tmp_path / "unbuilt"))
+
+
 def test_a_sequential_model_in_a_folder_loads_with_either_function(tmp_path: Path) -> None:
     model = keras.Sequential([keras.layers.Dense(4, input_shape=(3,)), keras.layers.Dense(1)])
     path = str(tmp_path / "seq")

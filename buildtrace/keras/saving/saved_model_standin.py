@@ -17,7 +17,9 @@ object path and each object's class; this module adds the Keras part:
   when the class has no ``get_config`` of its own), builds it on the saved input shape,
   gives it and its layers their saved names and assigns the saved values by object
   path. Its ``call`` is the class's own Python, so it runs on any input shape, where
-  tf-keras's revived model accepts only the traced signatures. It is not compiled.
+  tf-keras's revived model accepts only the traced signatures. A model saved compiled
+  is compiled again with the same arguments, and its optimizer takes its saved state
+  (step count, then its slots on the first step), as tf-keras's revived model does.
 """
 
 from __future__ import annotations
@@ -65,14 +67,36 @@ def _describe(layer: Any, export_dir: str, is_root: bool) -> dict[str, Any]:
     if getattr(layer, "_is_graph_network", False) or type(layer).__name__ == "Sequential":
         saving_lib.save_model(layer, keras_file)
         info["keras_file"] = STANDIN_FILE
-    elif _own_get_config(type(layer)):
-        config = serialization_lib._jsonable(layer.get_config())
-        try:
-            json.dumps(config)
-            info["config"] = config
-        except TypeError:
-            info["config"] = None  # not JSON: reviving tries the class without arguments
+        return info
+    if not layer.built:
+        _raise_model_input_error(layer)
+    if _own_get_config(type(layer)):
+        info["config"] = _json_or_none(serialization_lib._jsonable(layer.get_config()))
+    compiled = getattr(layer, "_compile_args", None) and saving_lib.compile_config(layer)
+    info["compile_config"] = _json_or_none(compiled) if compiled else None
     return info
+
+
+def _json_or_none(config: Any) -> Any:
+    """``config`` if JSON holds it, else None (the revival then does without it)."""
+    try:
+        json.dumps(config)
+    except TypeError:
+        return None
+    return config
+
+
+def _raise_model_input_error(layer: Any) -> None:
+    """Mirrors ``saving_utils.raise_model_input_error``: nothing to save before a build."""
+    raise ValueError(
+        f"Model {layer} cannot be saved either because the input shape is not available "
+        "or because the forward pass of the model is not defined.To define a forward "
+        "pass, please override `Model.call()`. To specify an input shape, either call "
+        "`build(input_shape)` directly, or call the model on actual data using `Model()`, "
+        "`Model.fit()`, or `Model.predict()`. If you have a custom training step, please "
+        "make sure to invoke the forward pass in train step through `Model.__call__`, "
+        "i.e. `model(inputs)`, as opposed to `model.call()`."
+    )
 
 
 def _revive(cls: type, node: dict[str, Any], values: dict[str, np.ndarray],
@@ -87,17 +111,21 @@ def _revive(cls: type, node: dict[str, Any], values: dict[str, np.ndarray],
     if shape is not None and not layer.built:
         _build(layer, tuple(shape) if isinstance(shape, list) else shape)
         _rename(layer, names)  # and the layers the build made
+    if info.get("compile_config"):  # compiled as saved; the optimizer's slots come later
+        saving_lib.compile_from_config(layer, info["compile_config"])
+        checkpoint._defer_slots(layer.optimizer, "optimizer", values)
     found = {
         name[: -len(checkpoint._SUFFIX)]: var for name, var in checkpoint._walk(layer, "", set())
     }
-    missing = sorted(set(values) - set(found))
+    missing = sorted(k for k in set(values) - set(found) if not k.startswith("optimizer/slot-"))
     if missing:
         raise ValueError(
             f"Revived {cls.__name__} from {export_dir!r} has no variable for the saved "
             f"{missing[0]!r} (it has {sorted(found)}); was it built the same way?"
         )
     for name, value in values.items():
-        found[name].assign(np.asarray(value).reshape(found[name].shape))
+        if name in found:
+            found[name].assign(np.asarray(value).reshape(found[name].shape))
     return layer
 
 
