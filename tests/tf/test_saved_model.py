@@ -263,6 +263,25 @@ def test_an_unbuilt_subclassed_model_cannot_be_saved_to_a_folder(tmp_path: Path)
         TwoLayers().save(str(tmp_path / "unbuilt"))
 
 
+class Head(tf.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.dense = keras.layers.Dense(2, activation="relu")
+
+    def __call__(self, x: object) -> object:
+        return self.dense(x)
+
+
+def test_a_keras_layer_held_by_a_module_comes_back_from_its_config(tmp_path: Path) -> None:
+    head = Head()
+    head(tf.constant(X))
+    tf.saved_model.save(head, str(tmp_path / "head"))
+    loaded = tf.saved_model.load(str(tmp_path / "head"))
+    assert loaded.dense.name == head.dense.name and loaded.dense.units == 2
+    batch = tf.random.normal([4, 3])
+    np.testing.assert_array_equal(loaded(batch).numpy(), head(batch).numpy())
+
+
 def test_a_sequential_model_in_a_folder_loads_with_either_function(tmp_path: Path) -> None:
     model = keras.Sequential([keras.layers.Dense(4, input_shape=(3,)), keras.layers.Dense(1)])
     path = str(tmp_path / "seq")

@@ -11,10 +11,10 @@ object path and each object's class; this module adds the Keras part:
 * a Sequential or functional model is also written whole in Keras's ``.keras`` format
   (``STANDIN_FILE``: config, weights, compile arguments, optimizer state), which
   ``load_model`` reads back;
-* a subclassed model (or a custom layer) keeps its class, its build input shape and,
-  when its class defines ``get_config``, its config. Reviving makes a new instance of
-  the class **found in the loading program** (``cls.from_config(config)``, or ``cls()``
-  when the class has no ``get_config`` of its own), builds it on the saved input shape,
+* a subclassed model (or a custom layer) keeps its class, its build input shape and
+  its ``get_config()``. Reviving makes a new instance of the class **found in the
+  loading program** (``cls.from_config(config)``, or ``cls()`` when the config lacks
+  the constructor's arguments), builds it on the saved input shape,
   gives it and its layers their saved names and assigns the saved values by object
   path. Its ``call`` is the class's own Python, so it runs on any input shape, where
   tf-keras's revived model accepts only the traced signatures. A model saved compiled
@@ -44,19 +44,13 @@ def _applies(cls: type) -> bool:
     return issubclass(cls, Layer)
 
 
-def _own_get_config(cls: type) -> bool:
-    """Whether ``get_config`` is the user's (not one of buildtrace's Keras base classes)."""
-    owner = next(k for k in cls.__mro__ if "get_config" in vars(k))
-    return not owner.__module__.startswith("buildtrace.keras.")
-
-
 def _describe(layer: Any, export_dir: str, is_root: bool) -> dict[str, Any]:
     """What reviving ``layer`` needs; the outermost model with a graph writes its ``.keras``."""
     info: dict[str, Any] = {
         "build_input_shape": serialization_lib._jsonable(
             getattr(layer, "_build_input_shape", None)
         ),
-        "config": None,
+        "config": _config_or_none(layer),
         "keras_file": None,
     }
     keras_file = os.path.join(export_dir, STANDIN_FILE)
@@ -70,11 +64,18 @@ def _describe(layer: Any, export_dir: str, is_root: bool) -> dict[str, Any]:
         return info
     if not layer.built:
         _raise_model_input_error(layer)
-    if _own_get_config(type(layer)):
-        info["config"] = _json_or_none(serialization_lib._jsonable(layer.get_config()))
     compiled = getattr(layer, "_compile_args", None) and saving_lib.compile_config(layer)
     info["compile_config"] = _json_or_none(compiled) if compiled else None
     return info
+
+
+def _config_or_none(layer: Any) -> Any:
+    """The layer's ``get_config()`` if it has one JSON holds, else None."""
+    try:
+        config = serialization_lib._jsonable(layer.get_config())
+    except (NotImplementedError, TypeError, ValueError):
+        return None
+    return _json_or_none(config)
 
 
 def _json_or_none(config: Any) -> Any:
@@ -129,9 +130,15 @@ def _revive(cls: type, node: dict[str, Any], values: dict[str, np.ndarray],
     return layer
 
 
-def _new_instance(cls: type, config: Any, export_dir: str) -> Any:
+def _new_instance(cls: Any, config: Any, export_dir: str) -> Any:
+    """``cls.from_config(config)`` (tf-keras's way too), else ``cls()``, else the error."""
+    if config is not None:
+        try:
+            return cls.from_config(config)
+        except TypeError:
+            pass  # a config without the constructor's arguments: try without any
     try:
-        return cls.from_config(config) if config is not None else cls()  # type: ignore[attr-defined]
+        return cls()
     except TypeError as error:
         raise NotSupportedByBuildtrace(
             f"Reviving {cls.__name__} from {export_dir!r}: buildtrace's SavedModel stand-in "
