@@ -62,7 +62,7 @@ def _describe(layer: Any, export_dir: str, is_root: bool) -> dict[str, Any]:
         saving_lib.save_model(layer, keras_file)
         info["keras_file"] = STANDIN_FILE
         return info
-    if not layer.built:
+    if not layer.built and hasattr(layer, "_is_graph_network"):  # a model, not a layer
         _raise_model_input_error(layer)
     compiled = getattr(layer, "_compile_args", None) and saving_lib.compile_config(layer)
     info["compile_config"] = _json_or_none(compiled) if compiled else None
