@@ -24,10 +24,19 @@ TensorFlow cannot read this folder, nor buildtrace TensorFlow's. Keras models ad
 own part (``keras/saving``, registered with :func:`register_reviver`).
 
 Example:
-    >>> from buildtrace.tf.tensors import Variable
-    >>> from buildtrace.tf.module import Module
-    >>> _class_ref(Module)
-    'buildtrace.tf.module:Module'
+    What ``saved_model.pb`` keeps of a module (its variable's value goes to
+    ``variables/``, under the path ``w``):
+
+    >>> class Scale(Module):
+    ...     def __init__(self):
+    ...         super().__init__(name="scale")
+    ...         self.factor = 3
+    ...         self.w = Variable(2.0, name="w")
+    >>> node = _node(Scale(), "export_dir", {})
+    >>> node["class"].endswith(":Scale"), node["name"], node["attributes"]
+    (True, 'scale', {'factor': 3})
+    >>> node["children"]["w"]
+    {'id': 1, 'variable': {'name': 'w', 'dtype': 'float32', 'trainable': True}}
 """
 
 from __future__ import annotations
