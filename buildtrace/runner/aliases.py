@@ -50,7 +50,7 @@ _ALIAS_ROOTS = (*KERAS_NAMES, "tensorflow")
 #: ``tensorflow.X`` modules a script may import by name (each is a part of buildtrace.tf).
 _TF_PARTS = frozenset(
     {"random", "data", "nn", "math", "errors", "dtypes", "linalg", "version", "test", "train"}
-    | {"losses", "metrics"}
+    | {"losses", "metrics", "summary", "config", "saved_model", "profiler"}
 )
 
 

@@ -89,6 +89,20 @@ def test_tf_keras_and_tensorflow_keras_submodules(run_ok) -> None:
     )
 
 
+def test_tensorflow_parts_import_by_name(run_ok) -> None:
+    run_ok(
+        """
+        import tensorflow as tf
+        import tensorflow.saved_model
+        from tensorflow.summary import create_file_writer
+        from tensorflow.profiler import experimental
+        assert tensorflow.saved_model.load is tf.saved_model.load
+        assert create_file_writer is tf.summary.create_file_writer
+        assert experimental.start is tf.profiler.experimental.start
+        """
+    )
+
+
 def test_tf_random_set_seed_seeds_the_weights(run_ok) -> None:
     run_ok(
         """
