@@ -21,17 +21,16 @@ index and key. A dataset iterator's position is not saved.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 import h5py
 import numpy as np
 
 from buildtrace.tf import train_state
+from buildtrace.tf.notices import say_once
 from buildtrace.tf.tensors import Variable, to_array
 
 _SUFFIX = "/.ATTRIBUTES/VARIABLE_VALUE"
-_announced: list[bool] = [False]
 
 
 def _is_layer(obj: Any) -> bool:
@@ -114,13 +113,11 @@ def _nested(obj: Any, prefix: str, above: set[int], wanted: Any) -> list[tuple[s
 
 
 def _announce(path: str) -> None:
-    if not _announced[0]:
-        _announced[0] = True
-        print(
-            f"buildtrace: tf.train.Checkpoint writes one HDF5 file per checkpoint "
-            f"({path}), not TensorFlow's checkpoint format; buildtrace reads it back.",
-            file=sys.stderr,
-        )
+    say_once(
+        "tf.train.Checkpoint",
+        f"buildtrace: tf.train.Checkpoint writes one HDF5 file per checkpoint "
+        f"({path}), not TensorFlow's checkpoint format; buildtrace reads it back.",
+    )
 
 
 class CheckpointLoadStatus:

@@ -3,8 +3,8 @@
 A tutorial asks for TensorBoard logs, a profile, a SavedModel. buildtrace accepts the
 call, does what it honestly can, and says on stderr, once per program and per kind of
 thing, what it did instead: a loop that logs every step gets one line, not a thousand.
-``keras.callbacks.TensorBoard``, ``tf.summary``, ``tf.profiler`` and
-``tf.saved_model`` all say theirs here, each under its own key.
+``keras.callbacks.TensorBoard``, ``tf.summary``, ``tf.profiler``, ``tf.saved_model``,
+``tf.train.Checkpoint`` and ``model.save`` all say theirs here, each under its own key.
 
 Example:
     >>> _said.discard("example")

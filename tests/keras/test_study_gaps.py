@@ -15,6 +15,7 @@ import pytest
 
 from buildtrace import keras, tf
 from buildtrace.keras.saving import saving_api
+from buildtrace.tf import notices
 from buildtrace.tf.unsupported import NotSupportedByBuildtrace
 
 
@@ -77,7 +78,7 @@ def test_period_saves_every_n_epochs(tmp_path: Path, caplog: pytest.LogCaptureFi
 def test_saved_model_folder_stand_in_reads_back(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(saving_api, "_announced", set())
+    monkeypatch.setattr(notices, "_said", set())  # said once per program
     x, y = _data()
     model = _model()
     model.fit(x, y, epochs=1, verbose=0)

@@ -15,16 +15,15 @@ SavedModel folder (from TensorFlow) stops with the clear message.
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 from buildtrace.keras.saving import legacy_h5, saved_model_standin, saving_lib
 from buildtrace.keras.saving.saved_model_standin import STANDIN_FILE
 from buildtrace.keras.unsupported import unsupported
 from buildtrace.tf import train as tf_train
+from buildtrace.tf.notices import say_once
 
 _H5 = (".h5", ".hdf5")
-_announced: set[str] = set()
 
 
 def _path(filepath: Any) -> str:
@@ -74,17 +73,15 @@ def _save_format(path: str, save_format: str | None) -> str:
 def _save_standin_folder(model: Any, path: str) -> None:
     """The SavedModel stand-in folder (see the module's doc)."""
     saved_model_standin.save_folder(model, path)
-    if path not in _announced:
-        _announced.add(path)
-        print(
-            f"buildtrace: model.save({path!r}) asks for TensorFlow's SavedModel folder; "
-            "buildtrace has no TensorFlow graph to save, so it writes a stand-in in its "
-            "layout: the variables by object path, the model's class and, for a model with "
-            f"a graph of layers, the whole model in Keras's .keras format ({STANDIN_FILE}). "
-            f"keras.models.load_model({path!r}) reads it back. It is not a SavedModel: "
-            "TensorFlow Serving cannot read it.",
-            file=sys.stderr,
-        )
+    say_once(
+        f"model.save {path}",
+        f"buildtrace: model.save({path!r}) asks for TensorFlow's SavedModel folder; "
+        "buildtrace has no TensorFlow graph to save, so it writes a stand-in in its "
+        "layout: the variables by object path, the model's class and, for a model with "
+        f"a graph of layers, the whole model in Keras's .keras format ({STANDIN_FILE}). "
+        f"keras.models.load_model({path!r}) reads it back. It is not a SavedModel: "
+        "TensorFlow Serving cannot read it.",
+    )
 
 
 def load_model(
