@@ -22,6 +22,10 @@ A layer family registers its pair of functions with :func:`register`::
 already ``dL/d(pre-activation)`` (the loss fused softmax or sigmoid with its
 crossentropy, as Keras does from ``_keras_logits``).
 
+The losses' gradients live here too (``losses.py``): a rule per Keras loss function, with
+the fused softmax/sigmoid crossentropies that hand ``wrt_logits`` gradients to the output
+layer.
+
 Every built-in layer has a rule here, and so does a model used as a layer
 (``models.py``). A layer registered nowhere (your own ``Layer`` subclass, a subclassed
 ``Model``, a ``TFOpLambda``) is differentiated the way TensorFlow differentiates

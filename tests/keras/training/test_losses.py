@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from buildtrace import tf
 from buildtrace.keras import losses
 from buildtrace.keras.backprop import losses as loss_gradients
 from buildtrace.keras.unsupported import NotSupportedByBuildtrace
@@ -281,3 +282,44 @@ def test_default_configs() -> None:
         "label_smoothing": 0.0,
         "axis": -1,
     }
+
+
+def test_built_in_classes_wrap_their_functions_as_in_keras() -> None:
+    """Keras 2's built-in classes are ``LossFunctionWrapper``s of the functions of the same
+    name; each of those functions has its gradient rule in ``keras/backprop/losses.py``."""
+    for cls in losses._CLASSES.values():
+        loss = cls()
+        assert isinstance(loss, losses.LossFunctionWrapper)
+        assert loss.fn is getattr(losses, loss.fn.__name__)
+        assert loss_gradients.rule_for(loss) is not None, f"{cls.__name__} has no gradient"
+    assert losses.Huber(delta=0.5).fn is losses.huber
+    assert losses.Huber(delta=0.5).get_config()["delta"] == 0.5
+
+    def mine(y_true: object, y_pred: object) -> object:
+        return y_pred
+
+    assert loss_gradients.rule_for(losses.LossFunctionWrapper(mine)) is None  # a tape's job
+
+
+def test_deserialize_round_trips_and_reads_names() -> None:
+    loss = losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1, name="cce")
+    clone = losses.deserialize(losses.serialize(loss))
+    assert type(clone) is losses.CategoricalCrossentropy
+    assert clone.get_config() == loss.get_config()
+    assert type(losses.deserialize("mae")) is losses.MeanAbsoluteError
+    assert losses.deserialize("huber_loss").name == "huber_loss"
+    with pytest.raises(ValueError, match="Unknown loss function: 'mean_cubed_error'"):
+        losses.deserialize("mean_cubed_error")
+
+
+def test_a_loss_function_on_a_tape_keeps_its_positional_options() -> None:
+    """``categorical_crossentropy(y, p, True)`` on a tape: ``True`` is ``from_logits``, and
+    the tape's gradient is the softmax-minus-target of the logits."""
+    z = np.array([[2.0, -1.0, 0.5]], np.float32)
+    onehot = np.array([[0.0, 1.0, 0.0]], np.float32)
+    logits = tf.Variable(z)
+    with tf.GradientTape() as tape:
+        per_sample = losses.categorical_crossentropy(onehot, logits, True)
+    expected = -np.log(softmax(z.astype(np.float64))[0, 1])
+    assert float(np.asarray(per_sample)[0]) == pytest.approx(expected, rel=1e-6)
+    np.testing.assert_allclose(tape.gradient(per_sample, logits).numpy(), softmax(z) - onehot)
