@@ -1,4 +1,4 @@
-"""The backward pass: one home for every layer's gradient.
+"""The backward pass: one home for every layer's and every loss's gradient.
 
 Keras never writes a gradient by hand: TensorFlow's ``GradientTape`` records each op the
 forward pass runs and differentiates them. buildtrace has no TensorFlow underneath, so each
