@@ -100,9 +100,9 @@ def forward_backward(
                 'represent logits. Was this intended?"',
                 stacklevel=2,
             )
-        per_sample, grad = rule.from_logits(y_true, _pred(logits), **loss._fn_kwargs)
+        per_sample, grad = rule.from_logits(y_true, losses._pred(logits), **loss._fn_kwargs)
     else:
-        per_sample, grad = losses_and_grad(loss, y_true, _pred(y_pred))
+        per_sample, grad = losses_and_grad(loss, y_true, losses._pred(y_pred))
     # d(reduced loss)/d(per-sample loss) is 1/N for the mean (1 for the sum), times the
     # sample's weight; it scales that sample's row of the per-sample gradient.
     one = per_sample.dtype.type(1)
@@ -139,10 +139,6 @@ def logits_losses_and_grad(loss: Any, y_true: Any, logits: Array) -> LossAndGrad
 def is_user_function(loss: Any) -> bool:
     """A user's function in a ``LossFunctionWrapper``: its own tf ops record on a tape."""
     return isinstance(loss, losses.LossFunctionWrapper) and rule_for(loss) is None
-
-
-def _pred(y_pred: Any) -> Array:
-    return losses._pred(y_pred)
 
 
 def _broadcast_weights(sample_weight: Any, per_sample: Array) -> Array:
@@ -197,7 +193,8 @@ def _user_losses_and_grad(loss: Any, y_true: Any, y_pred: Array) -> LossAndGrad:
     return values, grad_array
 
 
-# --- The rules -----------------------------------------------------------------------------
+# --- The rules: each the gradient of the Keras function it is registered for. ----------------
+# ``d`` in their docstrings is the size of the last axis: most losses are means over it.
 
 
 def _per_last_axis(y_pred: Array) -> Any:
@@ -206,7 +203,10 @@ def _per_last_axis(y_pred: Array) -> Any:
 
 
 @register(losses.sparse_categorical_crossentropy)
-class _SparseCategoricalCrossentropy:
+class SparseCategoricalCrossentropyGradient:
+    """On probabilities ``c`` (clipped), ``1 / sum(c) - onehot / c`` (0 where the clip held);
+    from logits, fused with the softmax before them."""
+
     logits_activation = "softmax"
 
     @staticmethod
@@ -234,7 +234,7 @@ class _SparseCategoricalCrossentropy:
 
 
 @register(losses.categorical_crossentropy)
-class _CategoricalCrossentropy:
+class CategoricalCrossentropyGradient:
     """From logits, the true derivative ``softmax * sum(y) - y`` (TF's kernel returns
     ``softmax - y``; the same for targets that sum to 1)."""
 
@@ -258,7 +258,10 @@ class _CategoricalCrossentropy:
 
 
 @register(losses.binary_crossentropy)
-class _BinaryCrossentropy:
+class BinaryCrossentropyGradient:
+    """``(1 - y) / (1 - p + eps) - y / (p + eps)`` per element on probabilities (0 where the
+    clip held), ``sigmoid(z) - y`` from logits; both over ``d``, as the loss is a mean."""
+
     logits_activation = "sigmoid"
 
     @staticmethod
@@ -280,7 +283,9 @@ class _BinaryCrossentropy:
 
 
 @register(losses.mean_squared_error)
-class _MeanSquaredError:
+class MeanSquaredErrorGradient:
+    """``2 (y_pred - y_true) / d``, ``d`` the size of the last axis."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array) -> Array:
         diff = y_pred - losses._targets(y_true, y_pred)
@@ -289,7 +294,9 @@ class _MeanSquaredError:
 
 
 @register(losses.mean_absolute_error)
-class _MeanAbsoluteError:
+class MeanAbsoluteErrorGradient:
+    """``sign(y_pred - y_true) / d``."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array) -> Array:
         diff = y_pred - losses._targets(y_true, y_pred)
@@ -297,7 +304,9 @@ class _MeanAbsoluteError:
 
 
 @register(losses.mean_absolute_percentage_error)
-class _MeanAbsolutePercentageError:
+class MeanAbsolutePercentageErrorGradient:
+    """``100 sign(y_pred - y_true) / max(|y_true|, eps) / d``."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array) -> Array:
         true = losses._targets(y_true, y_pred)
@@ -307,7 +316,9 @@ class _MeanAbsolutePercentageError:
 
 
 @register(losses.hinge)
-class _Hinge:
+class HingeGradient:
+    """``-y_true / d`` where the margin ``1 - y_true y_pred`` is positive, else 0."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array) -> Array:
         true = losses._signed_labels(losses._targets(y_true, y_pred))
@@ -317,7 +328,9 @@ class _Hinge:
 
 
 @register(losses.squared_hinge)
-class _SquaredHinge:
+class SquaredHingeGradient:
+    """``-2 max(1 - y_true y_pred, 0) y_true / d``."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array) -> Array:
         true = losses._signed_labels(losses._targets(y_true, y_pred))
@@ -326,7 +339,9 @@ class _SquaredHinge:
 
 
 @register(losses.poisson)
-class _Poisson:
+class PoissonGradient:
+    """``(1 - y_true / (y_pred + eps)) / d``."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array) -> Array:
         true = losses._targets(y_true, y_pred)
@@ -335,7 +350,9 @@ class _Poisson:
 
 
 @register(losses.log_cosh)
-class _LogCosh:
+class LogCoshGradient:
+    """``tanh(y_pred - y_true) / d``."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array) -> Array:
         x = y_pred - losses._targets(y_true, y_pred)
@@ -343,7 +360,9 @@ class _LogCosh:
 
 
 @register(losses.kl_divergence)
-class _KLDivergence:
+class KLDivergenceGradient:
+    """``-y_true / y_pred`` (both clipped to ``[eps, 1]``), 0 where the clip held."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array) -> Array:
         t = np.clip(losses._targets(y_true, y_pred), EPSILON, 1)
@@ -353,7 +372,9 @@ class _KLDivergence:
 
 
 @register(losses.huber)
-class _Huber:
+class HuberGradient:
+    """The error below ``delta``, ``delta * sign(error)`` above it, over ``d``."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array, delta: float = 1.0) -> Array:
         d = y_pred.dtype.type(delta)
@@ -363,7 +384,9 @@ class _Huber:
 
 
 @register(losses.cosine_similarity)
-class _CosineSimilarity:
+class CosineSimilarityGradient:
+    """``-(t - (t.u) u) / |y_pred|`` for unit vectors ``t``, ``u`` along ``axis``."""
+
     @staticmethod
     def gradient(y_true: Any, y_pred: Array, axis: int = -1) -> Array:
         true = losses._targets(y_true, y_pred)
