@@ -82,7 +82,7 @@ def set_rng_seed(seed: int) -> None:
 # ------------------------------------------------------------------ name scopes
 #: Names of the layers whose eager ``__call__`` is running, outermost first: the part of
 #: TensorFlow's name-scope stack that weight names see (``two_layer/dense/kernel:0``).
-NAME_SCOPES: list[str] = []
+NAME_SCOPES: list[str] = tensors.NAME_SCOPES  # one stack: tf.Variable's names see it too
 
 
 def set_floatx(value: str) -> None:

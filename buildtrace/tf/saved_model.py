@@ -306,7 +306,7 @@ def _revive_child(child: dict[str, Any], values: dict[str, np.ndarray], export_d
         made[child["id"]] = Variable(
             np.asarray(values[path], dtype=spec["dtype"]),
             trainable=spec["trainable"],
-            name=spec["name"],
+            name=f"{spec['name']}:0",  # the saved name, whatever scope is open now
         )
         return made[child["id"]]
     for kind in ("list", "tuple"):

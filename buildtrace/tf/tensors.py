@@ -361,6 +361,12 @@ class _Ref:
         return isinstance(other, _Ref) and other._tensor is self._tensor
 
 
+#: The name scopes open now, outermost first: a Keras layer's eager call opens its own
+#: (``keras.backend`` shares this list), so ``tf.Variable(..., name="w")`` made in a
+#: custom layer's ``build`` is ``my_model/flexible_dense/w:0``, as in TensorFlow.
+NAME_SCOPES: list[str] = []
+
+
 class Variable(_TensorOps):
     """A mutable tensor: a model's weight, updated in place by optimizers.
 
@@ -400,7 +406,9 @@ class Variable(_TensorOps):
         if value is not initial_value or not value.flags.writeable:
             value = np.array(value)  # a variable owns a writable array of its own
         self.value = value
-        self._name = name if name and ":" in name else f"{name or 'Variable'}:0"
+        if not (name and ":" in name):  # a bare name is made inside the enclosing scopes
+            name = "/".join([*NAME_SCOPES, f"{name or 'Variable'}:0"])
+        self._name: str = name
         self.trainable = True if trainable is None else builtins.bool(trainable)
 
     def _array(self) -> np.ndarray:

@@ -207,6 +207,10 @@ def test_variables_in_keras_layers_are_weights_and_submodules_lists_the_layers()
     model(tf.constant(X))
     assert model.submodules == (model.dense_1, model.dense_2)
     assert len(model.variables) == 4 and len(model.dense_1.trainable_weights) == 2
+    # Made in `build` during the model's call: named inside both layers' scopes (tf-keras:
+    # 'my_sequential_model/flexible_dense/w:0'); a module's own variable has no scope.
+    assert model.variables[2].name == f"{model.name}/{model.dense_2.name}/w:0"
+    assert Dense(1, 1).w.name == "w:0"
 
 
 def test_a_subclassed_model_saved_to_a_folder_is_revived_by_load_model(tmp_path: Path) -> None:
@@ -219,6 +223,7 @@ def test_a_subclassed_model_saved_to_a_folder_is_revived_by_load_model(tmp_path:
     assert type(again) is TwoLayers
     assert again.name == model.name
     assert [layer.name for layer in again.layers] == [layer.name for layer in model.layers]
+    assert [v.name for v in again.variables] == [v.name for v in model.variables]
     batch = tf.random.normal([4, 3])
     np.testing.assert_array_equal(again(batch).numpy(), model(batch).numpy())
     np.testing.assert_array_equal(tf.saved_model.load(path)(batch).numpy(), model(batch).numpy())

@@ -127,6 +127,8 @@ def _revive(cls: type, node: dict[str, Any], values: dict[str, np.ndarray],
     for name, value in values.items():
         if name in found:
             found[name].assign(np.asarray(value).reshape(found[name].shape))
+            if name in names:  # the name it was made with (the scopes of that first call)
+                found[name].name = f"{names[name]}:0"
     return layer
 
 
@@ -166,10 +168,12 @@ def _rename(layer: Any, names: dict[str, str]) -> None:
 
 
 def _saved_names(node: dict[str, Any], path: str) -> dict[str, str]:
-    """The saved name of every object in the graph, by object path."""
+    """The saved name of every object and variable in the graph, by object path."""
     names = {path: node["name"]} if node.get("name") else {}
     for key, child in node.get("children", {}).items():
         child_path = f"{path}/{key}" if path else key
+        if "variable" in child:
+            names[child_path] = child["variable"]["name"]
         if "class" in child:
             names.update(_saved_names(child, child_path))
         for kind in ("list", "tuple"):
