@@ -24,6 +24,7 @@ __all__ = ["image_dataset_from_directory"]
 
 ALLOWLIST_FORMATS = (".bmp", ".gif", ".jpeg", ".jpg", ".png")
 _CHANNELS = {"rgb": 3, "rgba": 4, "grayscale": 1}
+_MODES = {channels: mode for mode, channels in _CHANNELS.items()}
 
 
 def index_directory(
@@ -142,13 +143,30 @@ def load_image(path: str, image_size: Any, num_channels: int, interpolation: str
     Mirrors: ``keras/utils/image_dataset.py::load_image`` (decode, then ``smart_resize``
     or ``tf.image.resize``).
     """
-    mode = {1: "grayscale", 3: "rgb", 4: "rgba"}[num_channels]
-    img = image_utils.load_img(path, color_mode=mode)
+    img = image_utils.load_img(
+        path, color_mode="rgb" if num_channels == 1 else _MODES[num_channels]
+    )
     array = image_utils.img_to_array(img, data_format="channels_last", dtype="float32")
+    if num_channels == 1:
+        array = _decoder_gray(img, array, png=path.lower().endswith(".png"))
     img.close()
     if crop_to_aspect_ratio:
         return np.asarray(image_utils.smart_resize(array, image_size, interpolation))
     return image_utils.resize_images(array, image_size, interpolation)
+
+
+def _decoder_gray(img: Any, rgb: np.ndarray, png: bool) -> np.ndarray:
+    """One gray channel, as TensorFlow's image decoder makes it from a colour file.
+
+    A PNG goes through libpng's conversion (fixed-point weights 9797, 19234 and 3737 out
+    of 32768 for red, green and blue, truncated), which gives other values than Pillow's
+    ``"L"``; other formats use Pillow's, which rounds as libjpeg does.
+    """
+    if not png:
+        return image_utils.img_to_array(img.convert("L"), dtype="float32")
+    channels = rgb.astype(np.int64)
+    weighted = 9797 * channels[..., 0] + 19234 * channels[..., 1] + 3737 * channels[..., 2]
+    return (weighted >> 15).astype(np.float32)[..., None]
 
 
 def _labels_row(labels: Any, label_mode: str, num_classes: int, i: int) -> Tensor:
