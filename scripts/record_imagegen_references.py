@@ -73,7 +73,7 @@ for _mode in ("nearest", "constant", "reflect", "wrap"):
                 "flip_horizontal": True,
                 "channel_shift_intensity": -15.0,
             },
-        ),  # fmt: skip
+        ),
     ]
 TRANSFORMS += [
     ("rotate_order0", {"interpolation_order": 0}, {"theta": 25.0}),
@@ -92,7 +92,7 @@ RANDOM_CONFIGS: dict[str, dict[str, Any]] = {
         horizontal_flip=True,
         vertical_flip=True,
         brightness_range=(0.6, 1.2),
-    ),  # fmt: skip
+    ),
     "shift_choices": dict(width_shift_range=[1, 2, 3], height_shift_range=2, zoom_range=[0.5, 1]),
 }
 
@@ -176,17 +176,17 @@ DIRECTORY_CASES: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
         "gray_categorical",
         {},
         {"target_size": (3, 5), "color_mode": "grayscale", "interpolation": "bilinear"},
-    ),  # fmt: skip
+    ),
     (
         "validation",
         {"validation_split": 0.4},
         {"target_size": (4, 4), "subset": "validation", "class_mode": "sparse"},
-    ),  # fmt: skip
+    ),
     (
         "training",
         {"validation_split": 0.4},
         {"target_size": (4, 4), "subset": "training", "class_mode": "sparse"},
-    ),  # fmt: skip
+    ),
     ("aspect", {}, {"target_size": (4, 4), "keep_aspect_ratio": True, "class_mode": None}),
 ]
 
@@ -223,7 +223,7 @@ DATASET_CASES: list[tuple[str, dict[str, Any]]] = [
             "label_mode": "categorical",
             "interpolation": "nearest",
         },
-    ),  # fmt: skip
+    ),
     (
         "binary_gray_crop",
         {
@@ -234,7 +234,7 @@ DATASET_CASES: list[tuple[str, dict[str, Any]]] = [
             "color_mode": "grayscale",
             "crop_to_aspect_ratio": True,
         },
-    ),  # fmt: skip
+    ),
     ("shuffled", {"image_size": (4, 4), "shuffle": True, "seed": 5}),
     (
         "split",
@@ -245,7 +245,7 @@ DATASET_CASES: list[tuple[str, dict[str, Any]]] = [
             "validation_split": 0.4,
             "subset": "training",
         },
-    ),  # fmt: skip
+    ),
 ]
 
 

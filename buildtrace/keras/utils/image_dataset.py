@@ -155,7 +155,7 @@ def load_image(path: str, image_size: Any, num_channels: int, interpolation: str
     return image_utils.resize_images(array, image_size, interpolation)
 
 
-def _decoder_gray(img: Any, rgb: np.ndarray, png: bool) -> np.ndarray:
+def _decoder_gray(img: Any, rgb: np.ndarray, png: bool) -> Any:
     """One gray channel, as TensorFlow's image decoder makes it from a colour file.
 
     A PNG goes through libpng's conversion (fixed-point weights 9797, 19234 and 3737 out

@@ -18,8 +18,8 @@ import pytest
 
 pytest.importorskip("PIL")
 
-from buildtrace.keras.preprocessing.image import ImageDataGenerator, array_to_img  # noqa: E402
-from buildtrace.keras.utils import image_dataset_from_directory  # noqa: E402
+from buildtrace.keras.preprocessing.image import ImageDataGenerator, array_to_img
+from buildtrace.keras.utils import image_dataset_from_directory
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "imagegen"
 FACTS = json.loads((DATA / "facts.json").read_text(encoding="utf-8"))
