@@ -35,7 +35,6 @@ from buildtrace.keras.preprocessing.image_transforms import (
     transform_matrix_offset_center,
 )
 from buildtrace.keras.unsupported import module_getattr, unsupported
-from buildtrace.keras.utils.image_dataset import image_dataset_from_directory
 from buildtrace.keras.utils.image_utils import (
     array_to_img,
     img_to_array,
@@ -55,7 +54,6 @@ __all__ = [
     "apply_channel_shift",
     "array_to_img",
     "flip_axis",
-    "image_dataset_from_directory",
     "img_to_array",
     "load_img",
     "random_brightness",
