@@ -1,4 +1,4 @@
-"""The backward pass: one home for every layer's gradient.
+"""The backward pass: one home for every layer's and every loss's gradient.
 
 Keras never writes a gradient by hand: TensorFlow's ``GradientTape`` records each op the
 forward pass runs and differentiates them. buildtrace has no TensorFlow underneath, so each
@@ -21,6 +21,10 @@ A layer family registers its pair of functions with :func:`register`::
 ``grads`` are in the layer's ``trainable_weights`` order. ``wrt_logits`` means ``dy`` is
 already ``dL/d(pre-activation)`` (the loss fused softmax or sigmoid with its
 crossentropy, as Keras does from ``_keras_logits``).
+
+The losses' gradients live here too (``losses.py``): a rule per Keras loss function, with
+the fused softmax/sigmoid crossentropies that hand ``wrt_logits`` gradients to the output
+layer.
 
 Every built-in layer has a rule here, and so does a model used as a layer
 (``models.py``). A layer registered nowhere (your own ``Layer`` subclass, a subclassed

@@ -14,6 +14,7 @@ import numpy as np
 
 from buildtrace.keras import losses as losses_module
 from buildtrace.keras import metrics as metrics_module
+from buildtrace.keras.backprop import losses as loss_gradients
 from buildtrace.keras.engine import gradients
 from buildtrace.keras.utils import losses_utils
 from buildtrace.tf import tape as tf_tape
@@ -128,7 +129,7 @@ class LossesContainer:
             logits = None
             if tape is not None:
                 activation, layer_logits = tape.output_logits(index)
-                if layer_logits is not None and loss.fuses_activation(activation):
+                if layer_logits is not None and loss_gradients.fuses_activation(loss, activation):
                     logits = layer_logits
             # A masked output weighs only its kept steps (Keras's apply_mask).
             mask = losses_utils.get_mask(pred)
@@ -139,7 +140,7 @@ class LossesContainer:
             else:
                 # The loss itself spreads the mean over the kept steps (see Loss.__call__).
                 weights = losses_utils.apply_valid_mask(pred, weights, mask, loss.reduction)
-                value, grad = loss.forward_backward(target, pred, logits, weights)
+                value, grad = loss_gradients.forward_backward(loss, target, pred, logits, weights)
                 if weight != 1.0:
                     grad = grad * np.asarray(weight, grad.dtype)
             output_grads.append(grad)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from buildtrace.keras import activations, backprop
+from buildtrace.keras.backprop import losses as loss_gradients
 from buildtrace.keras.engine import trace_details
 from buildtrace.keras.utils.nest import flatten
 from buildtrace.tf import math_ops
@@ -368,7 +369,7 @@ def as_tensors(outputs: Any) -> Any:
 def _fused_logits(loss: Any, y_pred: Any) -> Any:
     """The logits a crossentropy should work from (Keras's ``_keras_logits``), or None."""
     info = getattr(y_pred, "_keras_logits", None) if type(y_pred) is Tensor else None
-    return info[1] if info is not None and loss.fuses_activation(info[0]) else None
+    return info[1] if info is not None and loss_gradients.fuses_activation(loss, info[0]) else None
 
 
 def per_sample_loss_on_tape(loss: Any, y_true: Any, y_pred: Any) -> Tensor:
@@ -378,9 +379,10 @@ def per_sample_loss_on_tape(loss: Any, y_true: Any, y_pred: Any) -> Tensor:
     if pred.dtype.kind != "f":
         pred = pred.astype(np.float32)
     if logits is not None:
-        losses, grad = loss._logits_losses_and_grad(y_true, np.asarray(logits, pred.dtype))
+        logits = np.asarray(logits, pred.dtype)
+        losses, grad = loss_gradients.logits_losses_and_grad(loss, y_true, logits)
     else:
-        losses, grad = loss._losses_and_grad(y_true, pred, need_grad=True)
+        losses, grad = loss_gradients.losses_and_grad(loss, y_true, pred)
     out = Tensor(np.asarray(losses))
 
     def vjp(dy: Any) -> list[Any]:
@@ -396,13 +398,11 @@ def per_sample_loss_on_tape(loss: Any, y_true: Any, y_pred: Any) -> Tensor:
 def loss_on_tape(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
     """A Keras loss called inside a ``tf.GradientTape``: its value, and its tape node.
 
-    The node's backward pass is the loss's own ``forward_backward``; on the output of a
-    softmax/sigmoid layer, a crossentropy works from that layer's logits, as Keras 2's
+    The node's backward pass is the loss's gradient rule (``backprop/losses.py``); on the
+    output of a softmax/sigmoid layer, a crossentropy works from that layer's logits, as Keras 2's
     ``_keras_logits`` makes it (the gradient then goes straight to the logits).
     """
-    from buildtrace.keras.losses import LossFunctionWrapper
-
-    if isinstance(loss, LossFunctionWrapper):
+    if loss_gradients.is_user_function(loss):
         # A plain function: the tf ops it runs record themselves.
         per_sample = loss.fn(y_true, y_pred, **loss._fn_kwargs)
         if sample_weight is not None:
@@ -422,7 +422,9 @@ def loss_on_tape(loss: Any, y_true: Any, y_pred: Any, sample_weight: Any = None)
         if sample_weight is None:
             return per_sample
         return math_ops.multiply(per_sample, to_array(sample_weight, per_sample.dtype))
-    value, grad = loss.forward_backward(y_true, to_array(y_pred), logits, sample_weight)
+    value, grad = loss_gradients.forward_backward(
+        loss, y_true, to_array(y_pred), logits, sample_weight
+    )
     out = Tensor(np.asarray(value, grad.dtype))
 
     def vjp(dy: Any) -> list[Any]:

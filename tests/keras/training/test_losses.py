@@ -8,7 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
+from buildtrace import tf
 from buildtrace.keras import losses
+from buildtrace.keras.backprop import losses as loss_gradients
 from buildtrace.keras.unsupported import NotSupportedByBuildtrace
 
 EPS = 1e-7
@@ -45,21 +47,25 @@ def test_sparse_from_logits_value_and_fused_gradient(batch: Batch) -> None:
     z64, y = batch
     z = z64.astype(np.float32)
     loss = losses.SparseCategoricalCrossentropy()
-    value, grad = loss.forward_backward(y, softmax(z), logits=z)
+    value, grad = loss_gradients.forward_backward(loss, y, softmax(z), logits=z)
     expected = np.mean(-np.log(softmax(z64)[np.arange(6), y]))
     assert value == pytest.approx(expected, abs=1e-6)
     assert grad.dtype == np.float32 and grad.shape == z.shape
     expected_grad = (softmax(z64) - np.eye(4)[y]) / 6  # (softmax - onehot) / batch
     np.testing.assert_allclose(grad, expected_grad, atol=1e-7)
     # the same as from_logits=True on the logits themselves
-    same = losses.SparseCategoricalCrossentropy(from_logits=True).forward_backward(y, z)
+    same = loss_gradients.forward_backward(
+        losses.SparseCategoricalCrossentropy(from_logits=True), y, z
+    )
     assert same[0] == value
     np.testing.assert_array_equal(same[1], grad)
 
 
 def test_sparse_from_logits_is_stable_for_huge_logits() -> None:
     z = np.array([[1000.0, 0.0, -1000.0]], np.float32)
-    value, grad = losses.SparseCategoricalCrossentropy(from_logits=True).forward_backward([2], z)
+    value, grad = loss_gradients.forward_backward(
+        losses.SparseCategoricalCrossentropy(from_logits=True), [2], z
+    )
     assert value == pytest.approx(2000.0)
     np.testing.assert_allclose(grad, [[1.0, 0.0, -1.0]])
 
@@ -91,7 +97,7 @@ def test_sparse_on_probabilities_clips_like_keras() -> None:
     # clip(0) = 1e-7 -> -log(1e-7) (+ log of the clipped row's sum, ~0)
     assert per_sample[0] == pytest.approx(-math.log(EPS), rel=1e-5)
     assert per_sample[1] == pytest.approx(math.log(2), rel=1e-6)
-    _, grad = losses.SparseCategoricalCrossentropy().forward_backward([0, 1], p)
+    _, grad = loss_gradients.forward_backward(losses.SparseCategoricalCrossentropy(), [0, 1], p)
     assert grad[0, 1] == 0.0  # 1.0 is clipped to 1 - eps: no gradient there
 
 
@@ -121,7 +127,7 @@ def test_gradient_matches_finite_differences(loss: losses.Loss, batch: Batch) ->
         target = y if sparse else np.eye(4)[y]
     if isinstance(loss, losses.MeanSquaredError | losses.MeanAbsoluteError):
         target = np.eye(4)[y]
-    _, grad = loss.forward_backward(target, pred)
+    _, grad = loss_gradients.forward_backward(loss, target, pred)
     numeric = numerical_gradient(lambda p: float(loss(target, p)), pred)
     np.testing.assert_allclose(grad, numeric, atol=1e-6)
 
@@ -130,13 +136,13 @@ def test_fused_gradients_for_categorical_and_binary(batch: Batch) -> None:
     z, y = batch
     onehot = np.eye(4)[y]
     cce = losses.CategoricalCrossentropy()
-    value, grad = cce.forward_backward(onehot, softmax(z), logits=z)
+    value, grad = loss_gradients.forward_backward(cce, onehot, softmax(z), logits=z)
     assert value == pytest.approx(cce(onehot, softmax(z)), abs=1e-9)
     np.testing.assert_allclose(grad, (softmax(z) - onehot) / 6, atol=1e-12)
     bce = losses.BinaryCrossentropy()
     sig = 1 / (1 + np.exp(-z))
     target = (z > 0).astype(np.float64)
-    value, grad = bce.forward_backward(target, sig, logits=z)
+    value, grad = loss_gradients.forward_backward(bce, target, sig, logits=z)
     assert value == pytest.approx(bce(target, sig), abs=1e-6)
     np.testing.assert_allclose(grad, (sig - target) / 24, atol=1e-12)
 
@@ -144,13 +150,13 @@ def test_fused_gradients_for_categorical_and_binary(batch: Batch) -> None:
 def test_logits_are_ignored_where_the_loss_does_not_fuse(batch: Batch) -> None:
     z, y = batch
     mse = losses.MeanSquaredError()
-    assert not mse.fuses_activation("softmax")
-    assert losses.SparseCategoricalCrossentropy().fuses_activation("softmax")
-    assert not losses.SparseCategoricalCrossentropy().fuses_activation("sigmoid")
-    assert losses.BinaryCrossentropy().fuses_activation("sigmoid")
+    assert not loss_gradients.fuses_activation(mse, "softmax")
+    assert loss_gradients.fuses_activation(losses.SparseCategoricalCrossentropy(), "softmax")
+    assert not loss_gradients.fuses_activation(losses.SparseCategoricalCrossentropy(), "sigmoid")
+    assert loss_gradients.fuses_activation(losses.BinaryCrossentropy(), "sigmoid")
     p = softmax(z)
-    plain = mse.forward_backward(np.eye(4)[y], p)
-    with_logits = mse.forward_backward(np.eye(4)[y], p, logits=z)
+    plain = loss_gradients.forward_backward(mse, np.eye(4)[y], p)
+    with_logits = loss_gradients.forward_backward(mse, np.eye(4)[y], p, logits=z)
     assert plain[0] == with_logits[0]
     np.testing.assert_array_equal(plain[1], with_logits[1])
 
@@ -159,7 +165,7 @@ def test_from_logits_true_with_logits_warns_and_uses_them(batch: Batch) -> None:
     z, y = batch
     loss = losses.SparseCategoricalCrossentropy(from_logits=True)
     with pytest.warns(UserWarning, match="does not represent logits"):
-        value, _ = loss.forward_backward(y, softmax(z), logits=z)
+        value, _ = loss_gradients.forward_backward(loss, y, softmax(z), logits=z)
     assert value == pytest.approx(loss(y, z))
 
 
@@ -187,10 +193,10 @@ def test_mse_and_mae_values_and_gradients() -> None:
     y = np.array([[0.0, 1.0], [2.0, 2.0]], np.float32)
     p = np.array([[1.0, 1.0], [0.0, 3.0]], np.float32)
     mse, mae = losses.MeanSquaredError(), losses.MeanAbsoluteError()
-    mse_value, mse_grad = mse.forward_backward(y, p)
+    mse_value, mse_grad = loss_gradients.forward_backward(mse, y, p)
     assert mse_value == pytest.approx((1 + 0 + 4 + 1) / 4)
     np.testing.assert_allclose(mse_grad, 2 * (p - y) / 4)
-    mae_value, mae_grad = mae.forward_backward(y, p)
+    mae_value, mae_grad = loss_gradients.forward_backward(mae, y, p)
     assert mae_value == pytest.approx((1 + 0 + 2 + 1) / 4)
     np.testing.assert_allclose(mae_grad, np.sign(p - y) / 4)
     assert mae_grad[0, 1] == 0.0  # sign(0) = 0, as TensorFlow's abs gradient
@@ -203,7 +209,9 @@ def test_sample_weight_and_reductions() -> None:
     assert losses.MeanSquaredError()(y, p, sample_weight=[1.0, 0.0]) == pytest.approx(0.5)
     assert losses.MeanSquaredError(reduction="sum")(y, p) == pytest.approx(10.0)
     np.testing.assert_allclose(losses.MeanSquaredError(reduction="none")(y, p), [1.0, 9.0])
-    value, grad = losses.MeanSquaredError().forward_backward(y, p, sample_weight=[1.0, 0.0])
+    value, grad = loss_gradients.forward_backward(
+        losses.MeanSquaredError(), y, p, sample_weight=[1.0, 0.0]
+    )
     assert value == pytest.approx(0.5)
     np.testing.assert_allclose(grad, [[1.0], [0.0]])
     with pytest.raises(ValueError, match="Invalid Reduction Key"):
@@ -246,7 +254,7 @@ def test_get_passes_instances_configs_and_callables() -> None:
     assert isinstance(wrapped, losses.LossFunctionWrapper) and wrapped.name == "my_loss"
     assert wrapped([[0.0, 0.0]], [[1.0, 3.0]]) == 3.0
     with pytest.raises(NotImplementedError):
-        wrapped.forward_backward([[0.0]], [[1.0]])
+        loss_gradients.forward_backward(wrapped, [[0.0]], [[1.0]])
 
 
 def test_get_errors_like_keras() -> None:
@@ -274,3 +282,44 @@ def test_default_configs() -> None:
         "label_smoothing": 0.0,
         "axis": -1,
     }
+
+
+def test_built_in_classes_wrap_their_functions_as_in_keras() -> None:
+    """Keras 2's built-in classes are ``LossFunctionWrapper``s of the functions of the same
+    name; each of those functions has its gradient rule in ``keras/backprop/losses.py``."""
+    for cls in losses._CLASSES.values():
+        loss = cls()
+        assert isinstance(loss, losses.LossFunctionWrapper)
+        assert loss.fn is getattr(losses, loss.fn.__name__)
+        assert loss_gradients.rule_for(loss) is not None, f"{cls.__name__} has no gradient"
+    assert losses.Huber(delta=0.5).fn is losses.huber
+    assert losses.Huber(delta=0.5).get_config()["delta"] == 0.5
+
+    def mine(y_true: object, y_pred: object) -> object:
+        return y_pred
+
+    assert loss_gradients.rule_for(losses.LossFunctionWrapper(mine)) is None  # a tape's job
+
+
+def test_deserialize_round_trips_and_reads_names() -> None:
+    loss = losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1, name="cce")
+    clone = losses.deserialize(losses.serialize(loss))
+    assert type(clone) is losses.CategoricalCrossentropy
+    assert clone.get_config() == loss.get_config()
+    assert type(losses.deserialize("mae")) is losses.MeanAbsoluteError
+    assert losses.deserialize("huber_loss").name == "huber_loss"
+    with pytest.raises(ValueError, match="Unknown loss function: 'mean_cubed_error'"):
+        losses.deserialize("mean_cubed_error")
+
+
+def test_a_loss_function_on_a_tape_keeps_its_positional_options() -> None:
+    """``categorical_crossentropy(y, p, True)`` on a tape: ``True`` is ``from_logits``, and
+    the tape's gradient is the softmax-minus-target of the logits."""
+    z = np.array([[2.0, -1.0, 0.5]], np.float32)
+    onehot = np.array([[0.0, 1.0, 0.0]], np.float32)
+    logits = tf.Variable(z)
+    with tf.GradientTape() as tape:
+        per_sample = losses.categorical_crossentropy(onehot, logits, True)
+    expected = -np.log(softmax(z.astype(np.float64))[0, 1])
+    assert float(np.asarray(per_sample)[0]) == pytest.approx(expected, rel=1e-6)
+    np.testing.assert_allclose(tape.gradient(per_sample, logits).numpy(), softmax(z) - onehot)

@@ -12,6 +12,7 @@ import pytest
 
 from buildtrace.keras import optimizers
 from buildtrace.keras.backend import Variable
+from buildtrace.keras.backprop import losses as loss_gradients
 from buildtrace.keras.losses import SparseCategoricalCrossentropy
 from buildtrace.keras.metrics import SparseCategoricalAccuracy
 from buildtrace.keras.unsupported import NotSupportedByBuildtrace
@@ -89,7 +90,9 @@ def forward_backward(
     a = np.maximum(h, 0)
     z = a @ w2 + b2
     probs = softmax(z)
-    value, dz = loss.forward_backward(y, probs, logits=z)  # gradient w.r.t. the logits
+    value, dz = loss_gradients.forward_backward(
+        loss, y, probs, logits=z
+    )  # gradient w.r.t. the logits
     da = dz @ w2.T
     da[h <= 0] = 0  # relu passes the gradient only where its input was > 0
     return value, probs, [x.T @ da, da.sum(axis=0), a.T @ dz, dz.sum(axis=0)]
