@@ -62,7 +62,7 @@ assert len(history.history["val_accuracy"]) == 2
 # A look at one augmented batch, as the tutorials do before training.
 images, labels = next(datagen.flow(x_train, y_train, batch_size=9, seed=1))
 assert images.shape == (9, 32, 32, 3) and labels.shape == (9, 10)
-print("augmented batch: mean %.3f, std %.3f" % (images.mean(), images.std()))
+print(f"augmented batch: mean {images.mean():.3f}, std {images.std():.3f}")
 
 scores = model.evaluate(x_test_normalized, y_test, verbose=0)
 print("Test loss:", scores[0])

@@ -88,9 +88,8 @@ img = keras.utils.load_img(
 )
 img_array = tf.expand_dims(keras.utils.img_to_array(img), 0)
 score = tf.nn.softmax(model.predict(img_array, verbose=0)[0])
+best = class_names[np.argmax(score)]
 print(
-    "This image most likely belongs to {} with a {:.2f} percent confidence.".format(
-        class_names[np.argmax(score)], 100 * np.max(score)
-    )
+    f"This image most likely belongs to {best} with a {100 * np.max(score):.2f} percent confidence."
 )
 shutil.rmtree(data_dir)

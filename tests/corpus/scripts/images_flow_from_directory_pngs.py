@@ -85,7 +85,7 @@ fnames = sorted(
 )
 img = image.load_img(fnames[3], target_size=(24, 24))
 x = image.img_to_array(img)
-x = x.reshape((1,) + x.shape)
+x = x.reshape((1, *x.shape))
 copies = []
 for batch in train_datagen.flow(x, batch_size=1):
     copies.append(image.array_to_img(batch[0]))
