@@ -56,7 +56,7 @@ def test_fit_on_flow_with_steps_and_validation_iterator() -> None:
     assert probabilities.shape == (24, 2)
 
 
-def test_for_loop_over_flow_as_keras_1_scripts_train(capsys: pytest.CaptureFixture[str]) -> None:
+def test_for_loop_over_flow_as_keras_1_scripts_train() -> None:
     """The Keras 1 pattern: ``for x_batch, y_batch in gen.flow(...)``, broken by hand."""
     x, y = _two_kinds(10)
     model = _model((8, 8, 3), 2, "sparse_categorical_crossentropy")
