@@ -11,7 +11,8 @@ It writes into ``tests/data/imagegen/``:
 * ``arrays.npz``: the inputs (a batch of 4 float images of 5x6x3 and their labels; the
   pixels of the small PNG files the folder cases write) and Keras's outputs, by case
   name: ``standardize`` (rescale + sample-wise normalization), ``fit_mean`` /
-  ``fit_std`` / ``fit_standardized`` (feature-wise, after ``fit``), ``transform/<case>``
+  ``fit_std`` / ``fit_standardized`` (feature-wise, after ``fit``), ``zca_matrix`` /
+  ``zca_standardized`` (ZCA whitening of 40 small images ``x_zca``), ``transform/<case>``
   (``apply_transform`` with explicit parameters: flips, channel shift, brightness, and
   each affine warp in each fill mode), ``flow/<i>`` (seeded, shuffled, augmented
   batches of ``flow``), ``directory/<case>/...`` (``flow_from_directory`` batches) and
@@ -132,6 +133,16 @@ def record() -> None:
                              rescale=1 / 255)  # fmt: skip
     gen.fit(x)
     arrays.update(fit_mean=gen.mean, fit_std=gen.std, fit_standardized=gen.standardize(x[1].copy()))
+
+    # ZCA: more images than features, so that the whitening matrix is well defined.
+    x_zca = np.random.RandomState(1).uniform(0, 255, (40, 2, 3, 3)).astype("float32")
+    gen = ImageDataGenerator(zca_whitening=True, rescale=1 / 255)
+    gen.fit(x_zca)
+    arrays.update(
+        x_zca=x_zca,
+        zca_matrix=gen.zca_whitening_matrix,
+        zca_standardized=gen.standardize(x_zca[0].copy()),
+    )
 
     facts["transforms"] = {}
     for name, args, params in TRANSFORMS:

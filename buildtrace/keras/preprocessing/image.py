@@ -87,9 +87,9 @@ class ImageDataGenerator:
     (``get_random_transform``: rotation, shifts, shear, zoom, flips, channel shift,
     brightness), transformed (``apply_transform``) and standardized (``standardize``:
     ``preprocessing_function``, ``rescale``, then the sample-wise and feature-wise
-    normalizations, the latter with the statistics ``fit`` measured). Random draws use
-    numpy's global generator, as in Keras. Differs: ZCA whitening is not supported, and
-    the warps are buildtrace's numpy ones (Keras needs SciPy for them; the results agree).
+    normalizations and ZCA whitening, the last two with the statistics ``fit``
+    measured). Random draws use numpy's global generator, as in Keras. Differs: the warps
+    are buildtrace's numpy ones (Keras needs SciPy for them; the results agree).
 
     Example:
         >>> gen = ImageDataGenerator(rescale=1 / 255, horizontal_flip=True)
@@ -114,8 +114,6 @@ class ImageDataGenerator:
                  data_format: str | None = None, validation_split: float = 0.0,
                  interpolation_order: int = 1, dtype: str | None = None) -> None:  # fmt: skip
         data_format = data_format or backend.image_data_format()
-        if zca_whitening:  # the SVD of every pixel against every other: out of our scope
-            raise unsupported("ImageDataGenerator(zca_whitening=True)")
         self.featurewise_center = featurewise_center
         self.samplewise_center = samplewise_center
         self.featurewise_std_normalization = featurewise_std_normalization
@@ -150,7 +148,7 @@ class ImageDataGenerator:
         self._validation_split = validation_split
         self.mean: Any = None
         self.std: Any = None
-        self.zca_whitening_matrix = None
+        self.zca_whitening_matrix: Any = None
         if isinstance(zoom_range, float | int):
             self.zoom_range = [1 - zoom_range, 1 + zoom_range]
         elif len(zoom_range) == 2 and all(isinstance(v, float | int) for v in zoom_range):
@@ -160,7 +158,21 @@ class ImageDataGenerator:
                 "`zoom_range` should be a float or a tuple or list of two floats. "
                 f"Received: {zoom_range}"
             )
-        # One normalization implies the centring it divides after, with Keras's warnings.
+        # One normalization implies the centring it divides after, with Keras's warnings;
+        # ZCA whitening replaces the feature-wise division.
+        if zca_whitening:
+            if not featurewise_center:
+                self.featurewise_center = True
+                _warn(
+                    "This ImageDataGenerator specifies `zca_whitening`, which overrides "
+                    "setting of `featurewise_center`."
+                )
+            if featurewise_std_normalization:
+                self.featurewise_std_normalization = featurewise_std_normalization = False
+                _warn(
+                    "This ImageDataGenerator specifies `zca_whitening` which overrides "
+                    "setting of`featurewise_std_normalization`."
+                )
         if featurewise_std_normalization and not featurewise_center:
             self.featurewise_center = True
             _warn(
@@ -245,6 +257,12 @@ class ImageDataGenerator:
                 x /= self.std + 1e-06
             else:
                 _warn(_unfit("featurewise_std_normalization"))
+        if self.zca_whitening:
+            if self.zca_whitening_matrix is not None:
+                flat_x = x.reshape(-1, np.prod(x.shape[-3:]))
+                x = np.reshape(flat_x @ self.zca_whitening_matrix, x.shape)
+            else:
+                _warn(_unfit("zca_whitening"))
         return x
 
     def get_random_transform(self, img_shape: Any, seed: int | None = None) -> dict[str, Any]:
@@ -330,7 +348,8 @@ class ImageDataGenerator:
         return self.apply_transform(x, self.get_random_transform(x.shape, seed))
 
     def fit(self, x: Any, augment: bool = False, rounds: int = 1, seed: int | None = None) -> None:
-        """Measure the feature-wise mean and std of ``x`` (a batch of images).
+        """Measure the feature-wise mean and std of ``x`` (a batch of images), and the
+        ZCA whitening matrix if asked.
 
         Mirrors: ``ImageDataGenerator.fit``: per channel, over the samples and pixels,
         after ``rescale`` (and ``rounds`` random transforms of each image if ``augment``).
@@ -370,6 +389,13 @@ class ImageDataGenerator:
         if self.featurewise_std_normalization:
             self.std = np.reshape(np.std(x, axis=axes), shape)
             x /= self.std + 1e-06
+        if self.zca_whitening:
+            # The whitening matrix U diag(sqrt(n) / (s + eps)) U^T, from the SVD of the
+            # centred images as columns: pixels decorrelated, edges kept (Keras's recipe).
+            n = len(x)
+            u, s, _ = np.linalg.svd(np.reshape(x, (n, -1)).T, full_matrices=False)
+            s_inv = np.sqrt(n) / (s + self.zca_epsilon)
+            self.zca_whitening_matrix = (u * s_inv).dot(u.T)
 
 
 __getattr__ = module_getattr("keras.preprocessing.image")

@@ -4,6 +4,7 @@ flips that flip, shifts that move, fill modes that fill, and repeatable seeds.""
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -147,8 +148,28 @@ def test_keras_argument_errors() -> None:
         NumpyArrayIterator(np.zeros((3, 4, 4)), None, ImageDataGenerator())
     with pytest.raises(ValueError, match="same length"):
         ImageDataGenerator().flow(_images(3), np.arange(2))
-    with pytest.raises(NotSupportedByBuildtrace, match="zca_whitening"):
-        ImageDataGenerator(zca_whitening=True)
+    with pytest.raises(NotSupportedByBuildtrace, match="flow_from_dataframe"):
+        ImageDataGenerator().flow_from_dataframe(None)
+
+
+def test_zca_whitening_decorrelates_the_pixels() -> None:
+    rng = np.random.RandomState(0)
+    base = rng.normal(size=(200, 1, 1, 1))
+    x = (base + 0.3 * rng.normal(size=(200, 2, 2, 3))).astype("float32")  # correlated pixels
+    with pytest.warns(UserWarning):
+        gen = ImageDataGenerator(zca_whitening=True)
+    gen.fit(x)
+    white = np.stack([gen.standardize(img.copy()) for img in x]).reshape(200, -1)
+    np.testing.assert_allclose(np.cov(white, rowvar=False, bias=True), np.eye(12), atol=0.05)
+
+
+def test_save_to_dir_writes_each_augmented_image(tmp_path: Path) -> None:
+    it = ImageDataGenerator(horizontal_flip=True).flow(
+        _images(3), batch_size=2, save_to_dir=tmp_path, save_prefix="aug", save_format="png"
+    )
+    it[0]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert len(names) == 2 and all(n.startswith("aug_") and n.endswith(".png") for n in names)
 
 
 def test_an_odd_channel_count_warns_as_keras_does() -> None:

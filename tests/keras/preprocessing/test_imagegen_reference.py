@@ -61,6 +61,15 @@ def test_featurewise_statistics_of_fit_match_keras(ref: Any) -> None:
     np.testing.assert_allclose(standardized, ref["fit_standardized"], atol=1e-5)
 
 
+def test_zca_whitening_matches_keras(ref: Any) -> None:
+    with pytest.warns(UserWarning, match="overrides setting of `featurewise_center`"):
+        gen = ImageDataGenerator(zca_whitening=True, rescale=1 / 255)
+    gen.fit(ref["x_zca"])
+    np.testing.assert_allclose(gen.zca_whitening_matrix, ref["zca_matrix"], atol=1e-3)
+    standardized = gen.standardize(ref["x_zca"][0].copy())
+    np.testing.assert_allclose(standardized, ref["zca_standardized"], atol=1e-3)
+
+
 @pytest.mark.parametrize("name", sorted(FACTS["transforms"]))
 def test_apply_transform_matches_keras(name: str, ref: Any) -> None:
     case = FACTS["transforms"][name]
