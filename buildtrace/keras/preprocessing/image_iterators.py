@@ -374,10 +374,10 @@ class DirectoryIterator(BatchFromFilesMixin, Iterator):
 
     Example:
         >>> import tempfile
-        >>> folder = tempfile.mkdtemp()
-        >>> for name in ("cats", "dogs"):
-        ...     os.mkdir(os.path.join(folder, name))
-        >>> DirectoryIterator(folder, None).class_indices
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     for name in ("cats", "dogs"):
+        ...         os.mkdir(os.path.join(folder, name))
+        ...     print(DirectoryIterator(folder, None).class_indices)
         Found 0 images belonging to 2 classes.
         {'cats': 0, 'dogs': 1}
 
