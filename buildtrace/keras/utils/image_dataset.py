@@ -231,6 +231,7 @@ def image_dataset_from_directory(directory: Any, labels: Any = "inferred",
             '`color_mode` must be one of {"rgb", "rgba", "grayscale"}. '
             f"Received: color_mode={color_mode}"
         )
+    interpolation = image_utils.get_interpolation(interpolation)
     check_validation_split_arg(validation_split, subset, shuffle, seed)
     seed = np.random.randint(1_000_000) if seed is None else seed
     image_paths, labels, class_names = index_directory(

@@ -16,11 +16,15 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras import backend
+from buildtrace.keras.unsupported import unsupported
 
 __all__ = ["array_to_img", "img_to_array", "load_img", "save_img", "smart_resize"]
 
 #: Pillow's resampling filters by Keras's names (``load_img``'s ``interpolation``).
 PIL_INTERPOLATIONS = ("nearest", "bilinear", "bicubic", "hamming", "box", "lanczos")
+#: ``tf.image.resize``'s methods by Keras's names; buildtrace resizes with the first two.
+TF_INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5",
+                     "gaussian", "mitchellcubic")  # fmt: skip
 
 
 def pil_module(name: str = "Image", needed_by: str = "array_to_img") -> Any:
@@ -223,14 +227,11 @@ def resize_images(images: Any, size: tuple[int, int], interpolation: str = "bili
     The result is float32, as TensorFlow's is.
 
     Raises:
-        NotImplementedError: another method (TensorFlow has more; buildtrace these two).
+        NotImplementedError: a method TensorFlow does not know (Keras's message).
+        NotSupportedByBuildtrace: one of TensorFlow's other methods.
     """
     images = np.asarray(images, dtype=np.float32)
-    if interpolation not in ("bilinear", "nearest"):
-        raise NotImplementedError(
-            f"Value not recognized for `interpolation`: {interpolation}. Supported values "
-            "in buildtrace are: ('bilinear', 'nearest')"
-        )
+    interpolation = get_interpolation(interpolation)
     height, width = images.shape[-3], images.shape[-2]
     rows = _source_positions(size[0], height)
     cols = _source_positions(size[1], width)
@@ -248,6 +249,24 @@ def resize_images(images: Any, size: tuple[int, int], interpolation: str = "bili
         images[..., r1[:, None], c0[None, :], :] * (1 - dc) + images[..., r1[:, None], c1, :] * dc
     )
     return top * (1 - dr) + bottom * dr
+
+
+def get_interpolation(interpolation: str) -> str:
+    """The resize method of that name, checked. Mirrors ``image_utils.get_interpolation``.
+
+    Raises:
+        NotImplementedError: a name ``tf.image.resize`` does not know (Keras's message).
+        NotSupportedByBuildtrace: a method of TensorFlow's other than bilinear and nearest.
+    """
+    method = interpolation.lower()
+    if method not in TF_INTERPOLATIONS:
+        raise NotImplementedError(
+            f"Value not recognized for `interpolation`: {interpolation}. Supported values "
+            f"are: {TF_INTERPOLATIONS}"
+        )
+    if method not in ("bilinear", "nearest"):
+        raise unsupported(f"tf.image.resize(method='{method}')")
+    return method
 
 
 def _source_positions(out_size: int, in_size: int) -> Any:
