@@ -31,6 +31,8 @@ MODULES = (
     "keras.initializers",
     "keras.regularizers",
     "keras.utils",
+    "keras.preprocessing",
+    "keras.preprocessing.image",
     "keras.datasets",
     "keras.backend",
     "keras.saving",

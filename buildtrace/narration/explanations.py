@@ -134,7 +134,8 @@ def _keras3_layer_method(ctx: Ctx) -> Parts | None:
 
 def _generic(ctx: Ctx) -> Parts:
     """An honest text for events without a lesson: what the event says, nothing more."""
-    name = ctx.name or "(unnamed)"
+    # A name of only whitespace (a space, U+0085...) would print as nothing: say so.
+    name = ctx.name if ctx.name.strip() else "(unnamed)"
     about = f" on {code(ctx.layer)}" if ctx.layer else ""
     if ctx.kind == "raise":
         error = f"{ctx.get('error_type') or 'An error'}: {ctx.get('message') or '(no message)'}"

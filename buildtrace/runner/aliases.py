@@ -37,7 +37,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from buildtrace.keras.unsupported import unsupported
+from buildtrace.keras.unsupported import NotSupportedByBuildtrace, unsupported
 
 #: Top-level names a Keras 2 script imports Keras by; each maps onto ``buildtrace.keras``.
 KERAS_NAMES = ("keras", "tf_keras")
@@ -274,6 +274,9 @@ def explain_unsupported(exc: BaseException) -> str | None:
     """
     module_name: str | None = None
     attr: str | None = None
+    if isinstance(exc, NotSupportedByBuildtrace):
+        return None  # our own error already says it, sometimes with a hint (Python fills
+        # in `obj` of an error raised by a module's __getattr__, so it would look like one)
     if isinstance(exc, AttributeError) and isinstance(exc.obj, types.ModuleType):
         module_name, attr = exc.obj.__name__, exc.name
     elif isinstance(exc, ImportError) and not isinstance(exc, ModuleNotFoundError):

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pytest
 from example_models import sample_model
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from buildtrace import keras
@@ -355,6 +355,7 @@ FIELDS = st.sampled_from(
 
 @settings(max_examples=150, deadline=None)
 @given(kind=KINDS, name=NAMES, extra=st.dictionaries(FIELDS, JSONISH, max_size=8))
+@example(kind="call", name="\x85", extra={})  # a whitespace-only name once gave a blank title
 def test_explain_never_raises_on_odd_events(kind: str, name: str, extra: dict[str, Any]) -> None:
     event = {"kind": kind, "name": name, **extra}
     for state in (None, _STATE):

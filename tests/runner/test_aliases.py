@@ -178,8 +178,8 @@ def test_an_unsupported_import_is_an_import_error(write_script) -> None:
     [
         ("from keras.models import model_from_yaml", "keras.models.model_from_yaml"),
         (
-            "import keras\nkeras.utils.image_dataset_from_directory",
-            "keras.utils.image_dataset_from_directory",
+            "import keras\nkeras.utils.timeseries_dataset_from_array",
+            "keras.utils.timeseries_dataset_from_array",
         ),
     ],
 )
@@ -188,6 +188,13 @@ def test_errors_python_words_itself_are_explained(write_script, line, named) -> 
     result = run_script(write_script(line))
     assert result.exit_code == 1
     assert f"`{named}` is not supported by buildtrace" in result.events[-1]["message"]
+
+
+def test_our_own_error_keeps_its_hint_in_the_report(write_script) -> None:
+    # Python fills in `obj` of an error a module's __getattr__ raises; ours is kept whole.
+    result = run_script(write_script("import keras\nkeras.optimizers.rmsprop(lr=0.001)"))
+    assert result.exit_code == 1
+    assert "Use `keras.optimizers.RMSprop(learning_rate=...)`" in result.events[-1]["message"]
 
 
 def test_a_module_missing_from_the_engine_is_not_called_unsupported() -> None:

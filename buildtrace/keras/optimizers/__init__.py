@@ -19,7 +19,7 @@ from buildtrace.keras.optimizers.nadam import Nadam
 from buildtrace.keras.optimizers.optimizer import Optimizer
 from buildtrace.keras.optimizers.rmsprop import RMSprop
 from buildtrace.keras.optimizers.sgd import SGD
-from buildtrace.keras.unsupported import unsupported
+from buildtrace.keras.unsupported import NotSupportedByBuildtrace, unsupported
 
 __all__ = [
     "SGD",
@@ -121,5 +121,22 @@ def get(identifier: Any, **kwargs: Any) -> Optimizer:
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 
 
+# Keras 1 spelt the optimizers in lower case (`keras.optimizers.rmsprop(lr=...)`), and old
+# scripts still do. tf-keras 2.21 has no such names; here they would find our submodules of
+# the same names and fail with "'module' object is not callable". So the package forgets
+# those submodule attributes (the modules stay imported), and the names get the error below.
+for _module in ("adadelta", "adagrad", "adam", "adamax", "ftrl", "nadam", "rmsprop", "sgd"):
+    globals().pop(_module, None)
+
+
 def __getattr__(name: str) -> Any:
+    if name.startswith("__") and name.endswith("__"):
+        raise AttributeError(f"module 'keras.optimizers' has no attribute {name!r}")
+    cls = _CLASSES.get(name.lower())
+    if cls is not None:  # a Keras 1 spelling of an optimizer we have
+        raise NotSupportedByBuildtrace(
+            f"`keras.optimizers.{name}` is not supported by buildtrace: it is Keras 1's "
+            "spelling, which tf-keras 2.21 does not have either. Use "
+            f"`keras.optimizers.{cls.__name__}(learning_rate=...)`."
+        )
     raise unsupported(f"keras.optimizers.{name}")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from buildtrace.keras.preprocessing import image, sequence, text
 from buildtrace.keras.unsupported import module_getattr
+from buildtrace.keras.utils.image_dataset import image_dataset_from_directory
 
-__all__ = ["image", "sequence", "text"]
+__all__ = ["image", "image_dataset_from_directory", "sequence", "text"]
 
 __getattr__ = module_getattr("keras.preprocessing")

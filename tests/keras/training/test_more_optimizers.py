@@ -46,3 +46,13 @@ def test_by_name_and_config_round_trip(name: str) -> None:
 def test_ftrl_refuses_a_positive_power() -> None:
     with pytest.raises(ValueError, match="`learning_rate_power` needs to be negative or zero"):
         keras.optimizers.Ftrl(learning_rate_power=0.5)
+
+
+def test_keras1_lower_case_optimizer_names_say_the_keras2_class() -> None:
+    """``keras.optimizers.rmsprop(lr=...)`` (Keras 1, in old examples): tf-keras 2.21 has no
+    such name either; the error names the class to use instead of "module not callable"."""
+    with pytest.raises(AttributeError, match=r"keras\.optimizers\.RMSprop\(learning_rate"):
+        keras.optimizers.rmsprop(lr=0.0001, decay=1e-6)
+    with pytest.raises(AttributeError, match="not supported by buildtrace"):
+        keras.optimizers.AdamW  # noqa: B018
+    assert keras.optimizers.RMSprop is keras.optimizers.get("rmsprop").__class__
