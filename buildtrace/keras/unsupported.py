@@ -16,9 +16,6 @@ __all__ = ["NotSupportedByBuildtrace", "attribute_error", "module_getattr", "uns
 
 #: Keras 1/2 methods that scripts still call, and what to use instead.
 _RENAMED = {
-    "fit_generator": "fit",
-    "evaluate_generator": "evaluate",
-    "predict_generator": "predict",
     "predict_classes": "predict, then argmax",
     "predict_proba": "predict",
 }

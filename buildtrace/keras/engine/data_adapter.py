@@ -3,12 +3,15 @@
 Mirrors, much simplified: ``keras/engine/data_adapter.py`` (``DataHandler``,
 ``TensorLikeDataAdapter``, ``KerasSequenceAdapter``, ``train_validation_split``,
 ``unpack_x_y_sample_weight``, ``_make_class_weight_map_fn``). numpy arrays, lists and
-dicts of them (several inputs or outputs), ``keras.utils.Sequence`` objects and batched
-``tf.data`` datasets (read once into arrays) are supported; plain generators are not.
+dicts of them (several inputs or outputs), ``keras.utils.Sequence`` objects, Python
+generators of batches (``GeneratorDataAdapter``) and batched ``tf.data`` datasets (read
+once into arrays) are supported.
 """
 
 from __future__ import annotations
 
+import itertools
+import logging
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -83,6 +86,15 @@ def is_sequence(x: Any) -> bool:
     from buildtrace.keras.utils.data_utils import Sequence
 
     return isinstance(x, Sequence)
+
+
+def is_generator(x: Any) -> bool:
+    """True for a Python generator or any other iterator of batches (not a ``Sequence``).
+
+    Mirrors: ``GeneratorDataAdapter.can_handle``: Keras 1's ``fit_generator`` data, an
+    endless ``while True: yield x, y`` loop, or ``iter(...)`` of a list of batches.
+    """
+    return isinstance(x, Iterator) and not is_sequence(x) and not isinstance(x, np.ndarray)
 
 
 def unpack_x_y_sample_weight(data: Any) -> Data:
@@ -205,16 +217,30 @@ class DataHandler:
     ) -> None:
         if isinstance(x, Dataset):
             x, y, sample_weight, batch_size = _from_dataset(x, steps_per_epoch)
-        self._sequence = x if is_sequence(x) else None
+        # Set when a generator ran out before `steps_per_epoch * epochs` batches: training
+        # then stops after the epoch it ran out in, with Keras's warning. (A dict the
+        # generator of batches can hold: holding the handler itself would be a cycle.)
+        self._status = {"insufficient_data": False}
+        if is_generator(x) and steps_per_epoch is None:
+            # No step count: Keras runs the first epoch until the generator is exhausted.
+            # buildtrace reads it out first, so that the epoch's length is known up front.
+            batches = list(x)
+            if not batches:
+                raise ValueError("Expected input data to be non-empty.")
+            x, steps_per_epoch = iter(batches), len(batches)
+        self._sequence = x if is_sequence(x) or is_generator(x) else None
         if self._sequence is not None:
             if y is not None or sample_weight is not None:
                 raise ValueError(
-                    "`y` argument is not supported when using `keras.utils.Sequence` as input."
+                    "`y` argument is not supported when using "
+                    + ("`keras.utils.Sequence`" if is_sequence(x) else "python generators")
+                    + " as input."
                 )
             self.x = self.y = self.sample_weight = None
             self.num_samples = 0
             self.batch_size = 0
-            size = len(self._sequence)
+            # A generator's size is the step count (given, or counted just above).
+            size = len(x) if is_sequence(x) else int(steps_per_epoch or 0)
         else:
             self.x, self.y = _as_arrays(x), _as_arrays(y)
             self.sample_weight = _as_arrays(sample_weight)
@@ -244,16 +270,23 @@ class DataHandler:
             if self._stream is None or self._user_steps is None:
                 self._stream = self._new_stream()
             stream = self._stream
-            batches: Iterator[Data] = (next(stream) for _ in range(self.inferred_steps))
+            batches: Iterator[Data] = itertools.islice(stream, self.inferred_steps)
             if self._class_weight_fn is not None:
                 batches = _weighted(batches, self._class_weight_fn)
             yield epoch, batches
-            if self._sequence is not None:
-                self._sequence.on_epoch_end()  # Keras calls it after every epoch
+            if self._status["insufficient_data"]:
+                break
+            sequence = self._sequence
+            if sequence is not None and is_sequence(sequence):
+                sequence.on_epoch_end()  # Keras calls it after every epoch
 
     def _new_stream(self) -> Iterator[Data]:
-        if self._sequence is not None:
-            return _sequence_batches(self._sequence, self.shuffle)
+        sequence = self._sequence
+        if sequence is not None and is_generator(sequence):
+            wanted = self.inferred_steps * (self.epochs - self.initial_epoch)
+            return _generator_batches(sequence, self._status, wanted)
+        if sequence is not None:
+            return _sequence_batches(sequence, self.shuffle)
         return _batches(self.x, self.y, self.sample_weight, self.batch_size, self.shuffle)
 
 
@@ -271,6 +304,28 @@ def _sequence_batches(sequence: Any, shuffle: bool) -> Iterator[Data]:
         for index in order:
             x, y, sample_weight = unpack_x_y_sample_weight(sequence[int(index)])
             yield pack_x_y_sample_weight(_as_arrays(x), _as_arrays(y), _as_arrays(sample_weight))
+
+
+def _generator_batches(
+    generator: Iterator[Any], status: dict[str, bool], wanted: int
+) -> Iterator[Data]:
+    """A generator's batches as arrays, in the order it yields them (never shuffled).
+
+    When it runs out early, Keras logs its warning and stops after the current epoch
+    (``DataHandler.catch_stop_iteration``): a plain generator cannot be rewound.
+    """
+    for batch in generator:
+        x, y, sample_weight = unpack_x_y_sample_weight(batch)
+        yield pack_x_y_sample_weight(_as_arrays(x), _as_arrays(y), _as_arrays(sample_weight))
+    # Reached only when a batch was asked for and there was none (``islice`` never asks
+    # for more than the epoch's steps): the data ran out before the last epoch ended.
+    status["insufficient_data"] = True
+    logging.getLogger("buildtrace.keras").warning(
+        "Your input ran out of data; interrupting training. Make sure that your dataset or "
+        "generator can generate at least `steps_per_epoch * epochs` batches (in this case, "
+        "%d batches). You may need to use the repeat() function when building your dataset.",
+        wanted,
+    )
 
 
 def _from_dataset(dataset: Dataset, steps: int | None) -> tuple[Any, Any, Any, int]:

@@ -477,6 +477,15 @@ class Model(Layer):
         """Every metric's current value (a tensor), by name. Mirrors ``get_metrics_result``."""
         return {m.name: m.result() for m in self.metrics}
 
+    def _validate_and_get_metrics_result(self, logs: dict[str, Any]) -> dict[str, Any]:
+        """The metrics' results when they hold the same names as the step's logs (a
+        custom ``train_step`` may return others: then its logs). Mirrors
+        ``Model._validate_and_get_metrics_result``."""
+        metric_logs = self.get_metrics_result()
+        if set(logs) == set(metric_logs):
+            return dict(tf_utils.sync_to_numpy_or_python_type(metric_logs))
+        return dict(logs)
+
     @traced
     def make_train_function(self, force: bool = False) -> Any:
         """The function ``fit`` calls per batch: ``train_step``, traced only the first time."""
@@ -577,7 +586,9 @@ class Model(Layer):
                 callbacks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            epoch_logs = dict(logs)
+            # The metrics' own results, not the last step's logs (the same numbers, unless
+            # the epoch had no step at all: a generator that ran out gives Keras's zeros).
+            epoch_logs = self._validate_and_get_metrics_result(logs)
             # Validation, every `validation_freq` epochs: its logs join the epoch's as val_*.
             if validation_data and training_loop.should_eval(epoch, validation_freq):
                 val_logs = self.evaluate(
@@ -673,6 +684,39 @@ class Model(Layer):
     def predict_on_batch(self, x: Any) -> Any:
         """The model's output for exactly this batch."""
         return self.predict_step((np.asarray(x, np.float32),))
+
+    # Keras 1's generator methods: tf-keras still has them, as a warning and a call of the
+    # method that took their place (``fit`` and friends read generators and Sequences too).
+    def fit_generator(self, generator: Any, steps_per_epoch: int | None = None,
+                      epochs: int = 1, verbose: Any = 1, callbacks: Any = None,
+                      validation_data: Any = None, validation_steps: int | None = None,
+                      validation_freq: int = 1, class_weight: Any = None,
+                      max_queue_size: int = 10, workers: int = 1,
+                      use_multiprocessing: bool = False, shuffle: bool = True,
+                      initial_epoch: int = 0) -> Any:  # fmt: skip
+        """``fit`` on a generator, after Keras's deprecation warning. Mirrors
+        ``Model.fit_generator``."""
+        training_loop.warn_deprecated_generator_method("fit")
+        return self.fit(generator, steps_per_epoch=steps_per_epoch, epochs=epochs,
+                        verbose=verbose, callbacks=callbacks, validation_data=validation_data,
+                        validation_steps=validation_steps, validation_freq=validation_freq,
+                        class_weight=class_weight, max_queue_size=max_queue_size,
+                        workers=workers, use_multiprocessing=use_multiprocessing,
+                        shuffle=shuffle, initial_epoch=initial_epoch)  # fmt: skip
+
+    def evaluate_generator(self, generator: Any, steps: int | None = None,
+                           callbacks: Any = None, max_queue_size: int = 10, workers: int = 1,
+                           use_multiprocessing: bool = False, verbose: Any = 0) -> Any:  # fmt: skip
+        """``evaluate`` on a generator. Mirrors ``Model.evaluate_generator``."""
+        training_loop.warn_deprecated_generator_method("evaluate")
+        return self.evaluate(generator, steps=steps, callbacks=callbacks, verbose=verbose)
+
+    def predict_generator(self, generator: Any, steps: int | None = None,
+                          callbacks: Any = None, max_queue_size: int = 10, workers: int = 1,
+                          use_multiprocessing: bool = False, verbose: Any = 0) -> Any:  # fmt: skip
+        """``predict`` on a generator. Mirrors ``Model.predict_generator``."""
+        training_loop.warn_deprecated_generator_method("predict")
+        return self.predict(generator, steps=steps, callbacks=callbacks, verbose=verbose)
 
 
 _FUNCTIONAL_SUBCLASSES: dict[type, type] = {}

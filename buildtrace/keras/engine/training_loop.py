@@ -9,6 +9,7 @@ functions, and the shapes of what the loops return.
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -22,6 +23,11 @@ if TYPE_CHECKING:
 
 #: ``fit`` arguments of Keras 1 that Keras 2 refuses with this message.
 _FIT_KWARGS_REMOVED = {"nb_epoch": "epochs"}
+
+#: ``fit``'s keywords for Keras's prefetching of Python generators and Sequences in worker
+#: threads or processes. buildtrace reads batches in order in one thread: the batches, and
+#: so the numbers, are the same; only the wall-clock time differs. Accepted and unused.
+_FIT_KWARGS_PREFETCH = ("max_queue_size", "workers", "use_multiprocessing")
 
 
 def callback_list(
@@ -57,6 +63,15 @@ def callback_list(
     return found
 
 
+def warn_deprecated_generator_method(method: str) -> None:
+    """Keras's warning for ``fit_generator`` and its two siblings (same words, same class)."""
+    warnings.warn(
+        f"`Model.{method}_generator` is deprecated and will be removed in a future version. "
+        f"Please use `Model.{method}`, which supports generators.",
+        stacklevel=3,
+    )
+
+
 def get_verbosity(verbose: Any) -> int:
     """``"auto"`` is 1 (buildtrace has no parameter-server strategy that would make it 2)."""
     return 1 if verbose == "auto" else int(verbose)
@@ -85,6 +100,8 @@ def should_eval(epoch: int, validation_freq: Any) -> bool:
 def check_fit_kwargs(kwargs: dict[str, Any]) -> None:
     """Refuse unknown ``fit`` keywords as Keras does."""
     for key in kwargs:
+        if key in _FIT_KWARGS_PREFETCH:
+            continue
         if key in _FIT_KWARGS_REMOVED:
             raise TypeError(f"`{key}` is not a valid argument; use `{_FIT_KWARGS_REMOVED[key]}`.")
         raise TypeError(f"Invalid keyword argument(s) in `fit`: {{'{key}'}}")

@@ -10,7 +10,7 @@ from buildtrace.keras.unsupported import NotSupportedByBuildtrace
 
 @pytest.mark.parametrize(
     ("name", "hint"),
-    [("fit_generator", "fit"), ("predict_classes", "predict, then argmax"), ("sumary", "summary"),
+    [("predict_classes", "predict, then argmax"), ("sumary", "summary"),
      ("some_missing_api", None)],
 )  # fmt: skip
 def test_missing_model_attributes_are_named(name: str, hint: str | None) -> None:
