@@ -94,7 +94,7 @@ def is_generator(x: Any) -> bool:
     Mirrors: ``GeneratorDataAdapter.can_handle``: Keras 1's ``fit_generator`` data, an
     endless ``while True: yield x, y`` loop, or ``iter(...)`` of a list of batches.
     """
-    return isinstance(x, Iterator) and not is_sequence(x) and not isinstance(x, np.ndarray)
+    return isinstance(x, Iterator) and not is_sequence(x)
 
 
 def unpack_x_y_sample_weight(data: Any) -> Data:
@@ -228,8 +228,9 @@ class DataHandler:
             if not batches:
                 raise ValueError("Expected input data to be non-empty.")
             x, steps_per_epoch = iter(batches), len(batches)
-        self._sequence = x if is_sequence(x) or is_generator(x) else None
-        if self._sequence is not None:
+        # Where ready-made batches come from: a Sequence (by index) or a generator (in turn).
+        self._source = x if is_sequence(x) or is_generator(x) else None
+        if self._source is not None:
             if y is not None or sample_weight is not None:
                 raise ValueError(
                     "`y` argument is not supported when using "
@@ -276,17 +277,16 @@ class DataHandler:
             yield epoch, batches
             if self._status["insufficient_data"]:
                 break
-            sequence = self._sequence
-            if sequence is not None and is_sequence(sequence):
-                sequence.on_epoch_end()  # Keras calls it after every epoch
+            if self._source is not None and is_sequence(self._source):
+                self._source.on_epoch_end()  # Keras calls it after every epoch
 
     def _new_stream(self) -> Iterator[Data]:
-        sequence = self._sequence
-        if sequence is not None and is_generator(sequence):
+        source = self._source
+        if source is not None and is_generator(source):
             wanted = self.inferred_steps * (self.epochs - self.initial_epoch)
-            return _generator_batches(sequence, self._status, wanted)
-        if sequence is not None:
-            return _sequence_batches(sequence, self.shuffle)
+            return _generator_batches(source, self._status, wanted)
+        if source is not None:
+            return _sequence_batches(source, self.shuffle)
         return _batches(self.x, self.y, self.sample_weight, self.batch_size, self.shuffle)
 
 
@@ -296,14 +296,19 @@ def _weighted(batches: Iterator[Data], weigh: Any) -> Iterator[Data]:
         yield pack_x_y_sample_weight(x, y, weigh(y, sample_weight))
 
 
+def _batch_as_arrays(batch: Any) -> Data:
+    """A ready-made batch (from a ``Sequence`` or a generator) with its parts as arrays."""
+    x, y, sample_weight = unpack_x_y_sample_weight(batch)
+    return pack_x_y_sample_weight(_as_arrays(x), _as_arrays(y), _as_arrays(sample_weight))
+
+
 def _sequence_batches(sequence: Any, shuffle: bool) -> Iterator[Data]:
     """A ``Sequence``'s batches, cycled (a shuffled order of indices with ``shuffle``)."""
     while True:
         size = len(sequence)
         order = backend.rng().permutation(size) if shuffle else range(size)
         for index in order:
-            x, y, sample_weight = unpack_x_y_sample_weight(sequence[int(index)])
-            yield pack_x_y_sample_weight(_as_arrays(x), _as_arrays(y), _as_arrays(sample_weight))
+            yield _batch_as_arrays(sequence[int(index)])
 
 
 def _generator_batches(
@@ -315,8 +320,7 @@ def _generator_batches(
     (``DataHandler.catch_stop_iteration``): a plain generator cannot be rewound.
     """
     for batch in generator:
-        x, y, sample_weight = unpack_x_y_sample_weight(batch)
-        yield pack_x_y_sample_weight(_as_arrays(x), _as_arrays(y), _as_arrays(sample_weight))
+        yield _batch_as_arrays(batch)
     # Reached only when a batch was asked for and there was none (``islice`` never asks
     # for more than the epoch's steps): the data ran out before the last epoch ended.
     status["insufficient_data"] = True
