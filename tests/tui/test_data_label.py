@@ -134,3 +134,19 @@ async def test_a_live_run_on_the_stand_in_digits_says_so_on_screen(
         await pilot.press("6")  # the training tab
         await pilot.pause(0.6)
         assert f"data: {STANDIN}" in text_of(app, TrainingPanel)
+
+
+@pytest.mark.asyncio
+async def test_the_training_tab_names_the_data_wherever_the_cursor_is(
+    fit_trace: Path, wait_for: WaitFor
+) -> None:
+    # At 80x24 the training panel waits behind its tab. Opened with the cursor still on
+    # the first event (before training began), it must still say whose data it is.
+    fields = {"dataset": "standin", "dataset_label": STANDIN}
+    app = create_app(with_load_event(fit_trace, fields), follow=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.finished)
+        await pilot.pause(0.6)
+        await pilot.press("6")  # the training tab
+        await pilot.pause(0.6)
+        assert f"data: {STANDIN}" in text_of(app, TrainingPanel)

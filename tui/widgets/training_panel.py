@@ -104,6 +104,11 @@ class TrainingPanel(Static):
         """The cursor's place in training as last drawn."""
         return self._shown[1] if self._shown is not None else None
 
+    @property
+    def data(self) -> str | None:
+        """The data's name as last drawn."""
+        return self._shown[4] if self._shown is not None else None
+
     def on_resize(self) -> None:
         if self._shown is not None:
             training, cursor, styles, paused, data = self._shown
@@ -244,10 +249,10 @@ def _refresh(panel: TrainingPanel, app: BuildTraceApp, moment: Moment) -> None:
         if not isinstance(epoch, int):  # an event of no epoch: the last one begun
             epoch = max(store.count("epoch_begin", index) - 1, 0)
         cursor = TrainingCursor(batches, epoch, logs)
-    if moment.moved and panel.drawn and cursor == panel.cursor:
+    data = app.data_label or UNNAMED_DATA
+    if moment.moved and panel.drawn and cursor == panel.cursor and data == panel.data:
         return  # the live curves redraw on the tick, not on every key
     paused = app.child is not None and app.child.paused
-    data = app.data_label or UNNAMED_DATA
     panel.show(store.training, cursor, moment.styles, paused=paused, data=data)
 
 
