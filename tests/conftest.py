@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh Keras session per test and an event collector."""
+"""Shared fixtures: a fresh Keras session per test, an event collector, and the one-time
+notices unsaid."""
 
 from __future__ import annotations
 
@@ -25,3 +26,12 @@ def events() -> Iterator[list[Event]]:
     unsubscribe = BUS.subscribe(collected.append)
     yield collected
     unsubscribe()
+
+
+@pytest.fixture
+def fresh_notices(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every one-time notice (``buildtrace.tf.notices``) unsaid, as in a new program, so
+    that a test sees its notice said, and said once."""
+    from buildtrace.tf import notices
+
+    monkeypatch.setattr(notices, "_said", set())

@@ -15,7 +15,6 @@ import pytest
 
 from buildtrace import keras, tf
 from buildtrace.keras.saving import saving_api
-from buildtrace.tf import notices
 from buildtrace.tf.unsupported import NotSupportedByBuildtrace
 
 
@@ -76,9 +75,8 @@ def test_period_saves_every_n_epochs(tmp_path: Path, caplog: pytest.LogCaptureFi
 
 
 def test_saved_model_folder_stand_in_reads_back(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_notices: None
 ) -> None:
-    monkeypatch.setattr(notices, "_said", set())  # said once per program
     x, y = _data()
     model = _model()
     model.fit(x, y, epochs=1, verbose=0)

@@ -132,11 +132,8 @@ def test_lists_and_dicts_track_their_variables(tmp_path: Path) -> None:
 
 
 def test_files_are_hdf5_and_a_missing_checkpoint_is_not_found(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_notices: None
 ) -> None:
-    from buildtrace.tf import notices
-
-    monkeypatch.setattr(notices, "_said", set())  # said once per program
     prefix = tf.train.Checkpoint(v=tf.Variable(3.0)).write(str(tmp_path / "one"))
     with h5py.File(prefix + ".index", "r") as h5:
         assert "not TensorFlow" in h5.attrs["buildtrace_format"]

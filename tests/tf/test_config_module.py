@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from buildtrace import tf
-from buildtrace.tf import notices
 
 
 def test_a_machine_with_one_cpu_and_no_gpu() -> None:
@@ -93,9 +92,8 @@ def test_text_line_dataset_yields_each_line_without_its_ending(tmp_path: Path) -
 
 
 def test_summaries_are_accepted_and_written_nowhere(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_notices: None
 ) -> None:
-    monkeypatch.setattr(notices, "_said", set())  # each notice said once per program
     writer = tf.summary.create_file_writer(str(tmp_path / "logs"))
     with writer.as_default():
         assert tf.summary.scalar("loss", 0.5, step=1) is False  # TensorFlow: nothing written

@@ -20,7 +20,6 @@ import numpy as np
 import pytest
 
 from buildtrace import keras, tf
-from buildtrace.tf import notices
 from buildtrace.tf.unsupported import NotSupportedByBuildtrace
 
 
@@ -125,9 +124,8 @@ def test_the_folder_has_tensorflows_layout_and_names_variables_by_object_path(
 
 
 def test_saving_says_once_what_the_stand_in_is(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_notices: None
 ) -> None:
-    monkeypatch.setattr(notices, "_said", set())
     module = Dense(2, 2)
     tf.saved_model.save(module, str(tmp_path / "a"))
     tf.saved_model.save(module, str(tmp_path / "b"))
@@ -299,9 +297,8 @@ def test_a_sequential_model_in_a_folder_loads_with_either_function(tmp_path: Pat
 
 # ------------------------------------------------------- the profiler and graph tracing
 def test_the_profiler_writes_nothing_says_so_once_and_keeps_tensorflows_rules(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_notices: None
 ) -> None:
-    monkeypatch.setattr(notices, "_said", set())
     logdir = str(tmp_path / "logs")
     tf.profiler.experimental.start(logdir)
     with pytest.raises(tf.errors.AlreadyExistsError, match="Another profiler is running"):
@@ -316,9 +313,8 @@ def test_the_profiler_writes_nothing_says_so_once_and_keeps_tensorflows_rules(
 
 
 def test_graph_tracing_exports_nothing_and_says_so_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_notices: None
 ) -> None:
-    monkeypatch.setattr(notices, "_said", set())
     writer = tf.summary.create_file_writer(str(tmp_path / "logs"))
     for step in range(2):
         tf.summary.trace_on(graph=True)

@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from buildtrace import keras
-from buildtrace.tf import notices
 
 REFERENCE = json.loads(
     (Path(__file__).parents[2] / "data" / "keras2" / "training_api_reference.json").read_text()
@@ -193,10 +192,9 @@ def test_csv_logger_writes_keras_file(tmp_path: Path) -> None:
 
 
 def test_tensorboard_writes_nothing_and_says_so_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fresh_notices: None
 ) -> None:
     x, y, _ = _data()
-    monkeypatch.setattr(notices, "_said", set())  # each notice said once per program
     for _ in range(2):
         board = keras.callbacks.TensorBoard(log_dir=tmp_path / "logs")
         _model().fit(x, y, epochs=1, callbacks=[board], **FIT)
