@@ -6,6 +6,7 @@ from buildtrace.keras.backprop import (  # noqa: F401
     activation,
     convolutional,
     core,
+    image_preprocessing,
     kernelized,
     merging,
     models,

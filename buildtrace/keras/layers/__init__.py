@@ -41,6 +41,16 @@ from buildtrace.keras.layers.pooling.global_max_pooling2d import GlobalMaxPoolin
 from buildtrace.keras.layers.pooling.max_pooling1d import MaxPooling1D
 from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
+from buildtrace.keras.layers.preprocessing.image_preprocessing import (
+    CenterCrop,
+    RandomContrast,
+    RandomCrop,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Resizing,
+)
 from buildtrace.keras.layers.regularization.activity_regularization import (
     ActivityRegularization,
 )
@@ -77,6 +87,7 @@ GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalMaxPool2D = GlobalMaxPooling2D
 
 __all__ = [
+    "CenterCrop",
     "GRU",
     "LSTM",
     "RNN",
@@ -129,10 +140,17 @@ __all__ = [
     "Minimum",
     "Multiply",
     "Permute",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
     "ReLU",
     "RepeatVector",
     "Rescaling",
     "Reshape",
+    "Resizing",
     "SimpleRNN",
     "SimpleRNNCell",
     "Softmax",

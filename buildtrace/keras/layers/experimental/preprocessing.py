@@ -1,4 +1,5 @@
-"""``keras.layers.experimental.preprocessing``: the old home of ``Rescaling``.
+"""``keras.layers.experimental.preprocessing``: the old home of ``Rescaling``
+and of the image augmentation layers.
 
 Mirrors: the Keras 2 alias of ``keras.layers.Rescaling`` under its experimental name.
 """
@@ -6,8 +7,28 @@ Mirrors: the Keras 2 alias of ``keras.layers.Rescaling`` under its experimental 
 from __future__ import annotations
 
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
+from buildtrace.keras.layers.preprocessing.image_preprocessing import (
+    CenterCrop,
+    RandomContrast,
+    RandomCrop,
+    RandomFlip,
+    RandomRotation,
+    RandomTranslation,
+    RandomZoom,
+    Resizing,
+)
 from buildtrace.keras.unsupported import module_getattr
 
-__all__ = ["Rescaling"]
+__all__ = [
+    "Rescaling",
+    "CenterCrop",
+    "RandomContrast",
+    "RandomCrop",
+    "RandomFlip",
+    "RandomRotation",
+    "RandomTranslation",
+    "RandomZoom",
+    "Resizing",
+]
 
 __getattr__ = module_getattr("keras.layers.experimental.preprocessing")
