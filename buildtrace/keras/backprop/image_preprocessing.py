@@ -35,7 +35,7 @@ class ImagePreprocessingGradient:
         kwargs = {"training": training} if layer._expects_training_arg else {}
         outputs = layer.call(inputs, **kwargs)
         # Unchanged (a random layer at inference): the gradient passes straight through.
-        return outputs, (outputs is inputs or np.shares_memory(outputs, inputs) and outputs.shape == inputs.shape)
+        return outputs, outputs is inputs
 
     @staticmethod
     def backward(layer: Any, dy: np.ndarray, identity: Any, need_dx: bool, wrt_logits: bool) -> Grads:
