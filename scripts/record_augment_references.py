@@ -4,7 +4,8 @@ Run by hand with the real Keras 2 (TensorFlow 2.21 + tf-keras 2.21)::
 
     TF_USE_LEGACY_KERAS=1 python scripts/record_augment_references.py
 
-It writes ``tests/data/augment/augment_reference.npz``: one input batch of odd-sized
+It writes ``tests/data/augment/configs.json`` (each layer's ``get_config`` keys and values,
+in order) and ``tests/data/augment/augment_reference.npz``: one input batch of odd-sized
 images and, under a name per case, what Keras returns for ``Resizing`` (bilinear, nearest,
 ``crop_to_aspect_ratio``, up and down), ``CenterCrop`` (crop and the upsizing path),
 ``RandomCrop`` at inference, the random layers with ``training=True`` at factor ranges of
@@ -16,6 +17,7 @@ suite reads only that file; it never needs TensorFlow.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -62,7 +64,10 @@ def layer_cases(x: np.ndarray) -> dict[str, Any]:
             True,
         ),
         "random_zoom_out_aspect": (layers.RandomZoom((0.2, 0.2)), True),
-        "random_zoom_in_wrap": (layers.RandomZoom((-0.3, -0.3), (0.1, 0.1), fill_mode="wrap"), True),
+        "random_zoom_in_wrap": (
+            layers.RandomZoom((-0.3, -0.3), (0.1, 0.1), fill_mode="wrap"),
+            True,
+        ),
         "random_translation_nearest": (
             layers.RandomTranslation((0.25, 0.25), (-0.3, -0.3), fill_mode="nearest"),
             True,
@@ -94,6 +99,29 @@ def transform_cases(x: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
+#: The constructor calls whose ``get_config`` (less the base Layer's keys) is recorded.
+CONFIGS = {
+    "Resizing": "layers.Resizing(4, 5, interpolation='nearest', crop_to_aspect_ratio=True)",
+    "CenterCrop": "layers.CenterCrop(4, 5)",
+    "RandomCrop": "layers.RandomCrop(4, 5, seed=3)",
+    "RandomFlip": "layers.RandomFlip('horizontal', seed=3)",
+    "RandomRotation": "layers.RandomRotation((-0.1, 0.2), fill_mode='constant', fill_value=1.0)",
+    "RandomZoom": "layers.RandomZoom(0.1, (-0.2, 0.3), interpolation='nearest')",
+    "RandomTranslation": "layers.RandomTranslation(0.1, 0.2, fill_mode='wrap', seed=5)",
+    "RandomContrast": "layers.RandomContrast((0.1, 0.4))",
+}
+BASE_KEYS = ("name", "trainable", "dtype")
+
+
+def configs() -> dict[str, Any]:
+    """Each layer's own ``get_config`` entries, in Keras's order."""
+    out = {}
+    for name, call in CONFIGS.items():
+        config = eval(call, {"layers": layers}).get_config()  # noqa: S307 - our own literals
+        out[name] = {"call": call, "config": [[k, v] for k, v in config.items() if k not in BASE_KEYS]}
+    return out
+
+
 def main() -> None:
     x = images()
     out: dict[str, np.ndarray] = {"images": x}
@@ -108,6 +136,7 @@ def main() -> None:
     out["adjust_contrast_0_4"] = tf.image.adjust_contrast(x, 0.4).numpy()
     OUT.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(OUT / "augment_reference.npz", **out)
+    (OUT / "configs.json").write_text(json.dumps(configs(), indent=1) + "\n")
     print(f"wrote {len(out)} arrays to {OUT / 'augment_reference.npz'}")
 
 

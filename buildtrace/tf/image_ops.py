@@ -54,13 +54,59 @@ def _map_coordinate(coord: np.ndarray, size: int, fill_mode: str) -> Any:
     return np.clip(coord, 0, size - 1).astype(np.float32)
 
 
-def _read(images: np.ndarray, rows: np.ndarray, cols: np.ndarray, fill_value: float) -> Any:
-    """``images[:, rows, cols, :]`` per output pixel, ``fill_value`` where outside."""
-    _, height, width, _ = images.shape
-    inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
-    batch = np.arange(images.shape[0])[:, None, None]
-    values = images[batch, np.clip(rows, 0, height - 1), np.clip(cols, 0, width - 1), :]
-    return np.where(inside[..., None], values, np.float32(fill_value))
+def _taps(
+    input_shape: tuple[int, ...],
+    transforms: Any,
+    output_shape: Any,
+    fill_mode: str,
+    interpolation: str,
+) -> list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+    """Where each output pixel reads the input: ``(rows, cols, weight, inside)`` per tap
+    (one tap for ``NEAREST``, four for ``BILINEAR``), each of shape ``(batch, h, w)``.
+
+    The output is ``sum(weight * (input[rows, cols] if inside else fill_value))``: linear
+    in the input, so the same taps give the gradient (``image_projective_transform_grad``).
+    """
+    batch, in_height, in_width = input_shape[0], input_shape[1], input_shape[2]
+    height, width = (in_height, in_width) if output_shape is None else output_shape
+    t = np.asarray(transforms, dtype=np.float32).reshape(-1, 8)[:, :, None, None]
+    y, x = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
+    x, y = x.astype(np.float32)[None], y.astype(np.float32)[None]
+    k = t[:, 6] * x + t[:, 7] * y + np.float32(1)
+    safe_k = np.where(k == 0, np.float32(1), k)
+    src_x = _map_coordinate((t[:, 0] * x + t[:, 1] * y + t[:, 2]) / safe_k, in_width, fill_mode)
+    src_y = _map_coordinate((t[:, 3] * x + t[:, 4] * y + t[:, 5]) / safe_k, in_height, fill_mode)
+    shape = (batch, height, width)
+    src_x, src_y = np.broadcast_to(src_x, shape), np.broadcast_to(src_y, shape)
+    # A point at infinity (k = 0) is outside the image: all its taps read fill_value.
+    finite = np.broadcast_to(k != 0, shape)
+
+    def tap(rows: np.ndarray, cols: np.ndarray, weight: Any) -> Any:
+        rows, cols = rows.astype(np.int64), cols.astype(np.int64)
+        inside = finite & (rows >= 0) & (rows < in_height) & (cols >= 0) & (cols < in_width)
+        return rows, cols, np.broadcast_to(np.asarray(weight, np.float32), shape), inside
+
+    if interpolation == "NEAREST":
+        # std::round: halves away from zero (np.round would round them to even).
+        rows = np.sign(src_y) * np.floor(np.abs(src_y) + 0.5)
+        cols = np.sign(src_x) * np.floor(np.abs(src_x) + 0.5)
+        return [tap(rows, cols, np.float32(1))]
+    y0, x0 = np.floor(src_y), np.floor(src_x)
+    wy, wx = src_y - y0, src_x - x0
+    return [
+        tap(y0, x0, (1 - wy) * (1 - wx)),
+        tap(y0, x0 + 1, (1 - wy) * wx),
+        tap(y0 + 1, x0, wy * (1 - wx)),
+        tap(y0 + 1, x0 + 1, wy * wx),
+    ]
+
+
+def _check(fill_mode: str, interpolation: str) -> None:
+    if fill_mode not in FILL_MODES or interpolation not in INTERPOLATIONS:
+        raise ValueError(
+            f"Unknown fill_mode {fill_mode} or interpolation {interpolation}: expected one of "
+            f"{FILL_MODES} and one of {INTERPOLATIONS}."
+        )
 
 
 def image_projective_transform_v3(
@@ -85,36 +131,37 @@ def image_projective_transform_v3(
         array([1., 2., 3., 0.], dtype=float32)
     """
     images = np.asarray(images)
-    if fill_mode not in FILL_MODES or interpolation not in INTERPOLATIONS:
-        raise ValueError(
-            f"Unknown fill_mode {fill_mode} or interpolation {interpolation}: expected one of "
-            f"{FILL_MODES} and one of {INTERPOLATIONS}."
-        )
-    height, width = images.shape[1:3] if output_shape is None else output_shape
-    t = np.asarray(transforms, dtype=np.float32).reshape(-1, 8)[:, :, None, None]
-    y, x = np.meshgrid(np.arange(height), np.arange(width), indexing="ij")
-    x, y = x.astype(np.float32)[None], y.astype(np.float32)[None]
-    k = t[:, 6] * x + t[:, 7] * y + np.float32(1)
-    safe_k = np.where(k == 0, np.float32(1), k)
-    src_x = _map_coordinate((t[:, 0] * x + t[:, 1] * y + t[:, 2]) / safe_k, images.shape[2], fill_mode)
-    src_y = _map_coordinate((t[:, 3] * x + t[:, 4] * y + t[:, 5]) / safe_k, images.shape[1], fill_mode)
-    src_x = np.broadcast_to(src_x, (images.shape[0], height, width))
-    src_y = np.broadcast_to(src_y, (images.shape[0], height, width))
+    _check(fill_mode, interpolation)
     pixels = images.astype(np.float32)
-    if interpolation == "NEAREST":
-        # std::round: halves away from zero (np.round would round them to even).
-        rows = (np.sign(src_y) * np.floor(np.abs(src_y) + 0.5)).astype(np.int64)
-        cols = (np.sign(src_x) * np.floor(np.abs(src_x) + 0.5)).astype(np.int64)
-        out = _read(pixels, rows, cols, fill_value)
-    else:
-        y0, x0 = np.floor(src_y), np.floor(src_x)
-        wy, wx = (src_y - y0)[..., None], (src_x - x0)[..., None]
-        r0, c0 = y0.astype(np.int64), x0.astype(np.int64)
-        top = (1 - wx) * _read(pixels, r0, c0, fill_value) + wx * _read(pixels, r0, c0 + 1, fill_value)
-        bottom = (1 - wx) * _read(pixels, r0 + 1, c0, fill_value) + wx * _read(
-            pixels, r0 + 1, c0 + 1, fill_value
-        )
-        out = (1 - wy) * top + wy * bottom
-    # A point at infinity (k = 0) is outside the image.
-    out = np.where((np.broadcast_to(k, src_x.shape) == 0)[..., None], np.float32(fill_value), out)
-    return out.astype(images.dtype if images.dtype.kind == "f" else np.float32)
+    batch = np.arange(images.shape[0])[:, None, None]
+    out: Any = 0
+    for rows, cols, weight, inside in _taps(
+        images.shape, transforms, output_shape, fill_mode, interpolation
+    ):
+        r, c = np.clip(rows, 0, images.shape[1] - 1), np.clip(cols, 0, images.shape[2] - 1)
+        values = np.where(inside[..., None], pixels[batch, r, c, :], np.float32(fill_value))
+        out = out + weight[..., None] * values
+    return np.asarray(out).astype(images.dtype if images.dtype.kind == "f" else np.float32)
+
+
+def image_projective_transform_grad(
+    dy: Any,
+    input_shape: tuple[int, ...],
+    transforms: Any,
+    fill_mode: str = "REFLECT",
+    interpolation: str = "BILINEAR",
+) -> Any:
+    """The gradient of the warp with respect to its images: each output pixel's ``dy``
+    goes back to the input pixels it read, times their weights (none to ``fill_value``).
+
+    Mirrors: what TensorFlow's registered gradient of ``ImageProjectiveTransformV3`` does
+    (the warp is linear in the images). The transforms get no gradient, as in Keras.
+    """
+    dy = np.asarray(dy, dtype=np.float32)
+    dx = np.zeros(input_shape, dtype=np.float32)
+    batch = np.broadcast_to(np.arange(input_shape[0])[:, None, None], dy.shape[:3])
+    for rows, cols, weight, inside in _taps(
+        input_shape, transforms, dy.shape[1:3], fill_mode, interpolation
+    ):
+        np.add.at(dx, (batch[inside], rows[inside], cols[inside]), (weight[..., None] * dy)[inside])
+    return dx

@@ -40,7 +40,6 @@ from buildtrace.keras.layers.pooling.global_max_pooling1d import GlobalMaxPoolin
 from buildtrace.keras.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
 from buildtrace.keras.layers.pooling.max_pooling1d import MaxPooling1D
 from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
-from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
 from buildtrace.keras.layers.preprocessing.image_preprocessing import (
     CenterCrop,
     RandomContrast,
@@ -49,6 +48,7 @@ from buildtrace.keras.layers.preprocessing.image_preprocessing import (
     RandomRotation,
     RandomTranslation,
     RandomZoom,
+    Rescaling,
     Resizing,
 )
 from buildtrace.keras.layers.regularization.activity_regularization import (
@@ -87,7 +87,6 @@ GlobalAvgPool2D = GlobalAveragePooling2D
 GlobalMaxPool2D = GlobalMaxPooling2D
 
 __all__ = [
-    "CenterCrop",
     "GRU",
     "LSTM",
     "RNN",
@@ -102,6 +101,7 @@ __all__ = [
     "BaseRandomLayer",
     "BatchNormalization",
     "Bidirectional",
+    "CenterCrop",
     "Concatenate",
     "Conv1D",
     "Conv2D",

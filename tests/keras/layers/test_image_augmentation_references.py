@@ -93,6 +93,8 @@ def test_transform_matches_tf_keras(matrix: str, fill_mode: str, interpolation: 
     np.testing.assert_allclose(warped, expected, atol=1e-4, rtol=1e-5)
 
 
-@pytest.mark.parametrize(("name", "factor"), [("adjust_contrast_1_7", 1.7), ("adjust_contrast_0_4", 0.4)])
+@pytest.mark.parametrize(
+    ("name", "factor"), [("adjust_contrast_1_7", 1.7), ("adjust_contrast_0_4", 0.4)]
+)
 def test_adjust_contrast_matches_tf(name: str, factor: float) -> None:
     np.testing.assert_allclose(ip.adjust_contrast(X, factor), REFERENCE[name], atol=1e-4)

@@ -6,7 +6,6 @@ Mirrors: the Keras 2 alias of ``keras.layers.Rescaling`` under its experimental 
 
 from __future__ import annotations
 
-from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
 from buildtrace.keras.layers.preprocessing.image_preprocessing import (
     CenterCrop,
     RandomContrast,
@@ -15,12 +14,12 @@ from buildtrace.keras.layers.preprocessing.image_preprocessing import (
     RandomRotation,
     RandomTranslation,
     RandomZoom,
+    Rescaling,
     Resizing,
 )
 from buildtrace.keras.unsupported import module_getattr
 
 __all__ = [
-    "Rescaling",
     "CenterCrop",
     "RandomContrast",
     "RandomCrop",
@@ -28,6 +27,7 @@ __all__ = [
     "RandomRotation",
     "RandomTranslation",
     "RandomZoom",
+    "Rescaling",
     "Resizing",
 ]
 

@@ -40,15 +40,25 @@ def check_fill_mode_and_interpolation(fill_mode: str, interpolation: str) -> Non
         )
     if interpolation not in {"nearest", "bilinear"}:
         raise NotImplementedError(
-            f"Unknown `interpolation` {interpolation}. Only `nearest` and `bilinear` are "
-            "supported."
+            f"Unknown `interpolation` {interpolation}. Only `nearest` and `bilinear` are supported."
         )
 
 
-def _is_training(training: Any) -> bool:
+def training_mode(training: Any) -> bool:
     # No `training` given (a layer or a model called by hand): Keras takes `call`'s
     # default, True, when no outer call and no learning phase decides.
     return True if training is None else bool(training)
+
+
+def _random_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    # Keras's configs carry `rng_type` (which TensorFlow generator the layer holds);
+    # buildtrace has one kind, numpy's, so a config read back drops it.
+    return {k: v for k, v in kwargs.items() if k != "rng_type"}
+
+
+def _random_config(layer: Layer) -> dict[str, Any]:
+    """``Layer.get_config`` and the ``rng_type`` Keras's generator-holding layers add."""
+    return {**Layer.get_config(layer), "rng_type": "stateful"}
 
 
 def _sized_shape(input_shape: Any, height: int, width: int) -> tuple[Any, ...]:
@@ -132,7 +142,10 @@ class CenterCrop(Layer):
 
     @traced
     def call(self, inputs: np.ndarray) -> np.ndarray:
-        return _center_crop_or_resize(np.asarray(inputs), self.height, self.width, self.dtype)
+        outputs: np.ndarray = _center_crop_or_resize(
+            np.asarray(inputs), self.height, self.width, self.dtype
+        )
+        return outputs
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return _sized_shape(input_shape, self.height, self.width)
@@ -152,18 +165,26 @@ class RandomCrop(BaseRandomLayer):
 
     @traced
     def __init__(self, height: int, width: int, seed: int | None = None, **kwargs: Any) -> None:
-        super().__init__(seed=seed, force_generator=True, **kwargs)
+        super().__init__(seed=seed, force_generator=True, **_random_kwargs(kwargs))
         self.height = height
         self.width = width
         self.seed = seed
 
+    def _window(self, x: np.ndarray, training: Any) -> tuple[int, int] | None:
+        """The random ``(top, left)`` corner, or None when the layer resizes instead."""
+        h_diff, w_diff = x.shape[H_AXIS] - self.height, x.shape[W_AXIS] - self.width
+        if not (training_mode(training) and h_diff >= 0 and w_diff >= 0):
+            return None
+        return int(self._random().integers(0, h_diff + 1)), int(
+            self._random().integers(0, w_diff + 1)
+        )
+
     @traced
     def call(self, inputs: np.ndarray, training: Any = True) -> np.ndarray:
         x = np.asarray(inputs)
-        h_diff, w_diff = x.shape[H_AXIS] - self.height, x.shape[W_AXIS] - self.width
-        if _is_training(training) and h_diff >= 0 and w_diff >= 0:
-            top = int(self._random().integers(0, h_diff + 1))
-            left = int(self._random().integers(0, w_diff + 1))
+        window = self._window(x, training)
+        if window is not None:
+            top, left = window
             return x[..., top : top + self.height, left : left + self.width, :]
         # Keras resizes here (smart_resize), not crops: the centre window at the target's
         # aspect ratio, scaled to the target size.
@@ -174,7 +195,7 @@ class RandomCrop(BaseRandomLayer):
 
     def get_config(self) -> dict[str, Any]:
         config = {"height": self.height, "width": self.width, "seed": self.seed}
-        return {**super().get_config(), **config}
+        return {**_random_config(self), **config}
 
 
 class Rescaling(Layer):
@@ -220,37 +241,42 @@ class RandomFlip(BaseRandomLayer):
     def __init__(
         self, mode: str = HORIZONTAL_AND_VERTICAL, seed: int | None = None, **kwargs: Any
     ) -> None:
-        super().__init__(seed=seed, force_generator=True, **kwargs)
+        super().__init__(seed=seed, force_generator=True, **_random_kwargs(kwargs))
         self.mode = mode
         if mode not in (HORIZONTAL, VERTICAL, HORIZONTAL_AND_VERTICAL):
-            raise ValueError(f"RandomFlip layer {self.name} received an unknown mode argument {mode}")
+            raise ValueError(
+                f"RandomFlip layer {self.name} received an unknown mode argument {mode}"
+            )
         self.horizontal = mode in (HORIZONTAL, HORIZONTAL_AND_VERTICAL)
         self.vertical = mode in (VERTICAL, HORIZONTAL_AND_VERTICAL)
         self.seed = seed
 
-    def _flip(self, x: np.ndarray, axis: int) -> np.ndarray:
-        """Each image flipped along ``axis`` with chance 1/2 (one draw per image)."""
+    def _draw_flips(self, x: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """``(axis, which images flip)`` per flip direction: one draw per image, chance 1/2."""
+        count = 1 if x.ndim == 3 else x.shape[0]
+        axes = ([W_AXIS] if self.horizontal else []) + ([H_AXIS] if self.vertical else [])
+        return [(axis, np.asarray(self._random().random(count) < 0.5)) for axis in axes]
+
+    @staticmethod
+    def _apply_flips(x: np.ndarray, flips: list[tuple[int, np.ndarray]]) -> np.ndarray:
+        """``x`` with the drawn flips applied (a flip undoes itself: also the gradient's)."""
         images = x[None] if x.ndim == 3 else x
-        flips = self._random().random(images.shape[0]) < 0.5
-        flipped = np.where(flips[:, None, None, None], np.flip(images, axis=axis), images)
-        return flipped[0] if x.ndim == 3 else flipped
+        for axis, chosen in flips:
+            images = np.where(chosen[:, None, None, None], np.flip(images, axis=axis), images)
+        return images[0] if x.ndim == 3 else images
 
     @traced
     def call(self, inputs: np.ndarray, training: Any = True) -> np.ndarray:
         x = np.asarray(inputs)
-        if not _is_training(training):
+        if not training_mode(training):
             return x
-        if self.horizontal:
-            x = self._flip(x, W_AXIS)
-        if self.vertical:
-            x = self._flip(x, H_AXIS)
-        return x
+        return self._apply_flips(x, self._draw_flips(x))
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return tuple(input_shape)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "mode": self.mode, "seed": self.seed}
+        return {**_random_config(self), "mode": self.mode, "seed": self.seed}
 
 
 class RandomContrast(BaseRandomLayer):
@@ -264,7 +290,7 @@ class RandomContrast(BaseRandomLayer):
 
     @traced
     def __init__(self, factor: Any, seed: int | None = None, **kwargs: Any) -> None:
-        super().__init__(seed=seed, force_generator=True, **kwargs)
+        super().__init__(seed=seed, force_generator=True, **_random_kwargs(kwargs))
         self.factor = factor
         if isinstance(factor, tuple | list):
             self.lower, self.upper = factor[0], factor[1]
@@ -280,16 +306,20 @@ class RandomContrast(BaseRandomLayer):
     @traced
     def call(self, inputs: np.ndarray, training: Any = True) -> np.ndarray:
         x = np.asarray(inputs)
-        if not _is_training(training):
+        if not training_mode(training):
             return x
-        contrast = np.float32(self._random().uniform(1.0 - self.lower, 1.0 + self.upper))
-        return np.clip(adjust_contrast(x, contrast), 0, 255).astype(x.dtype)
+        outputs: np.ndarray = np.clip(adjust_contrast(x, self._draw_factor()), 0, 255)
+        return outputs.astype(x.dtype)
+
+    def _draw_factor(self) -> float:
+        """One contrast factor for the whole batch, as ``tf.image.random_contrast``."""
+        return float(self._random().uniform(1.0 - self.lower, 1.0 + self.upper))
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         return tuple(input_shape)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "factor": self.factor, "seed": self.seed}
+        return {**_random_config(self), "factor": self.factor, "seed": self.seed}
 
 
 def adjust_contrast(images: np.ndarray, contrast_factor: float) -> Any:
@@ -379,10 +409,16 @@ class _RandomWarp(BaseRandomLayer):
     def _transforms(self, batch_size: int, height: int, width: int) -> Any:
         raise NotImplementedError
 
-    def _warp(self, inputs: np.ndarray) -> np.ndarray:
+    def _draw_transforms(self, inputs: np.ndarray) -> Any:
+        """One transform row per image (one for an unbatched image)."""
+        batch = 1 if inputs.ndim == 3 else inputs.shape[0]
+        return self._transforms(batch, inputs.shape[H_AXIS], inputs.shape[W_AXIS])
+
+    def _warp(self, inputs: np.ndarray, matrices: Any = None) -> np.ndarray:
+        if matrices is None:
+            matrices = self._draw_transforms(inputs)
         # The op takes batches only: an unbatched image is warped as a batch of one.
         images = inputs[None] if inputs.ndim == 3 else inputs
-        matrices = self._transforms(images.shape[0], images.shape[H_AXIS], images.shape[W_AXIS])
         output = transform(images, matrices, self.fill_mode, self.fill_value, self.interpolation)
         return np.asarray(output[0] if inputs.ndim == 3 else output, dtype=inputs.dtype)
 
@@ -418,7 +454,7 @@ class RandomTranslation(_RandomWarp):
         fill_value: float = 0.0,
         **kwargs: Any,
     ) -> None:
-        super().__init__(seed=seed, force_generator=True, **kwargs)
+        super().__init__(seed=seed, force_generator=True, **_random_kwargs(kwargs))
         self.height_factor = height_factor
         self.height_lower, self.height_upper = _bounds(height_factor)
         if self.height_upper < self.height_lower:
@@ -450,11 +486,11 @@ class RandomTranslation(_RandomWarp):
     @traced
     def call(self, inputs: np.ndarray, training: Any = True) -> np.ndarray:
         x = np.asarray(inputs)
-        return self._warp(x) if _is_training(training) else x
+        return self._warp(x) if training_mode(training) else x
 
     def get_config(self) -> dict[str, Any]:
         config = {"height_factor": self.height_factor, "width_factor": self.width_factor}
-        return {**super().get_config(), **config, **self._warp_config()}
+        return {**_random_config(self), **config, **self._warp_config()}
 
 
 class RandomRotation(_RandomWarp):
@@ -475,7 +511,7 @@ class RandomRotation(_RandomWarp):
         fill_value: float = 0.0,
         **kwargs: Any,
     ) -> None:
-        super().__init__(seed=seed, force_generator=True, **kwargs)
+        super().__init__(seed=seed, force_generator=True, **_random_kwargs(kwargs))
         self.factor = factor
         self.lower, self.upper = _bounds(factor)
         if self.upper < self.lower:
@@ -485,16 +521,18 @@ class RandomRotation(_RandomWarp):
         self._set_warp_options(fill_mode, interpolation, seed, fill_value)
 
     def _transforms(self, batch_size: int, height: int, width: int) -> Any:
-        angles = self._random().uniform(self.lower * 2.0 * np.pi, self.upper * 2.0 * np.pi, batch_size)
+        angles = self._random().uniform(
+            self.lower * 2.0 * np.pi, self.upper * 2.0 * np.pi, batch_size
+        )
         return get_rotation_matrix(angles, height, width)
 
     @traced
     def call(self, inputs: np.ndarray, training: Any = True) -> np.ndarray:
         x = np.asarray(inputs)
-        return self._warp(x) if _is_training(training) else x
+        return self._warp(x) if training_mode(training) else x
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "factor": self.factor, **self._warp_config()}
+        return {**_random_config(self), "factor": self.factor, **self._warp_config()}
 
 
 class RandomZoom(_RandomWarp):
@@ -517,7 +555,7 @@ class RandomZoom(_RandomWarp):
         fill_value: float = 0.0,
         **kwargs: Any,
     ) -> None:
-        super().__init__(seed=seed, force_generator=True, **kwargs)
+        super().__init__(seed=seed, force_generator=True, **_random_kwargs(kwargs))
         self.height_factor = height_factor
         self.height_lower, self.height_upper = _bounds(height_factor)
         if abs(self.height_lower) > 1.0 or abs(self.height_upper) > 1.0:
@@ -546,8 +584,8 @@ class RandomZoom(_RandomWarp):
     @traced
     def call(self, inputs: np.ndarray, training: Any = True) -> np.ndarray:
         x = np.asarray(inputs)
-        return self._warp(x) if _is_training(training) else x
+        return self._warp(x) if training_mode(training) else x
 
     def get_config(self) -> dict[str, Any]:
         config = {"height_factor": self.height_factor, "width_factor": self.width_factor}
-        return {**super().get_config(), **config, **self._warp_config()}
+        return {**_random_config(self), **config, **self._warp_config()}
