@@ -20,6 +20,7 @@ from typing import Any
 
 # Importing the text modules registers their lessons.
 from buildtrace.narration import (  # noqa: F401
+    texts_augmentation,
     texts_autodiff,
     texts_build,
     texts_engine,
