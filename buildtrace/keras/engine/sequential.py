@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from buildtrace.keras.engine import functional, input_layer, trace_details
+from buildtrace.keras.engine import functional, input_layer, trace_details, training_utils
 from buildtrace.keras.engine.base_layer import Layer
 from buildtrace.keras.engine.keras_tensor import KerasTensor, Shape
 from buildtrace.keras.engine.node import Node
@@ -116,10 +116,10 @@ class Sequential(functional.Functional):
             if isinstance(layer, input_layer.InputLayer):
                 set_inputs = True
             else:
-                batch_shape = getattr(layer, "_batch_input_shape", None)
+                batch_shape, dtype = training_utils.get_input_shape_and_dtype(layer)
                 if batch_shape:
                     x = input_layer.Input(
-                        batch_shape=batch_shape, dtype=layer.dtype, name=layer.name + "_input"
+                        batch_shape=batch_shape, dtype=dtype, name=layer.name + "_input"
                     )
                     layer(x)
                     set_inputs = True

@@ -31,3 +31,19 @@ def flatten_to_reference_inputs(model: Model, x: Any) -> Any:
             f"dictionary with keys {list(x)}. Expected the following keys: {names}"
         )
     return [x[name] for name in names] if len(names) > 1 else x[names[0]]
+
+
+def get_input_shape_and_dtype(layer: Any) -> tuple[Any, Any]:
+    """The batch input shape and dtype a layer declares, looking inside nested models.
+
+    Mirrors: ``keras/engine/training_utils.py::get_input_shape_and_dtype``. A model added
+    first to a ``Sequential`` (the tutorials' ``data_augmentation`` block, made with
+    ``input_shape`` on its first layer) gives the outer model its input through the first
+    layer of the deepest model.
+    """
+    while getattr(layer, "_is_graph_network", False) or type(layer).__name__ == "Sequential":
+        if not layer.layers:
+            raise ValueError("An empty Model cannot be used as a Layer.")
+        layer = layer.layers[0]
+    batch_shape = getattr(layer, "_batch_input_shape", None)
+    return (batch_shape, layer.dtype) if batch_shape else (None, None)

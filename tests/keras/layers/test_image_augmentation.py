@@ -208,3 +208,14 @@ def test_weights_before_a_warp_get_gradients_and_before_a_resize_a_clear_error()
     resized.compile("sgd", "mse")
     with pytest.raises(NotImplementedError, match="put the resizing first"):
         resized.fit(np.ones((4, 12)), np.ones((4, 4, 4, 3)), verbose=0)
+
+
+def test_a_block_with_input_shape_gives_the_outer_sequential_its_input() -> None:
+    # The tutorials' shape: `input_shape` on the block's first layer, the block first.
+    backend.clear_session()
+    block = keras.Sequential([layers.RandomFlip("horizontal", input_shape=(8, 8, 3))])
+    model = keras.Sequential([block, layers.Rescaling(1.0 / 255), layers.Flatten()])
+    assert model.built
+    assert tuple(model.inputs[0].shape) == (None, 8, 8, 3)
+    assert model.inputs[0].name == f"{block.name}_input"
+    assert tuple(model.output_shape) == (None, 192)
