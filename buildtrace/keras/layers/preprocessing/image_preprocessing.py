@@ -284,7 +284,7 @@ class RandomContrast(BaseRandomLayer):
     factor in ``[1 - lower, 1 + upper]`` for the batch, clipped to 0..255.
 
     Example:
-        >>> RandomContrast(0.5)(np.full((1, 2, 2, 1), 300.0), training=False).numpy().max()
+        >>> float(RandomContrast(0.5)(np.full((1, 2, 2, 1), 300.0), training=False).numpy().max())
         300.0
     """
 
