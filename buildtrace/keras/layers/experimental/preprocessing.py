@@ -1,5 +1,4 @@
-"""``keras.layers.experimental.preprocessing``: the old home of ``Rescaling``
-and of the image augmentation layers.
+"""``keras.layers.experimental.preprocessing``: the old home of ``Rescaling``.
 
 Mirrors: the Keras 2 alias of ``keras.layers.Rescaling`` under its experimental name.
 """
@@ -19,7 +18,9 @@ from buildtrace.keras.layers.preprocessing.image_preprocessing import (
 )
 from buildtrace.keras.unsupported import module_getattr
 
-__all__ = [
+__all__ = ["Rescaling"]
+# The image augmentation layers lived here too in tf.keras 2.3-2.5.
+__all__ += [
     "CenterCrop",
     "RandomContrast",
     "RandomCrop",
@@ -27,7 +28,6 @@ __all__ = [
     "RandomRotation",
     "RandomTranslation",
     "RandomZoom",
-    "Rescaling",
     "Resizing",
 ]
 
