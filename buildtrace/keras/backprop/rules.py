@@ -11,6 +11,7 @@ from buildtrace.keras.backprop import (  # noqa: F401
     models,
     normalization,
     pooling,
+    preprocessing,
     recurrent,
     regularization,
     reshaping,

@@ -41,6 +41,7 @@ from buildtrace.keras.layers.pooling.global_max_pooling2d import GlobalMaxPoolin
 from buildtrace.keras.layers.pooling.max_pooling1d import MaxPooling1D
 from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
+from buildtrace.keras.layers.preprocessing.normalization import Normalization
 from buildtrace.keras.layers.regularization.activity_regularization import (
     ActivityRegularization,
 )
@@ -128,6 +129,7 @@ __all__ = [
     "Maximum",
     "Minimum",
     "Multiply",
+    "Normalization",
     "Permute",
     "ReLU",
     "RepeatVector",

@@ -108,6 +108,18 @@ def _load_layers(group: Any, model: Any) -> None:
             )
         for index, variable in enumerate(variables):
             _assign(variable, np.asarray(stored[str(index)]), layer.name)
+        _finalize(layer)
+
+
+def _finalize(layer: Any) -> None:
+    """A preprocessing layer remakes what ``call`` uses from its loaded weights.
+
+    Mirrors ``Normalization.load_own_variables``, which calls ``finalize_state`` once
+    its variables are loaded: its ``call`` reads copies of them, not the weights.
+    """
+    finalize = getattr(layer, "finalize_state", None)
+    if callable(finalize):
+        finalize()
 
 
 def _assign(variable: Any, value: np.ndarray, layer_name: str) -> None:
@@ -176,6 +188,7 @@ def load_legacy(group: Any, model: Any) -> None:
             )
         for weight_name, variable in zip(weight_names, variables):
             _assign(variable, np.asarray(group[name][weight_name]), layer.name)
+        _finalize(layer)
 
 
 def save_legacy_optimizer(h5: Any, optimizer: Any) -> None:

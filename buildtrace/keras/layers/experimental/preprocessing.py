@@ -1,13 +1,17 @@
-"""``keras.layers.experimental.preprocessing``: the old home of ``Rescaling``.
+"""``keras.layers.experimental.preprocessing``: the old home of ``Rescaling``,
+``Normalization`` and ``PreprocessingLayer``.
 
-Mirrors: the Keras 2 alias of ``keras.layers.Rescaling`` under its experimental name.
+Mirrors: the Keras 2 aliases of ``keras.layers.Rescaling`` and ``Normalization`` under
+their experimental names.
 """
 
 from __future__ import annotations
 
+from buildtrace.keras.engine.base_preprocessing_layer import PreprocessingLayer
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
+from buildtrace.keras.layers.preprocessing.normalization import Normalization
 from buildtrace.keras.unsupported import module_getattr
 
-__all__ = ["Rescaling"]
+__all__ = ["Normalization", "PreprocessingLayer", "Rescaling"]
 
 __getattr__ = module_getattr("keras.layers.experimental.preprocessing")

@@ -1,0 +1,117 @@
+"""Record what tf-keras 2.21's ``Normalization`` computes.
+
+Run by hand with the real Keras 2 (TensorFlow 2.21 + tf-keras 2.21)::
+
+    TF_USE_LEGACY_KERAS=1 python scripts/record_preprocessing_references.py
+
+Writes ``tests/data/preprocessing/normalization.npz``; the tests read it without
+TensorFlow. Recorded:
+
+* ``adapt`` on fixed arrays (seeded numpy data) with several ``axis`` values and batch
+  sizes, and on batched ``tf.data`` datasets: the weights ``mean``/``variance``/``count``
+  and the layer's output on the data (``adapt_<case>_*``);
+* a layer given ``mean=``/``variance=``, and one with ``invert=True``;
+* a small ``Normalization -> Dense(4, relu) -> Dense(1)`` model trained three
+  ``train_on_batch`` steps with ``SGD(learning_rate=0.05)``, mean squared error: its
+  initial weights, the losses and the final weights (``train_*``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("TF_USE_LEGACY_KERAS", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import tensorflow as tf
+from tensorflow import keras
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "tests" / "data" / "preprocessing" / "normalization.npz"
+
+
+def data(shape: tuple[int, ...], seed: int) -> np.ndarray:
+    """Features of different scales and offsets, as a table of car measurements has."""
+    rng = np.random.default_rng(seed)
+    scale = rng.uniform(0.5, 50.0, size=shape[1:])
+    offset = rng.uniform(-20.0, 200.0, size=shape[1:])
+    return (rng.normal(size=shape) * scale + offset).astype("float32")
+
+
+#: case -> (data shape, seed, axis, batch_size, given as a dataset batched so)
+ADAPT_CASES: dict[str, tuple[tuple[int, ...], int, Any, Any, bool]] = {
+    "last_axis_default_batch": ((70, 5), 1, -1, None, False),
+    "last_axis_batch_8": ((70, 5), 1, -1, 8, False),
+    "last_axis_batch_1": ((9, 3), 2, -1, 1, False),
+    "axis_none": ((50, 4), 3, None, 16, False),
+    "axis_none_1d": ((40,), 4, None, None, False),
+    "axes_1_2": ((20, 2, 3, 4), 5, (1, 2), 6, False),
+    "dataset_batch_7": ((45, 4), 6, -1, 7, True),
+    "dataset_batch_32": ((45, 4), 6, -1, 32, True),
+}
+
+
+def adapt_case(name: str, arrays: dict[str, Any]) -> None:
+    shape, seed, axis, batch_size, as_dataset = ADAPT_CASES[name]
+    x = data(shape, seed)
+    layer = keras.layers.Normalization(axis=axis)
+    if as_dataset:
+        layer.adapt(tf.data.Dataset.from_tensor_slices(x).batch(batch_size))
+    else:
+        layer.adapt(x, batch_size=batch_size)
+    arrays[f"adapt_{name}_x"] = x
+    arrays[f"adapt_{name}_mean"] = layer.adapt_mean.numpy()
+    arrays[f"adapt_{name}_variance"] = layer.adapt_variance.numpy()
+    arrays[f"adapt_{name}_count"] = layer.count.numpy()
+    arrays[f"adapt_{name}_output"] = layer(x).numpy()
+
+
+def main() -> None:
+    import tf_keras
+
+    assert tf_keras.__version__.startswith("2.21"), tf_keras.__version__
+    arrays: dict[str, Any] = {}
+    for name in ADAPT_CASES:
+        adapt_case(name, arrays)
+
+    x = np.array([[0.0, 5.0], [1.0, -3.0], [10.0, 2.5]], "float32")
+    given = keras.layers.Normalization(mean=[1.0, 2.0], variance=[4.0, 0.0])
+    arrays["given_x"] = x
+    arrays["given_output"] = given(x).numpy()
+    inverted = keras.layers.Normalization(invert=True)
+    inverted.adapt(data((30, 2), 7))
+    arrays["invert_adapt_x"] = data((30, 2), 7)
+    arrays["invert_output"] = inverted(x).numpy()
+
+    keras.backend.clear_session()
+    keras.utils.set_random_seed(0)
+    train_x = data((16, 3), 8)
+    train_y = (train_x @ np.array([[0.02], [-0.01], [0.005]], "float32") + 1.0).astype("float32")
+    normalizer = keras.layers.Normalization(axis=-1)
+    normalizer.adapt(train_x)
+    model = keras.Sequential(
+        [normalizer, keras.layers.Dense(4, activation="relu"), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss="mean_squared_error")
+    model.build((None, 3))
+    arrays["train_x"], arrays["train_y"] = train_x, train_y
+    for i, w in enumerate(model.get_weights()):
+        arrays[f"train_init_{i}"] = w
+    arrays["train_losses"] = np.array(
+        [float(model.train_on_batch(train_x, train_y)) for _ in range(3)]
+    )
+    for i, w in enumerate(model.get_weights()):
+        arrays[f"train_final_{i}"] = w
+    arrays["train_weight_names"] = np.array([w.name for w in model.weights])
+
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(OUT, **arrays)
+    print(f"wrote {OUT.relative_to(ROOT)} ({len(arrays)} arrays)")
+
+
+if __name__ == "__main__":
+    main()
