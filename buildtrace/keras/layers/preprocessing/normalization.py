@@ -192,7 +192,22 @@ class Normalization(PreprocessingLayer):
         return (x - self.mean) / self._denominator()  # type: ignore[no-any-return]
 
     def compute_output_shape(self, input_shape: Any) -> Any:
-        return input_shape
+        """The input shape, broadcast against the statistics' shape.
+
+        Keras's own ``compute_output_shape`` returns the input shape, but a functional
+        call learns its output shape by running ``call`` on placeholders, where the
+        subtraction broadcasts: an adapted layer knows its features even when its input
+        shape (``(None, None)`` from ``adapt``) does not. The same here.
+        """
+        shape = list(input_shape)
+        stats = getattr(self, "_broadcast_shape", None)
+        if stats is None or len(stats) > len(shape):
+            return tuple(shape)
+        offset = len(shape) - len(stats)
+        for i, size in enumerate(stats):
+            if shape[offset + i] is None and size != 1:
+                shape[offset + i] = size
+        return tuple(shape)
 
     def get_config(self) -> dict[str, Any]:
         config = super().get_config()
