@@ -97,7 +97,9 @@ class PreprocessingLayer(Layer):
     def finalize_state(self) -> None:
         """Turn the statistics into what ``call`` uses (after ``adapt`` or loading)."""
 
-    def compile(self, run_eagerly: bool | None = None, steps_per_execution: int | None = None) -> None:
+    def compile(
+        self, run_eagerly: bool | None = None, steps_per_execution: int | None = None
+    ) -> None:
         """Configure ``adapt``. Mirrors ``PreprocessingLayer.compile`` (always eager here)."""
         self._steps_per_execution = steps_per_execution or 1
         self._run_eagerly = self.dynamic if run_eagerly is None else run_eagerly

@@ -15,6 +15,7 @@ import numpy as np
 from buildtrace.keras import backend
 from buildtrace.keras.engine import trace_details
 from buildtrace.keras.engine.base_preprocessing_layer import PreprocessingLayer
+from buildtrace.tf.tensors import Tensor
 from buildtrace.trace import traced
 
 
@@ -114,10 +115,7 @@ class Normalization(PreprocessingLayer):
             self.finalize_state()
         else:
             ones = np.ones(stats_shape)
-            self.mean = (self.input_mean * ones).reshape(self._broadcast_shape).astype(self.dtype)
-            self.variance = (
-                (self.input_variance * ones).reshape(self._broadcast_shape).astype(self.dtype)
-            )
+            self._set_statistics(self.input_mean * ones, self.input_variance * ones)
 
     @traced
     def update_state(self, data: Any) -> None:
@@ -174,22 +172,26 @@ class Normalization(PreprocessingLayer):
         """
         if self.input_mean is not None or not self.built:
             return
-        self.mean = np.reshape(self.adapt_mean.value, self._broadcast_shape).astype(self.dtype)
-        self.variance = np.reshape(self.adapt_variance.value, self._broadcast_shape).astype(
-            self.dtype
-        )
+        self._set_statistics(self.adapt_mean.value, self.adapt_variance.value)
+
+    def _set_statistics(self, mean: Any, variance: Any) -> None:
+        """``mean`` and ``variance`` as tensors shaped to broadcast over a batch."""
+        self.mean = Tensor(np.reshape(mean, self._broadcast_shape).astype(self.dtype))
+        self.variance = Tensor(np.reshape(variance, self._broadcast_shape).astype(self.dtype))
 
     def _denominator(self) -> np.ndarray:
         # Keras's floor: a feature with variance 0 is divided by epsilon, not by 0.
-        return np.maximum(np.sqrt(self.variance), np.asarray(backend.epsilon(), self.dtype))
+        sqrt = np.sqrt(np.asarray(self.variance))
+        return np.maximum(sqrt, np.asarray(backend.epsilon(), self.dtype))
 
     @traced
     def call(self, inputs: Any) -> np.ndarray:
         # Integer inputs are cast too: the statistics are floats.
         x = np.asarray(inputs).astype(self.dtype)
+        mean = np.asarray(self.mean)
         if self.invert:
-            return self.mean + x * self._denominator()  # type: ignore[no-any-return]
-        return (x - self.mean) / self._denominator()  # type: ignore[no-any-return]
+            return mean + x * self._denominator()  # type: ignore[no-any-return]
+        return (x - mean) / self._denominator()  # type: ignore[no-any-return]
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         """The input shape, broadcast against the statistics' shape.
