@@ -32,8 +32,8 @@ class Normalization(PreprocessingLayer):
     Example:
         >>> layer = Normalization(axis=-1)
         >>> layer.adapt(np.array([[0.0, 7.0], [2.0, 9.0]], "float32"))
-        >>> [w.name for w in layer.weights]
-        ['normalization/mean:0', 'normalization/variance:0', 'normalization/count:0']
+        >>> [w.shape.as_list() for w in layer.weights]  # mean, variance, count
+        [[2], [2], []]
         >>> layer(np.array([[0.0, 9.0]], "float32")).numpy()
         array([[-1.,  1.]], dtype=float32)
     """
@@ -182,7 +182,8 @@ class Normalization(PreprocessingLayer):
     def _denominator(self) -> np.ndarray:
         # Keras's floor: a feature with variance 0 is divided by epsilon, not by 0.
         sqrt = np.sqrt(np.asarray(self.variance))
-        return np.maximum(sqrt, np.asarray(backend.epsilon(), self.dtype))
+        floor: np.ndarray = np.maximum(sqrt, np.asarray(backend.epsilon(), self.dtype))
+        return floor
 
     @traced
     def call(self, inputs: Any) -> np.ndarray:
