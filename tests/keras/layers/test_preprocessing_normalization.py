@@ -12,6 +12,7 @@ import pytest
 from buildtrace import keras
 from buildtrace.keras import layers
 from buildtrace.tf.data import Dataset
+from buildtrace.trace import Event
 
 REF = np.load(Path(__file__).parents[2] / "data" / "preprocessing" / "normalization.npz")
 
@@ -134,3 +135,27 @@ def test_saved_and_loaded_model_normalises_the_same(tmp_path: Path, suffix: str)
     loaded = keras.models.load_model(path)
     np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), rtol=1e-6)
     assert int(loaded.layers[0].count.numpy()) == 70
+
+
+def test_adapt_is_traced_building_on_its_first_batch(events: list[Event]) -> None:
+    layers.Normalization().adapt(REF["adapt_last_axis_batch_8_x"], batch_size=32)
+    calls = [e["name"].rsplit(".", 2)[-2:] for e in events if e["kind"] == "call"]
+    names = [".".join(c) for c in calls]
+    adapt = names.index("PreprocessingLayer.adapt")
+    build = names.index("Normalization.build")
+    assert adapt < build < names.index("Normalization.update_state")
+    assert names.count("Normalization.update_state") == 3  # 70 rows in batches of 32
+    weights = [e["weight"] for e in events if e["kind"] == "add_weight"]
+    assert weights == ["mean", "variance", "count"]
+    flags = [(e["attr"], e["value"]) for e in events if e["kind"] == "set"]
+    # Layer.__init__, then Layer.build inside Normalization.build, then _adapt_maybe_build.
+    assert flags == [("built", False), ("built", True), ("built", True)]
+
+
+def test_single_feature_model_takes_a_one_dimensional_batch() -> None:
+    horsepower = REF["adapt_axis_none_1d_x"]
+    normalizer = layers.Normalization(input_shape=[1], axis=None)
+    normalizer.adapt(horsepower)
+    model = keras.Sequential([normalizer, layers.Dense(1)])
+    assert model.output_shape == (None, 1)
+    assert model.predict(horsepower, verbose=0).shape == (40, 1)
