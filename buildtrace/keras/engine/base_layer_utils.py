@@ -299,3 +299,30 @@ def copy_joint_masks(layer: Layer, outputs: Any, scratch: Any) -> None:
         return
     for tensor, value in zip(flatten(outputs), flatten(scratch)):
         tensor._keras_mask = symbolic_mask(getattr(value, "_keras_mask", None), tensor)
+
+
+def flatten_layers(layer: Any) -> list[Any]:
+    """``layer`` and every layer inside it, once each. Mirrors ``Layer._flatten_layers``."""
+    found: list[Any] = []
+    pending = [layer]
+    while pending:
+        current = pending.pop(0)
+        if any(current is known for known in found):
+            continue
+        found.append(current)
+        pending.extend(getattr(current, "layers", None) or [])
+        pending.extend(current.__dict__.get("_tracked_layers") or [])
+    return found
+
+
+def finalize_state_of_all(layer: Any) -> None:
+    """Call ``finalize_state`` on ``layer`` and every layer inside it.
+
+    Mirrors the end of Keras's ``Layer.set_weights``. Keras's base ``Layer`` has a
+    ``finalize_state`` that does nothing; here only the layers that derive state from
+    their weights (``PreprocessingLayer``) have one.
+    """
+    for each in flatten_layers(layer):
+        finalize = getattr(each, "finalize_state", None)
+        if callable(finalize):
+            finalize()

@@ -112,10 +112,11 @@ def _load_layers(group: Any, model: Any) -> None:
 
 
 def _finalize(layer: Any) -> None:
-    """A preprocessing layer remakes what ``call`` uses from its loaded weights.
+    """A layer remakes what it derives from its loaded weights.
 
-    Mirrors ``Normalization.load_own_variables``, which calls ``finalize_state`` once
-    its variables are loaded: its ``call`` reads copies of them, not the weights.
+    Mirrors Keras's loaders (``load_own_variables`` of a ``Normalization``, the legacy
+    ``.h5`` ``load_weights_from_hdf5_group``), which call ``finalize_state`` once the
+    variables are loaded: a ``Normalization``'s ``call`` reads copies of them.
     """
     finalize = getattr(layer, "finalize_state", None)
     if callable(finalize):

@@ -159,3 +159,13 @@ def test_single_feature_model_takes_a_one_dimensional_batch() -> None:
     model = keras.Sequential([normalizer, layers.Dense(1)])
     assert model.output_shape == (None, 1)
     assert model.predict(horsepower, verbose=0).shape == (40, 1)
+
+
+def test_set_weights_refreshes_the_statistics_call_uses() -> None:
+    adapted = layers.Normalization()
+    adapted.adapt(REF["adapt_last_axis_batch_8_x"])
+    fresh = layers.Normalization()
+    model = keras.Sequential([keras.Input((5,)), fresh])
+    model.set_weights(adapted.get_weights())  # as Keras: finalize_state after set_weights
+    x = REF["adapt_last_axis_batch_8_x"]
+    np.testing.assert_allclose(np.asarray(model(x)), np.asarray(adapted(x)), rtol=1e-6)
