@@ -1,7 +1,8 @@
-"""Gradient of ``Normalization`` (``keras/layers/preprocessing/normalization.py``).
+"""Gradients of the preprocessing layers (``keras/layers/preprocessing/``).
 
-Its statistics are constants once adapted (not weights a gradient reaches), so the layer
-is affine in its input: the gradient is only scaled.
+``Normalization``'s statistics are constants once adapted (not weights a gradient
+reaches), so the layer is affine in its input: the gradient is only scaled.
+``Discretization`` and ``CategoryEncoding`` output steps of their input: no gradient.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from buildtrace.keras.backprop import register
+from buildtrace.keras.layers.preprocessing.category_encoding import CategoryEncoding
+from buildtrace.keras.layers.preprocessing.discretization import Discretization
 from buildtrace.keras.layers.preprocessing.normalization import Normalization
 
 
@@ -32,3 +35,22 @@ class NormalizationGradient:
         scale = layer._denominator()
         dx = dy * scale if layer.invert else dy / scale
         return dx.astype(dy.dtype, copy=False), []
+
+
+class _ConstantGradient:
+    """Integer bins and category vectors are steps of their input: the gradient through
+    them is zero (TensorFlow has none; the layers before get nothing)."""
+
+    @staticmethod
+    def forward(layer: Any, inputs: np.ndarray, training: bool) -> tuple[np.ndarray, Any]:
+        return layer.call(inputs), np.shape(inputs)
+
+    @staticmethod
+    def backward(
+        layer: Any, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
+    ) -> tuple[np.ndarray | None, list[np.ndarray]]:
+        return (np.zeros(cache, np.float32) if need_dx else None), []
+
+
+register(CategoryEncoding)(_ConstantGradient)
+register(Discretization)(_ConstantGradient)

@@ -200,7 +200,9 @@ def input_caster(dtype: str) -> Any:
         if isinstance(x, np.ndarray) and x.dtype == dtype:
             return x
         array = np.asarray(x)
-        if array.dtype.kind in "fiub":
+        # A layer of integer dtype (a Discretization) gets its inputs as they are:
+        # Keras casts only to a floating compute dtype.
+        if array.dtype.kind in "fiub" and np.dtype(dtype).kind == "f":
             return array.astype(dtype)
         return array
 

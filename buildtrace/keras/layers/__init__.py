@@ -40,6 +40,8 @@ from buildtrace.keras.layers.pooling.global_max_pooling1d import GlobalMaxPoolin
 from buildtrace.keras.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
 from buildtrace.keras.layers.pooling.max_pooling1d import MaxPooling1D
 from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
+from buildtrace.keras.layers.preprocessing.category_encoding import CategoryEncoding
+from buildtrace.keras.layers.preprocessing.discretization import Discretization
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
 from buildtrace.keras.layers.preprocessing.normalization import Normalization
 from buildtrace.keras.layers.regularization.activity_regularization import (
@@ -92,6 +94,7 @@ __all__ = [
     "BaseRandomLayer",
     "BatchNormalization",
     "Bidirectional",
+    "CategoryEncoding",
     "Concatenate",
     "Conv1D",
     "Conv2D",
@@ -100,6 +103,7 @@ __all__ = [
     "Convolution2D",
     "Convolution2DTranspose",
     "Dense",
+    "Discretization",
     "Dropout",
     "Embedding",
     "Flatten",

@@ -1,17 +1,24 @@
 """``keras.layers.experimental.preprocessing``: the old home of ``Rescaling``,
-``Normalization`` and ``PreprocessingLayer``.
+``Normalization``, ``Discretization``, ``CategoryEncoding`` and ``PreprocessingLayer``.
 
-Mirrors: the Keras 2 aliases of ``keras.layers.Rescaling`` and ``Normalization`` under
-their experimental names.
+Mirrors: the Keras 2 aliases of the preprocessing layers under their experimental names.
 """
 
 from __future__ import annotations
 
 from buildtrace.keras.engine.base_preprocessing_layer import PreprocessingLayer
+from buildtrace.keras.layers.preprocessing.category_encoding import CategoryEncoding
+from buildtrace.keras.layers.preprocessing.discretization import Discretization
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
 from buildtrace.keras.layers.preprocessing.normalization import Normalization
 from buildtrace.keras.unsupported import module_getattr
 
-__all__ = ["Normalization", "PreprocessingLayer", "Rescaling"]
+__all__ = [
+    "CategoryEncoding",
+    "Discretization",
+    "Normalization",
+    "PreprocessingLayer",
+    "Rescaling",
+]
 
 __getattr__ = module_getattr("keras.layers.experimental.preprocessing")
