@@ -4,8 +4,8 @@ Run by hand with the real Keras 2 (TensorFlow 2.21 + tf-keras 2.21)::
 
     TF_USE_LEGACY_KERAS=1 python scripts/record_preprocessing_references.py
 
-Writes ``tests/data/preprocessing/normalization.npz``; the tests read it without
-TensorFlow. Recorded:
+Writes ``tests/data/preprocessing/normalization.npz`` and ``categorical.npz``; the tests
+read them without TensorFlow. Recorded in ``normalization.npz``:
 
 * ``adapt`` on fixed arrays (seeded numpy data) with several ``axis`` values and batch
   sizes, and on batched ``tf.data`` datasets: the weights ``mean``/``variance``/``count``
@@ -14,6 +14,10 @@ TensorFlow. Recorded:
 * a small ``Normalization -> Dense(4, relu) -> Dense(1)`` model trained three
   ``train_on_batch`` steps with ``SGD(learning_rate=0.05)``, mean squared error: its
   initial weights, the losses and the final weights (``train_*``).
+
+and in ``categorical.npz``: ``Discretization`` boundaries learnt by ``adapt`` (several
+``num_bins``, ``epsilon`` and batch sizes) with its outputs in each ``output_mode``, and
+``CategoryEncoding`` outputs in each mode (``disc_<case>_*``, ``cat_<case>_*``).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from tensorflow import keras
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "tests" / "data" / "preprocessing" / "normalization.npz"
+OUT_CATEGORICAL = OUT.with_name("categorical.npz")
 
 
 def data(shape: tuple[int, ...], seed: int) -> np.ndarray:
@@ -68,6 +73,46 @@ def adapt_case(name: str, arrays: dict[str, Any]) -> None:
     arrays[f"adapt_{name}_variance"] = layer.adapt_variance.numpy()
     arrays[f"adapt_{name}_count"] = layer.count.numpy()
     arrays[f"adapt_{name}_output"] = layer(x).numpy()
+
+
+#: case -> (data shape, seed, num_bins, epsilon, batch_size)
+DISCRETIZATION_CASES: dict[str, tuple[tuple[int, ...], int, int, float, Any]] = {
+    "four_bins": ((100, 1), 11, 4, 0.01, None),
+    "five_bins_batch_16": ((90, 2), 12, 5, 0.01, 16),
+    "ten_bins_coarse": ((300, 1), 13, 10, 0.05, 64),
+    "three_bins_small": ((7, 1), 14, 3, 0.01, 2),
+}
+
+#: case -> (inputs, num_tokens, output_mode, count_weights)
+CATEGORY_CASES: dict[str, tuple[list[Any], int, str, Any]] = {
+    "one_hot_vector": ([3, 2, 0, 1], 4, "one_hot", None),
+    "one_hot_column": ([[3], [2], [0]], 5, "one_hot", None),
+    "multi_hot": ([[0, 1], [0, 0], [1, 2], [3, 1]], 4, "multi_hot", None),
+    "count": ([[0, 1, 1], [2, 2, 2]], 3, "count", None),
+    "count_weighted": ([[0, 1], [0, 0]], 3, "count", [[0.5, 0.25], [1.0, 2.0]]),
+}
+
+
+def categorical() -> dict[str, Any]:
+    arrays: dict[str, Any] = {}
+    for name, (shape, seed, num_bins, epsilon, batch_size) in DISCRETIZATION_CASES.items():
+        x = data(shape, seed)
+        for mode in ("int", "one_hot", "multi_hot", "count"):
+            if mode == "one_hot" and shape[-1] != 1:
+                continue
+            layer = keras.layers.Discretization(
+                num_bins=num_bins, epsilon=epsilon, output_mode=mode
+            )
+            layer.adapt(x, batch_size=batch_size)
+            arrays[f"disc_{name}_{mode}"] = layer(x).numpy()
+        arrays[f"disc_{name}_x"] = x
+        arrays[f"disc_{name}_boundaries"] = np.array(layer.bin_boundaries, np.float64)
+    for name, (inputs, num_tokens, mode, weights) in CATEGORY_CASES.items():
+        layer = keras.layers.CategoryEncoding(num_tokens=num_tokens, output_mode=mode)
+        count_weights = None if weights is None else np.array(weights, "float32")
+        arrays[f"cat_{name}_x"] = np.array(inputs)
+        arrays[f"cat_{name}_output"] = layer(np.array(inputs), count_weights=count_weights).numpy()
+    return arrays
 
 
 def main() -> None:
@@ -111,6 +156,9 @@ def main() -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     np.savez(OUT, **arrays)
     print(f"wrote {OUT.relative_to(ROOT)} ({len(arrays)} arrays)")
+    more = categorical()
+    np.savez(OUT_CATEGORICAL, **more)
+    print(f"wrote {OUT_CATEGORICAL.relative_to(ROOT)} ({len(more)} arrays)")
 
 
 if __name__ == "__main__":
