@@ -1,5 +1,5 @@
-"""Lessons for the preprocessing layers that learn from data: ``PreprocessingLayer.adapt``
-and ``Normalization``.
+"""Lessons for the preprocessing layers: ``PreprocessingLayer.adapt``, ``Normalization``,
+``Discretization`` and ``CategoryEncoding``.
 
 Checked against tf-keras ``tf_keras/src/engine/base_preprocessing_layer.py`` (``adapt``:
 reset a built layer, one ``update_state`` per batch of 32 rows by default, then
@@ -126,4 +126,76 @@ function(
         "finalize_state makes the result ready for call."
     ),
     done=lambda ctx: f"{ctx.subject} is adapted (is_adapted is True).",
+)
+
+
+# ------------------------------------------------------------------ categorical layers
+DISC = "preprocessing.discretization.Discretization."
+CAT = "preprocessing.category_encoding.CategoryEncoding."
+
+lesson(
+    DISC + "__init__",
+    "Discretization.__init__ — bins given, or a number of bins to find",
+    "A value's bin can matter more than the value itself (an age group, a price band).",
+    lambda ctx: (
+        f"{ctx.subject} stores bin_boundaries (n boundaries make n + 1 bins, the outer ones "
+        "open-ended) or num_bins (then adapt finds the boundaries), epsilon and output_mode."
+    ),
+    _configured("bin_boundaries", "num_bins", "epsilon", "output_mode"),
+)
+lesson(
+    DISC + "build",
+    "Discretization.build — a summary weight to adapt",
+    "The running summary is a weight so that it is tracked, but no gradient moves it.",
+    lambda ctx: (
+        f"{code('Discretization.build')} marks the layer built; when it is to be adapted it "
+        f"creates {code('summary')}, two rows (values and their weights) that grow with the data."
+    ),
+    lambda ctx: f"{ctx.subject} is built.",
+)
+lesson(
+    DISC + "update_state",
+    "Discretization.update_state — summarise a batch, merge the summaries",
+    "Approximate quantiles in one pass, batch by batch, with about 1/epsilon points kept.",
+    lambda ctx: (
+        f"{ctx.subject} sorts the batch, keeps every (n · epsilon)-th value with a weight, "
+        "merges that with the running summary and compresses the result by interpolation."
+    ),
+    lambda ctx: f"{ctx.subject} has merged the batch into its summary.",
+)
+lesson(
+    DISC + "finalize_state",
+    "Discretization.finalize_state — read the boundaries off the summary",
+    "Boundaries at equal steps of cumulative weight put about as many values in each bin.",
+    lambda ctx: (
+        f"{ctx.subject} compresses its summary to num_bins points; all but the last "
+        "are the boundaries."
+    ),
+    lambda ctx: f"{ctx.subject} has its bin boundaries.",
+)
+lesson(
+    DISC + "call",
+    "Discretization.call — each value to its bin index",
+    "Bins turn a number into a category a model can learn one weight per bin for.",
+    lambda ctx: (
+        f"{ctx.subject} gives each value the index of the first boundary above it "
+        f"(TensorFlow's Bucketize), then encodes it as output_mode says.{run_context(ctx)}"
+    ),
+)
+lesson(
+    CAT + "__init__",
+    "CategoryEncoding.__init__ — how many categories, and how to encode them",
+    "Category numbers are labels, not quantities: one column per category says so.",
+    lambda ctx: f"{ctx.subject} stores num_tokens and output_mode (one_hot, multi_hot or count).",
+    _configured("num_tokens", "output_mode"),
+)
+lesson(
+    CAT + "call",
+    "CategoryEncoding.call — indices to vectors of num_tokens",
+    "one_hot: one category per value; multi_hot: which appear in a sample; count: how often.",
+    lambda ctx: (
+        f"{ctx.subject} turns each sample's integer indices into a vector of "
+        f"{ctx.config().get('num_tokens', 'num_tokens')} entries "
+        f"({ctx.config().get('output_mode', 'multi_hot')}).{run_context(ctx)}"
+    ),
 )
