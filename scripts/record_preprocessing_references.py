@@ -17,7 +17,9 @@ read them without TensorFlow. Recorded in ``normalization.npz``:
 
 and in ``categorical.npz``: ``Discretization`` boundaries learnt by ``adapt`` (several
 ``num_bins``, ``epsilon`` and batch sizes) with its outputs in each ``output_mode``, and
-``CategoryEncoding`` outputs in each mode (``disc_<case>_*``, ``cat_<case>_*``).
+``CategoryEncoding`` outputs in each mode (``disc_<case>_*``, ``cat_<case>_*``), and
+``StringLookup``/``IntegerLookup`` vocabularies (given or adapted) with their outputs
+(``lookup_<case>_vocabulary``, ``lookup_<case>_output``).
 """
 
 from __future__ import annotations
@@ -93,6 +95,46 @@ CATEGORY_CASES: dict[str, tuple[list[Any], int, str, Any]] = {
 }
 
 
+TEXT = [["cat", "dog", "dog"], ["bird", "cat", "fish"], ["dog", "ant", "bee"]]
+CODES = [[12, 36, 36], [7, 12, 36], [1138, 42, 7], [0, 0, 42]]
+
+#: case -> (layer class name, keyword arguments, adapt data or None, inputs to call)
+LOOKUP_CASES: dict[str, tuple[str, dict[str, Any], Any, Any]] = {
+    "string_given": ("StringLookup", {"vocabulary": ["a", "b", "c", "d"]}, None,
+                     [["a", "c", "d"], ["d", "z", "b"]]),
+    "string_adapted": ("StringLookup", {}, TEXT, [["dog", "zebra", "ant"]]),
+    "string_mask_max_tokens": ("StringLookup", {"mask_token": "", "max_tokens": 4},
+                               [["x", "y", "", ""], ["y", "y", "z", "w"]], [["", "y", "w"]]),
+    "string_one_hot": ("StringLookup", {"output_mode": "one_hot"}, TEXT,
+                       [["dog"], ["ant"], ["zebra"]]),
+    "string_multi_hot": ("StringLookup", {"output_mode": "multi_hot"}, TEXT, TEXT),
+    "string_count_mask": ("StringLookup", {"output_mode": "count", "mask_token": ""}, TEXT,
+                          [["dog", "dog", ""], ["cat", "", "zebra"]]),
+    "string_invert": ("StringLookup", {"vocabulary": ["a", "b", "c"], "invert": True}, None,
+                      [[1, 3, 0], [2, 9, 1]]),
+    "integer_adapted": ("IntegerLookup", {}, CODES, [[36, 5, 12], [7, 1138, 0]]),
+    "integer_no_oov_mask": ("IntegerLookup", {"num_oov_indices": 0, "mask_token": 0}, CODES,
+                            [[36, 0, 12]]),
+    "integer_two_oov": ("IntegerLookup", {"num_oov_indices": 2, "vocabulary": [12, 36]}, None,
+                        [[12, 5, 36, 6, 7]]),
+    "integer_multi_hot_pad": ("IntegerLookup", {"output_mode": "multi_hot", "max_tokens": 8,
+                                                "pad_to_max_tokens": True}, CODES, CODES),
+    "integer_invert": ("IntegerLookup", {"vocabulary": [12, 36, 1138], "invert": True}, None,
+                       [[1, 2, 3, 0, 7]]),
+}  # fmt: skip
+
+
+def lookups(arrays: dict[str, Any]) -> None:
+    for name, (cls, kwargs, adapt_data, inputs) in LOOKUP_CASES.items():
+        layer = getattr(keras.layers, cls)(**kwargs)
+        if adapt_data is not None:
+            layer.adapt(np.array(adapt_data))
+        vocabulary = layer.get_vocabulary()
+        arrays[f"lookup_{name}_vocabulary"] = np.array([str(v) for v in vocabulary])
+        out = layer(np.array(inputs)).numpy()
+        arrays[f"lookup_{name}_output"] = out.astype(str) if out.dtype.kind in "SO" else out
+
+
 def categorical() -> dict[str, Any]:
     arrays: dict[str, Any] = {}
     for name, (shape, seed, num_bins, epsilon, batch_size) in DISCRETIZATION_CASES.items():
@@ -112,6 +154,7 @@ def categorical() -> dict[str, Any]:
         count_weights = None if weights is None else np.array(weights, "float32")
         arrays[f"cat_{name}_x"] = np.array(inputs)
         arrays[f"cat_{name}_output"] = layer(np.array(inputs), count_weights=count_weights).numpy()
+    lookups(arrays)
     return arrays
 
 

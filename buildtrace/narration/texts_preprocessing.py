@@ -199,3 +199,62 @@ lesson(
         f"({ctx.config().get('output_mode', 'multi_hot')}).{run_context(ctx)}"
     ),
 )
+
+
+# ------------------------------------------------------------------ vocabulary lookups
+LOOKUP = "preprocessing.index_lookup.IndexLookup."
+
+
+def _lookup_init(kind: str) -> Any:
+    def text(ctx: Ctx) -> str:
+        return (
+            f"{ctx.subject} stores its vocabulary settings: max_tokens, num_oov_indices (the "
+            f"indices kept for {kind} it has never seen), mask_token, oov_token, output_mode; "
+            "a vocabulary given here is set at once, otherwise adapt will count one."
+        )
+
+    return text
+
+
+lesson(
+    "preprocessing.string_lookup.StringLookup.__init__",
+    "StringLookup.__init__ — a vocabulary of strings",
+    "A model computes with numbers: each word or category name becomes an index.",
+    _lookup_init("strings"),
+    _configured("max_tokens", "num_oov_indices", "mask_token", "oov_token", "output_mode"),
+)
+lesson(
+    "preprocessing.integer_lookup.IntegerLookup.__init__",
+    "IntegerLookup.__init__ — a vocabulary of integer codes",
+    "Codes like 12, 36, 1138 are names, not amounts: they become indices 1, 2, 3...",
+    _lookup_init("values"),
+    _configured("max_tokens", "num_oov_indices", "mask_token", "oov_token", "output_mode"),
+)
+lesson(
+    LOOKUP + "update_state",
+    "IndexLookup.update_state — count the batch's tokens",
+    "The vocabulary keeps the most frequent tokens, so adapt first counts them all.",
+    lambda ctx: f"{ctx.subject} adds one to the count of every token in the batch.",
+    lambda ctx: f"{ctx.subject} has counted the batch.",
+)
+lesson(
+    LOOKUP + "finalize_state",
+    "IndexLookup.finalize_state — the vocabulary, most frequent first",
+    "Frequent tokens get small indices; with max_tokens the rare ones fall out of vocabulary.",
+    lambda ctx: (
+        f"{ctx.subject} drops the mask and OOV tokens from the counts, sorts the tokens by "
+        "count (ties: by token, high to low), keeps at most max_tokens minus the reserved "
+        "indices, and numbers them after the mask and OOV indices."
+    ),
+    lambda ctx: f"{ctx.subject} has its vocabulary.",
+)
+lesson(
+    LOOKUP + "call",
+    "IndexLookup.call — tokens to indices",
+    "An index can then feed an Embedding, or a CategoryEncoding-style vector.",
+    lambda ctx: (
+        f"{ctx.subject} replaces each token by its vocabulary index (an unknown one by an "
+        "OOV index, the mask token by 0), then encodes the indices as output_mode says."
+        f"{run_context(ctx)}"
+    ),
+)

@@ -2,7 +2,8 @@
 
 ``Normalization``'s statistics are constants once adapted (not weights a gradient
 reaches), so the layer is affine in its input: the gradient is only scaled.
-``Discretization`` and ``CategoryEncoding`` output steps of their input: no gradient.
+``Discretization``, ``CategoryEncoding`` and the lookups output steps (or indices) of
+their input: no gradient.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 from buildtrace.keras.backprop import register
 from buildtrace.keras.layers.preprocessing.category_encoding import CategoryEncoding
 from buildtrace.keras.layers.preprocessing.discretization import Discretization
+from buildtrace.keras.layers.preprocessing.index_lookup import IndexLookup
 from buildtrace.keras.layers.preprocessing.normalization import Normalization
 
 
@@ -38,8 +40,9 @@ class NormalizationGradient:
 
 
 class _ConstantGradient:
-    """Integer bins and category vectors are steps of their input: the gradient through
-    them is zero (TensorFlow has none; the layers before get nothing)."""
+    """Integer bins, category vectors and vocabulary indices are steps of their input:
+    the gradient through them is zero (TensorFlow has none; the layers before get
+    nothing)."""
 
     @staticmethod
     def forward(layer: Any, inputs: np.ndarray, training: bool) -> tuple[np.ndarray, Any]:
@@ -49,8 +52,9 @@ class _ConstantGradient:
     def backward(
         layer: Any, dy: np.ndarray, cache: Any, need_dx: bool, wrt_logits: bool
     ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-        return (np.zeros(cache, np.float32) if need_dx else None), []
+        return (np.zeros(cache, np.float32) if need_dx else None), []  # shape of the input
 
 
 register(CategoryEncoding)(_ConstantGradient)
 register(Discretization)(_ConstantGradient)
+register(IndexLookup)(_ConstantGradient)

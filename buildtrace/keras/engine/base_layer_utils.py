@@ -91,6 +91,8 @@ def scratch_values(structure: Any, unknown: int) -> Any:
         shape = tuple(unknown if d is None else d for d in x.shape)
         if x.dtype == "bool":  # a mask: every step kept
             return np.ones(shape, dtype=bool)
+        if x.dtype == "string":  # a text input (a StringLookup's): empty strings
+            return np.full(shape, "", dtype=object)
         return np.zeros(shape, dtype=x.dtype)
 
     return map_structure(make, structure)

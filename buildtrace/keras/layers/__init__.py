@@ -43,7 +43,9 @@ from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
 from buildtrace.keras.layers.preprocessing.category_encoding import CategoryEncoding
 from buildtrace.keras.layers.preprocessing.discretization import Discretization
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
+from buildtrace.keras.layers.preprocessing.integer_lookup import IntegerLookup
 from buildtrace.keras.layers.preprocessing.normalization import Normalization
+from buildtrace.keras.layers.preprocessing.string_lookup import StringLookup
 from buildtrace.keras.layers.regularization.activity_regularization import (
     ActivityRegularization,
 )
@@ -120,6 +122,7 @@ __all__ = [
     "Input",
     "InputLayer",
     "InputSpec",
+    "IntegerLookup",
     "LSTMCell",
     "Lambda",
     "Layer",
@@ -144,6 +147,7 @@ __all__ = [
     "Softmax",
     "SpatialDropout1D",
     "SpatialDropout2D",
+    "StringLookup",
     "Subtract",
     "TimeDistributed",
     "UpSampling2D",

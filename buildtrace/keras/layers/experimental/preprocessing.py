@@ -1,5 +1,6 @@
 """``keras.layers.experimental.preprocessing``: the old home of ``Rescaling``,
-``Normalization``, ``Discretization``, ``CategoryEncoding`` and ``PreprocessingLayer``.
+``Normalization``, ``Discretization``, ``CategoryEncoding``, the lookups and
+``PreprocessingLayer``.
 
 Mirrors: the Keras 2 aliases of the preprocessing layers under their experimental names.
 """
@@ -10,15 +11,19 @@ from buildtrace.keras.engine.base_preprocessing_layer import PreprocessingLayer
 from buildtrace.keras.layers.preprocessing.category_encoding import CategoryEncoding
 from buildtrace.keras.layers.preprocessing.discretization import Discretization
 from buildtrace.keras.layers.preprocessing.image_preprocessing import Rescaling
+from buildtrace.keras.layers.preprocessing.integer_lookup import IntegerLookup
 from buildtrace.keras.layers.preprocessing.normalization import Normalization
+from buildtrace.keras.layers.preprocessing.string_lookup import StringLookup
 from buildtrace.keras.unsupported import module_getattr
 
 __all__ = [
     "CategoryEncoding",
     "Discretization",
+    "IntegerLookup",
     "Normalization",
     "PreprocessingLayer",
     "Rescaling",
+    "StringLookup",
 ]
 
 __getattr__ = module_getattr("keras.layers.experimental.preprocessing")

@@ -75,11 +75,14 @@ def encode_categorical_inputs(
     out = np.zeros((rows.shape[0], depth), dtype=dtype)
     weights = None if count_weights is None else np.asarray(count_weights).reshape(rows.shape)
     for i, row in enumerate(rows.astype(np.int64)):
+        # TensorFlow's bincount drops values outside [0, depth): a lookup's mask token
+        # (encoded as the largest int64) counts nowhere.
+        keep = (row >= 0) & (row < depth)
         if output_mode == COUNT:
-            out[i] = np.bincount(row, weights=None if weights is None else weights[i],
-                                 minlength=depth)[:depth]  # fmt: skip
+            w = None if weights is None else weights[i][keep]
+            out[i] = np.bincount(row[keep], weights=w, minlength=depth)[:depth]
         else:
-            out[i, row] = 1
+            out[i, row[keep]] = 1
     return out if x.ndim == 2 else out[0]
 
 
