@@ -84,3 +84,15 @@ def test_structured_data_feature_encoding_trains() -> None:
     model.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy")
     losses = [float(model.train_on_batch(animals, labels)) for _ in range(5)]
     assert losses[-1] < losses[0]
+
+
+def test_an_adapted_vocabulary_is_saved_as_an_asset(tmp_path: Path) -> None:
+    index = layers.StringLookup(output_mode="one_hot")
+    index.adapt(np.array(TEXT))
+    inputs = keras.Input(shape=(1,), dtype="string")
+    model = keras.Model(inputs, layers.Dense(2)(index(inputs)))
+    model.save(tmp_path / "model.keras")
+    loaded = keras.models.load_model(tmp_path / "model.keras")
+    assert loaded.layers[1].get_vocabulary() == index.get_vocabulary()
+    x = np.array([["dog"], ["ant"], ["zebra"]])
+    np.testing.assert_allclose(np.asarray(loaded(x)), np.asarray(model(x)), rtol=1e-6)

@@ -35,8 +35,11 @@ class IndexLookup(PreprocessingLayer):
         self, max_tokens: int | None, num_oov_indices: int, mask_token: Any, oov_token: Any,
         vocabulary_dtype: str, vocabulary: Any = None, idf_weights: Any = None,
         invert: bool = False, output_mode: str = "int", sparse: bool = False,
-        pad_to_max_tokens: bool = False, **kwargs: Any,
+        pad_to_max_tokens: bool = False, vocabulary_size: int | None = None,
+        has_input_vocabulary: bool | None = None, has_static_table: Any = None, **kwargs: Any,
     ) -> None:  # fmt: skip
+        # The last three are what a saved config adds (the size of an adapted vocabulary,
+        # whose tokens are in the file's assets).
         if max_tokens is not None and max_tokens <= 1:
             raise ValueError(
                 f"If set, `max_tokens` must be greater than 1. Received: max_tokens={max_tokens}"
@@ -72,11 +75,12 @@ class IndexLookup(PreprocessingLayer):
         self.sparse = sparse
         self.pad_to_max_tokens = pad_to_max_tokens
         self.vocabulary_dtype = vocabulary_dtype
-        self._frozen_vocab_size = kwargs.pop("vocabulary_size", None)
+        self._frozen_vocab_size = vocabulary_size
         self.input_vocabulary = vocabulary
         self.input_idf_weights = idf_weights
-        self._has_input_vocabulary = kwargs.pop("has_input_vocabulary", vocabulary is not None)
-        kwargs.pop("has_static_table", None)
+        self._has_input_vocabulary = (
+            vocabulary is not None if has_input_vocabulary is None else has_input_vocabulary
+        )
         kwargs.setdefault("dtype", "int64" if output_mode == utils.INT else backend.floatx())
         super().__init__(**kwargs)
         # token -> index (or index -> token when inverted), without the reserved ones.
@@ -162,6 +166,22 @@ class IndexLookup(PreprocessingLayer):
                 f"vocab size is {frozen}, new vocab size is {size}"
             )
         self._frozen_vocab_size = size
+
+    def save_assets(self, dir_path: str) -> None:
+        """An adapted vocabulary, one token a line, in ``vocabulary.txt`` (as Keras)."""
+        if self.input_vocabulary:
+            return
+        vocabulary = self.get_vocabulary(include_special_tokens=True)
+        with open(os.path.join(dir_path, "vocabulary.txt"), "w", encoding="utf-8") as f:
+            f.write("\n".join(str(w) for w in vocabulary))
+
+    def load_assets(self, dir_path: str) -> None:
+        """Set the vocabulary ``save_assets`` wrote."""
+        if self.input_vocabulary:
+            return
+        with open(os.path.join(dir_path, "vocabulary.txt"), encoding="utf-8") as f:
+            lines = f.read().split("\n")
+        self.set_vocabulary([self._token(line) for line in lines])
 
     # ------------------------------------------------------------------ adapt
     @traced
