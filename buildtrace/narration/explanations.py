@@ -36,6 +36,7 @@ from buildtrace.narration import (  # noqa: F401
     texts_layers_more,
     texts_layers_spatial,
     texts_masking,
+    texts_preprocessing,
     texts_recurrent,
     texts_shapes,
     texts_training,

@@ -11,7 +11,9 @@ then ``Layer.build`` again), ``input_layer.py`` (``built = True`` right after
 ``Layer.__init__``), ``functional.py`` (``_init_graph_network``: ``built = True`` after
 ``_validate_graph_inputs_and_outputs``) and ``sequential.py`` (``__init__`` sets
 ``_graph_initialized = False``; ``add`` writes ``built = False`` first, then ``True``
-once a layer is connected; ``build`` ends with ``built = True``).
+once a layer is connected; ``build`` ends with ``built = True``) and
+``base_preprocessing_layer.py`` (``_adapt_maybe_build`` writes ``built = True`` after the
+layer's ``build``; ``Normalization.build`` calls ``Layer.build`` first).
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ _GUESS = {
     ("sequential.py", "_graph_initialized", False, True): keras_names.SEQUENTIAL_INIT,
 }
 
+
+#: Layers whose ``build`` calls ``Layer.build`` before creating its weights.
+_BUILD_FIRST = frozenset({"Normalization.build", "Discretization.build"})
+_ADAPT = keras_names.ENGINE + "base_preprocessing_layer.PreprocessingLayer.adapt"
 
 #: For writes whose function can't be told without the state: the candidates.
 _UNPLACED = {
@@ -92,6 +98,13 @@ def _built_text(ctx: Ctx, where: str, old: Any, value: Any) -> str | None:
     if where == short(keras_names.LAYER_BUILD) and value is True:
         if not parent and ctx.cls and ctx.cls not in DEFAULT_BUILD:
             parent = f"{ctx.cls}.build"  # read alone: a layer with weights has its own build
+        if parent in _BUILD_FIRST:
+            return (
+                f"Written by {code('Layer.build')}, which {code(parent)} calls first "
+                f"({code('super().build(input_shape)')} before any weight, as Keras's "
+                "preprocessing layers do). Adapting, the second write comes from "
+                f"{code('_adapt_maybe_build')}; in a model, from {code('_maybe_build')}."
+            )
         if parent.endswith(".build") and parent != short(keras_names.LAYER_BUILD):
             text = (
                 f"Written by {code('Layer.build')}, called at the end of {code(parent)} "
@@ -113,6 +126,11 @@ def _built_text(ctx: Ctx, where: str, old: Any, value: Any) -> str | None:
         return (
             f"Written by {code('Layer.build')}, which {code('_maybe_build')} called directly "
             f"because {cls} has no build of its own (no weights). The only write."
+        )
+    if where == short(_ADAPT) and value is True:
+        return (
+            f"Written by {code('_adapt_maybe_build')} inside {code('adapt')}: it built {who} "
+            f"from the first batch's shape and then sets {code('built = True')} itself."
         )
     if where == short(keras_names.FUNCTIONAL_INIT_GRAPH_NETWORK):
         again = " (it was already True: the graph is being re-initialised)" if old else ""

@@ -53,6 +53,8 @@ KERAS2_TEACHING_FUNCTIONS = frozenset(
         "training.Model.train_step",
         "training.Model.predict",
         "training.Model.predict_step",
+        # A preprocessing layer is built by `adapt`, before any model exists.
+        "base_preprocessing_layer.PreprocessingLayer.adapt",
     )
 )
 

@@ -99,6 +99,15 @@ def _subclassed() -> None:  # samples/subclassed.py, and a Sequential.pop
     stack.pop()
 
 
+def _adapted_normalization() -> None:  # the "basic regression" tutorial's start
+    features = np.random.rand(40, 3).astype("float32")
+    normalizer = layers.Normalization(axis=-1)
+    normalizer.adapt(features)
+    model = keras.Sequential([normalizer, layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mean_absolute_error")
+    model.fit(features, features.sum(axis=1), epochs=1, verbose=0)
+
+
 MISSING_INPUT_SHAPE = """
 from tensorflow import keras
 from tensorflow.keras import layers
@@ -113,6 +122,7 @@ SAMPLES: dict[str, Callable[[], None]] = {
     "cnn": _cnn,
     "deferred_build": _deferred_build,
     "subclassed": _subclassed,
+    "adapted_normalization": _adapted_normalization,
 }
 
 

@@ -12,6 +12,7 @@ from buildtrace.keras.backprop import (  # noqa: F401
     models,
     normalization,
     pooling,
+    preprocessing,
     recurrent,
     regularization,
     reshaping,

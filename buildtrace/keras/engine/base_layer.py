@@ -608,6 +608,9 @@ class Layer:
                 )
         for param, value in zip(params, weights):
             param.assign(value)
+        # Then every layer inside remakes what it derives from its weights, as Keras's
+        # `for layer in self._flatten_layers(): layer.finalize_state()`.
+        base_layer_utils.finalize_state_of_all(self)
 
     # --------------------------------------------------------- graph introspection
     def _single_node_attribute(self, attr: str, what: str) -> Any:

@@ -91,6 +91,8 @@ def scratch_values(structure: Any, unknown: int) -> Any:
         shape = tuple(unknown if d is None else d for d in x.shape)
         if x.dtype == "bool":  # a mask: every step kept
             return np.ones(shape, dtype=bool)
+        if x.dtype == "string":  # a text input (a StringLookup's): empty strings
+            return np.full(shape, "", dtype=object)
         return np.zeros(shape, dtype=x.dtype)
 
     return map_structure(make, structure)
@@ -200,7 +202,9 @@ def input_caster(dtype: str) -> Any:
         if isinstance(x, np.ndarray) and x.dtype == dtype:
             return x
         array = np.asarray(x)
-        if array.dtype.kind in "fiub":
+        # A layer of integer dtype (a Discretization) gets its inputs as they are:
+        # Keras casts only to a floating compute dtype.
+        if array.dtype.kind in "fiub" and np.dtype(dtype).kind == "f":
             return array.astype(dtype)
         return array
 
@@ -299,3 +303,30 @@ def copy_joint_masks(layer: Layer, outputs: Any, scratch: Any) -> None:
         return
     for tensor, value in zip(flatten(outputs), flatten(scratch)):
         tensor._keras_mask = symbolic_mask(getattr(value, "_keras_mask", None), tensor)
+
+
+def flatten_layers(layer: Any) -> list[Any]:
+    """``layer`` and every layer inside it, once each. Mirrors ``Layer._flatten_layers``."""
+    found: list[Any] = []
+    pending = [layer]
+    while pending:
+        current = pending.pop(0)
+        if any(current is known for known in found):
+            continue
+        found.append(current)
+        pending.extend(getattr(current, "layers", None) or [])
+        pending.extend(current.__dict__.get("_tracked_layers") or [])
+    return found
+
+
+def finalize_state_of_all(layer: Any) -> None:
+    """Call ``finalize_state`` on ``layer`` and every layer inside it.
+
+    Mirrors the end of Keras's ``Layer.set_weights``. Keras's base ``Layer`` has a
+    ``finalize_state`` that does nothing; here only the layers that derive state from
+    their weights (``PreprocessingLayer``) have one.
+    """
+    for each in flatten_layers(layer):
+        finalize = getattr(each, "finalize_state", None)
+        if callable(finalize):
+            finalize()

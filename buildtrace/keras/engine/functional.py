@@ -15,6 +15,8 @@ import inspect
 import logging
 from typing import Any
 
+import numpy as np
+
 from buildtrace.keras import backend
 from buildtrace.keras.engine import data_adapter, trace_details
 from buildtrace.keras.engine import input_spec as input_spec_module
@@ -245,6 +247,7 @@ class Functional(Model):
         """
         values: dict[int, Any] = {}
         for ref, value in zip(self.inputs, flatten(inputs)):
+            value = _conform_rank(value, ref)
             values[id(ref)] = data_adapter.conform_to_reference_input(value, ref.dtype)
         computed = values.keys()
         for depth in sorted(self._nodes_by_depth, reverse=True):
@@ -490,3 +493,20 @@ def _build_map_helper(
     finished_nodes.add(node)
     nodes_in_progress.remove(node)
     nodes_in_decreasing_depth.append(node)
+
+
+def _conform_rank(value: Any, ref: Any) -> Any:
+    """A batch one rank off its ``Input`` by a last axis of 1, made to fit it.
+
+    Mirrors the rank step of ``Functional._conform_to_reference_input``: data of shape
+    ``(batch,)`` for an input of ``(None, 1)`` (one feature, as in a single-feature
+    regression) gets its last axis added; ``(batch, ..., 1)`` for ``(None, ...)`` loses it.
+    """
+    if type(value) is not np.ndarray:
+        return value
+    ref_shape = tuple(ref.shape)
+    if value.ndim == len(ref_shape) - 1 and ref_shape and ref_shape[-1] == 1:
+        return np.expand_dims(value, -1)
+    if value.ndim == len(ref_shape) + 1 and value.shape[-1] == 1:
+        return np.squeeze(value, -1)
+    return value

@@ -40,6 +40,8 @@ from buildtrace.keras.layers.pooling.global_max_pooling1d import GlobalMaxPoolin
 from buildtrace.keras.layers.pooling.global_max_pooling2d import GlobalMaxPooling2D
 from buildtrace.keras.layers.pooling.max_pooling1d import MaxPooling1D
 from buildtrace.keras.layers.pooling.max_pooling2d import MaxPooling2D
+from buildtrace.keras.layers.preprocessing.category_encoding import CategoryEncoding
+from buildtrace.keras.layers.preprocessing.discretization import Discretization
 from buildtrace.keras.layers.preprocessing.image_preprocessing import (
     CenterCrop,
     RandomContrast,
@@ -51,6 +53,9 @@ from buildtrace.keras.layers.preprocessing.image_preprocessing import (
     Rescaling,
     Resizing,
 )
+from buildtrace.keras.layers.preprocessing.integer_lookup import IntegerLookup
+from buildtrace.keras.layers.preprocessing.normalization import Normalization
+from buildtrace.keras.layers.preprocessing.string_lookup import StringLookup
 from buildtrace.keras.layers.regularization.activity_regularization import (
     ActivityRegularization,
 )
@@ -101,6 +106,7 @@ __all__ = [
     "BaseRandomLayer",
     "BatchNormalization",
     "Bidirectional",
+    "CategoryEncoding",
     "CenterCrop",
     "Concatenate",
     "Conv1D",
@@ -110,6 +116,7 @@ __all__ = [
     "Convolution2D",
     "Convolution2DTranspose",
     "Dense",
+    "Discretization",
     "Dropout",
     "Embedding",
     "Flatten",
@@ -126,6 +133,7 @@ __all__ = [
     "Input",
     "InputLayer",
     "InputSpec",
+    "IntegerLookup",
     "LSTMCell",
     "Lambda",
     "Layer",
@@ -139,6 +147,7 @@ __all__ = [
     "Maximum",
     "Minimum",
     "Multiply",
+    "Normalization",
     "Permute",
     "RandomContrast",
     "RandomCrop",
@@ -156,6 +165,7 @@ __all__ = [
     "Softmax",
     "SpatialDropout1D",
     "SpatialDropout2D",
+    "StringLookup",
     "Subtract",
     "TimeDistributed",
     "UpSampling2D",

@@ -1,4 +1,5 @@
-"""The ``.keras`` file: a zip of ``config.json``, ``metadata.json`` and ``model.weights.h5``.
+"""The ``.keras`` file: a zip of ``config.json``, ``metadata.json`` and ``model.weights.h5``
+(and ``assets/``: an adapted lookup layer's vocabulary).
 
 Mirrors: ``keras/saving/saving_lib.py`` of tf-keras 2.21 (``save_model``, ``load_model``,
 ``save_weights_only``, ``load_weights_only``) and the ``compile_config`` that
@@ -11,6 +12,7 @@ import datetime
 import io
 import json
 import os
+import tempfile
 import zipfile
 from typing import Any
 
@@ -19,6 +21,7 @@ from buildtrace.keras.saving import serialization_lib, weights_store
 CONFIG = "config.json"
 METADATA = "metadata.json"
 WEIGHTS = "model.weights.h5"
+ASSETS = "assets"
 
 
 def _h5py() -> Any:
@@ -139,6 +142,7 @@ def save_model(model: Any, filepath: str) -> None:
         archive.writestr(METADATA, json.dumps(metadata))
         archive.writestr(CONFIG, json.dumps(config))
         archive.writestr(WEIGHTS, buffer.getvalue())
+        _save_assets(archive, model)
 
 
 def load_model(filepath: str, custom_objects: Any = None, compile: bool = True) -> Any:
@@ -147,12 +151,48 @@ def load_model(filepath: str, custom_objects: Any = None, compile: bool = True) 
     with zipfile.ZipFile(filepath, "r") as archive:
         config = json.loads(archive.read(CONFIG))
         weights = archive.read(WEIGHTS)
-    model = serialization_lib.model_from_config(config, custom_objects)
+        model = serialization_lib.model_from_config(config, custom_objects)
+        _load_assets(archive, model)
     if compile and config.get("compile_config"):
         compile_from_config(model, config["compile_config"])
     with h5py.File(io.BytesIO(weights), "r") as h5:
         weights_store.load_v3(h5, model)
     return model
+
+
+def _asset_layers(model: Any) -> list[tuple[str, Any]]:
+    """The layers with assets (``save_assets``), each with its folder inside ``assets/``."""
+    found = []
+    for layer in getattr(model, "layers", []):
+        if hasattr(layer, "save_assets"):
+            found.append((f"{ASSETS}/layers/{layer.name}", layer))
+    return found
+
+
+def _save_assets(archive: zipfile.ZipFile, model: Any) -> None:
+    """Each layer writes its assets into a scratch folder; they go into the zip.
+
+    Mirrors the assets store of ``saving_lib._save_state`` (``save_assets(dir_path)``).
+    """
+    for folder, layer in _asset_layers(model):
+        with tempfile.TemporaryDirectory() as scratch:
+            layer.save_assets(scratch)
+            for name in sorted(os.listdir(scratch)):
+                archive.write(os.path.join(scratch, name), f"{folder}/{name}")
+
+
+def _load_assets(archive: zipfile.ZipFile, model: Any) -> None:
+    """The other way: unpack a layer's assets into a scratch folder for ``load_assets``."""
+    names = archive.namelist()
+    for folder, layer in _asset_layers(model):
+        files = [n for n in names if n.startswith(folder + "/")]
+        if not files:
+            continue
+        with tempfile.TemporaryDirectory() as scratch:
+            for name in files:
+                with open(os.path.join(scratch, name[len(folder) + 1 :]), "wb") as f:
+                    f.write(archive.read(name))
+            layer.load_assets(scratch)
 
 
 def is_keras_zip(filepath: str) -> bool:

@@ -108,6 +108,19 @@ def _load_layers(group: Any, model: Any) -> None:
             )
         for index, variable in enumerate(variables):
             _assign(variable, np.asarray(stored[str(index)]), layer.name)
+        _finalize(layer)
+
+
+def _finalize(layer: Any) -> None:
+    """A layer remakes what it derives from its loaded weights.
+
+    Mirrors Keras's loaders (``load_own_variables`` of a ``Normalization``, the legacy
+    ``.h5`` ``load_weights_from_hdf5_group``), which call ``finalize_state`` once the
+    variables are loaded: a ``Normalization``'s ``call`` reads copies of them.
+    """
+    finalize = getattr(layer, "finalize_state", None)
+    if callable(finalize):
+        finalize()
 
 
 def _assign(variable: Any, value: np.ndarray, layer_name: str) -> None:
@@ -176,6 +189,7 @@ def load_legacy(group: Any, model: Any) -> None:
             )
         for weight_name, variable in zip(weight_names, variables):
             _assign(variable, np.asarray(group[name][weight_name]), layer.name)
+        _finalize(layer)
 
 
 def save_legacy_optimizer(h5: Any, optimizer: Any) -> None:

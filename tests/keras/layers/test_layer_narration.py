@@ -103,8 +103,24 @@ def _merges_and_text_cnn() -> None:
     layers.SimpleRNN(2)(keras.Input(shape=(5, 3)))
 
 
+def _preprocessing_regression() -> None:
+    data = np.random.default_rng(3).normal(size=(40, 3)).astype("float32")
+    normalizer = layers.Normalization(axis=-1)
+    normalizer.adapt(data, batch_size=16)
+    bins = layers.Discretization(num_bins=3)
+    bins.adapt(data[:, :1])
+    wide = keras.Input(shape=(3,))
+    column = keras.Input(shape=(1,))
+    codes = layers.CategoryEncoding(num_tokens=3, output_mode="one_hot")(bins(column))
+    x = layers.concatenate([normalizer(wide), codes])
+    model = keras.Model([wide, column], layers.Dense(1)(x))
+    model.compile(optimizer="sgd", loss="mse")
+    model.fit([data, data[:, :1]], data[:, :1], epochs=1, verbose=0)
+
+
 SAMPLES: dict[str, Callable[[], None]] = {
     "lstm_text": _lstm_text,
+    "preprocessing_regression": _preprocessing_regression,
     "conv_autoencoder": _conv_autoencoder,
     "merges_and_text_cnn": _merges_and_text_cnn,
 }

@@ -56,6 +56,18 @@ SINGLE: dict[str, tuple[Any, tuple[int, ...]]] = {
     "leaky_relu": (lambda: layers.LeakyReLU(), (3, 4)),
     "softmax": (lambda: layers.Softmax(), (3, 4)),
     "rescaling": (lambda: layers.Rescaling(0.5, 1.0), (3, 4)),
+    "normalization_given": (
+        lambda: layers.Normalization(
+            mean=[1.0, 2.0, 3.0, 4.0], variance=[4.0, 0.5, 2.0, 9.0], dtype="float64"
+        ),
+        (3, 4),
+    ),
+    "normalization_invert_axis_none": (
+        lambda: layers.Normalization(
+            axis=None, mean=2.0, variance=3.0, invert=True, dtype="float64"
+        ),
+        (3, 4),
+    ),
     "simple_rnn_sequences": (lambda: layers.SimpleRNN(3, return_sequences=True), (2, 4, 3)),
     "simple_rnn_backwards": (lambda: layers.SimpleRNN(3, go_backwards=True), (2, 4, 3)),
     "lstm_last": (lambda: layers.LSTM(3), (2, 4, 3)),
