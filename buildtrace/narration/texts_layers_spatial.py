@@ -271,7 +271,8 @@ for _method, _title, _text in (
     function(
         function_base + _method,
         title=_title,
-        why="Random layers (Dropout, noise, RNN cells) draw numbers; Keras gives each a generator.",
+        why="Random layers (Dropout, noise, the image augmentation layers, RNN cells) draw "
+        "numbers; Keras gives each a generator.",
         call=fill(_text),
         done=lambda ctx: f"{ctx.subject} is done with {ctx.name.rsplit('.', 1)[-1]}.",
     )
